@@ -1,0 +1,94 @@
+//! Every command-line option, as clap derive types. Options shared by several
+//! commands live in small groups that are flattened into each.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Evidence-backed documents: check every citation from report to claim to
+/// source, then build the PDF.
+#[derive(Debug, Parser)]
+#[command(name = "dossier", version, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Resolve and check every citation of the reports; renders nothing.
+    Check(CheckArgs),
+    /// Check the report, then compile it into a PDF.
+    Build(BuildArgs),
+}
+
+/// Where the registry is.
+#[derive(Debug, Clone, Args)]
+pub struct RegistryArgs {
+    /// The registry file [default: sources.toml in the report's folder, else
+    /// the nearest one above it, else in the current folder].
+    #[arg(long, value_name = "PATH")]
+    pub registry: Option<PathBuf>,
+}
+
+/// How diagnostics are written.
+#[derive(Debug, Clone, Args)]
+pub struct DiagnosticArgs {
+    /// Output format of diagnostics.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    pub format: DiagnosticFormat,
+}
+
+/// The diagnostic formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticFormat {
+    /// Source snippets with the offending line, for people.
+    Human,
+    /// One JSON document, for machines.
+    Json,
+}
+
+/// `dossier check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Reports to check (Markdown or Typst); none checks the registry alone.
+    #[arg(value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// Where the registry is.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// How diagnostics are written.
+    #[command(flatten)]
+    pub diagnostics: DiagnosticArgs,
+}
+
+/// `dossier build`.
+#[derive(Debug, Clone, Args)]
+pub struct BuildArgs {
+    /// The report to build (Markdown or Typst).
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+    /// Where to write the PDF [default: the report's path with `.pdf`].
+    #[arg(short, long, value_name = "OUT.pdf")]
+    pub output: Option<PathBuf>,
+    /// CSL style: a hayagriva style name or a `.csl` file [default: front
+    /// matter, else the registry's `style`, else chicago-author-date].
+    #[arg(long, value_name = "NAME|FILE.csl")]
+    pub style: Option<String>,
+    /// Template: a built-in name or a `.typ` file inside the root [default:
+    /// front matter, else briefing].
+    #[arg(long, value_name = "NAME|FILE.typ")]
+    pub template: Option<String>,
+    /// The folder Typst may read from [default: the registry's folder when
+    /// the report lies inside it, else the report's folder].
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Where the registry is.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// How diagnostics are written.
+    #[command(flatten)]
+    pub diagnostics: DiagnosticArgs,
+}

@@ -1,0 +1,176 @@
+//! One function per rule. Each appends diagnostics with its own code.
+
+use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::registry::{Claim, Registry, Resolution};
+use crate::resolve::Resolved;
+
+/// `unknown-id`: a report cites an ID the registry does not define.
+pub fn unknown_id(registry: &Registry, resolved: &Resolved<'_>, out: &mut Vec<Diagnostic>) {
+    for citation in &resolved.unknown {
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownId,
+            format!("no claim or source named `{}`", citation.id),
+        )
+        .at(citation.span.clone());
+        if let Some(close) = did_you_mean(&citation.id, registry.ids()) {
+            diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// `unknown-source`: evidence names a source the registry does not define.
+pub fn unknown_source(registry: &Registry, out: &mut Vec<Diagnostic>) {
+    for claim in registry.claims.values() {
+        for evidence in &claim.evidence {
+            let id = &evidence.source.value;
+            if registry.sources.contains_key(id) {
+                continue;
+            }
+            let span = evidence.source.span.clone();
+            let diagnostic = if registry.claims.contains_key(id) {
+                Diagnostic::new(
+                    Code::UnknownSource,
+                    format!("`{id}` is a claim, not a source"),
+                )
+                .at(span)
+                .with_help("evidence must name a source; cite the claim in the report instead")
+            } else {
+                let message = format!(
+                    "claim `{}` rests on `{id}`, which is not a source",
+                    claim.id.value
+                );
+                let diagnostic = Diagnostic::new(Code::UnknownSource, message).at(span);
+                match did_you_mean(id, registry.sources.keys().map(String::as_str)) {
+                    Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
+                    None => diagnostic.with_help(format!("add `[sources.{id}]` to the registry")),
+                }
+            };
+            out.push(diagnostic);
+        }
+    }
+}
+
+/// `no-evidence`: a claim names no source at all.
+pub fn no_evidence(registry: &Registry, out: &mut Vec<Diagnostic>) {
+    for claim in registry.claims.values().filter(|c| c.evidence.is_empty()) {
+        out.push(
+            Diagnostic::new(
+                Code::NoEvidence,
+                format!("claim `{}` has no evidence", claim.id.value),
+            )
+            .at(claim.id.span.clone())
+            .with_help(
+                "add `evidence = [{ source = \"…\", locator = \"…\" }]` or `sources = [\"…\"]`",
+            ),
+        );
+    }
+}
+
+/// `conflicting-evidence`: values with no point in common, and no recorded
+/// resolution; also checks that a `preferred` source is among the evidence.
+pub fn conflicting_evidence(registry: &Registry, out: &mut Vec<Diagnostic>) {
+    for claim in registry.claims.values() {
+        check_preferred(claim, out);
+        let valued: Vec<_> = claim
+            .evidence
+            .iter()
+            .filter_map(|e| e.value.as_ref().map(|v| (e, v)))
+            .collect();
+        let mut involved = vec![false; valued.len()];
+        for (i, (_, a)) in valued.iter().enumerate() {
+            for (j, (_, b)) in valued.iter().enumerate().skip(i + 1) {
+                if a.value.conflicts_with(&b.value) {
+                    involved[i] = true;
+                    involved[j] = true;
+                }
+            }
+        }
+        let resolved = claim
+            .conflict
+            .as_ref()
+            .is_some_and(|c| c.resolution.is_some() && c.rationale.is_some());
+        if resolved || !involved.contains(&true) {
+            continue;
+        }
+        let parts: Vec<String> = valued
+            .iter()
+            .zip(&involved)
+            .filter(|(_, inv)| **inv)
+            .map(|((e, v), _)| format!("`{}` reports {}", e.source.value, v.value))
+            .collect();
+        let message = format!(
+            "the evidence for `{}` disagrees: {}",
+            claim.id.value,
+            parts.join(", ")
+        );
+        let mut diagnostic = Diagnostic::new(Code::ConflictingEvidence, message)
+            .at(claim.id.span.clone())
+            .with_help("record how the report treats it: conflict = { resolution = \"range\" | \"attributed\" | \"preferred\", rationale = \"…\" }");
+        for ((_, value), _) in valued.iter().zip(&involved).filter(|(_, inv)| **inv) {
+            diagnostic = diagnostic.with_label(
+                value.span.clone(),
+                format!("this source reports {}", value.value),
+            );
+        }
+        out.push(diagnostic);
+    }
+}
+
+fn check_preferred(claim: &Claim, out: &mut Vec<Diagnostic>) {
+    let Some(conflict) = &claim.conflict else {
+        return;
+    };
+    let preferred = conflict
+        .resolution
+        .as_ref()
+        .is_some_and(|r| r.value == Resolution::Preferred);
+    let Some(source) = conflict.source.as_ref().filter(|_| preferred) else {
+        return;
+    };
+    if claim
+        .evidence
+        .iter()
+        .any(|e| e.source.value == source.value)
+    {
+        return;
+    }
+    let message = format!(
+        "the preferred source `{}` is not among the evidence of `{}`",
+        source.value, claim.id.value
+    );
+    let mut diagnostic = Diagnostic::new(Code::InvalidField, message).at(source.span.clone());
+    if let Some(close) = did_you_mean(
+        &source.value,
+        claim.evidence.iter().map(|e| e.source.value.as_str()),
+    ) {
+        diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+    }
+    out.push(diagnostic);
+}
+
+/// `unused-claim` and `unused-source`: registered but reached by no citation.
+pub fn unused(registry: &Registry, resolved: &Resolved<'_>, out: &mut Vec<Diagnostic>) {
+    for claim in registry
+        .claims
+        .values()
+        .filter(|c| !resolved.claims.contains(c.id.value.as_str()))
+    {
+        let message = format!(
+            "claim `{}` is not cited by any checked report",
+            claim.id.value
+        );
+        out.push(Diagnostic::new(Code::UnusedClaim, message).at(claim.id.span.clone()));
+    }
+    for source in registry
+        .sources
+        .values()
+        .filter(|s| !resolved.sources.contains(s.id.value.as_str()))
+    {
+        let message = format!(
+            "source `{}` is not cited by any checked report, directly or through a claim",
+            source.id.value
+        );
+        out.push(Diagnostic::new(Code::UnusedSource, message).at(source.id.span.clone()));
+    }
+}

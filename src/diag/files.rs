@@ -1,0 +1,183 @@
+//! The texts every diagnostic points into: registry files, reports and front
+//! matter, each kept once with its line starts so spans become line:column.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// An index into [`Files`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(u32);
+
+/// A 1-based line and column, counted in Unicode characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+}
+
+/// One loaded text.
+#[derive(Debug)]
+struct Entry {
+    name: String,
+    path: PathBuf,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+/// All texts loaded during one run.
+#[derive(Debug, Default)]
+pub struct Files {
+    entries: Vec<Entry>,
+}
+
+impl Files {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a text read from `path`; its display name is `path` relative to
+    /// the current folder when it lies below it, else `path` as given.
+    pub fn add(&mut self, path: &Path, text: String) -> FileId {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let id = FileId(u32::try_from(self.entries.len()).expect("fewer than 4 billion files"));
+        self.entries.push(Entry {
+            name: display_name(path),
+            path: path.to_path_buf(),
+            text,
+            line_starts,
+        });
+        id
+    }
+
+    /// The name shown to users.
+    pub fn name(&self, id: FileId) -> &str {
+        &self.entry(id).name
+    }
+
+    /// The path the text was read from.
+    pub fn path(&self, id: FileId) -> &Path {
+        &self.entry(id).path
+    }
+
+    /// The whole text.
+    pub fn text(&self, id: FileId) -> &str {
+        &self.entry(id).text
+    }
+
+    /// The id of the file read from `path`, if it was loaded.
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.entries
+            .iter()
+            .position(|e| e.path == path)
+            .map(|i| FileId(i as u32))
+    }
+
+    /// The id of the file that is the same file as `path` on disk.
+    pub fn find_same(&self, path: &Path) -> Option<FileId> {
+        let wanted = path.canonicalize().ok()?;
+        self.entries
+            .iter()
+            .position(|e| e.path.canonicalize().is_ok_and(|p| p == wanted))
+            .map(|i| FileId(i as u32))
+    }
+
+    /// Line and column of a byte offset (clamped to the text).
+    pub fn position(&self, id: FileId, offset: usize) -> Position {
+        let entry = self.entry(id);
+        let offset = floor_char_boundary(&entry.text, offset.min(entry.text.len()));
+        let line = entry.line_starts.partition_point(|&start| start <= offset) - 1;
+        let column = entry.text[entry.line_starts[line]..offset].chars().count();
+        Position {
+            line: line + 1,
+            column: column + 1,
+        }
+    }
+
+    /// Byte range of the 0-based line `line`, without its line break.
+    fn line_range(&self, id: FileId, line: usize) -> Option<Range<usize>> {
+        let entry = self.entry(id);
+        let start = *entry.line_starts.get(line)?;
+        let end = entry
+            .line_starts
+            .get(line + 1)
+            .map_or(entry.text.len(), |&next| next);
+        Some(start..end)
+    }
+
+    fn entry(&self, id: FileId) -> &Entry {
+        &self.entries[id.0 as usize]
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// `path` relative to the current folder when below it, else as given.
+pub fn display_name(path: &Path) -> String {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf));
+    relative
+        .as_deref()
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Files {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(Files::name(self, id))
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(self.text(id))
+    }
+
+    fn line_index(
+        &'a self,
+        id: FileId,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(self.position(id, byte).line - 1)
+    }
+
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line: usize,
+    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        Files::line_range(self, id, line).ok_or(codespan_reporting::files::Error::LineTooLarge {
+            given: line,
+            max: self.entry(id).line_starts.len() - 1,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_from_one() {
+        let mut files = Files::new();
+        let id = files.add(Path::new("r.md"), "ab\nçé @x\n".into());
+        assert_eq!(files.position(id, 0), Position { line: 1, column: 1 });
+        assert_eq!(files.position(id, 3), Position { line: 2, column: 1 });
+        // "çé " is 5 bytes but 3 characters.
+        assert_eq!(files.position(id, 8), Position { line: 2, column: 4 });
+        assert_eq!(files.position(id, 100), Position { line: 3, column: 1 });
+    }
+}

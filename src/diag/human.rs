@@ -1,0 +1,77 @@
+//! The `human` format: codespan-reporting snippets with the offending line,
+//! secondary labels and help, then one summary line.
+
+use std::io;
+
+use codespan_reporting::diagnostic::{Diagnostic as Snippet, Label as SnippetLabel};
+use codespan_reporting::term::{self, Config};
+use termcolor::WriteColor;
+
+use super::{Diagnostic, Files, Reporter, Severity, Summary};
+
+/// Writes diagnostics as annotated source snippets.
+#[derive(Debug, Default)]
+pub struct HumanReporter;
+
+impl Reporter for HumanReporter {
+    fn report(
+        &self,
+        out: &mut dyn WriteColor,
+        files: &Files,
+        diagnostics: &[Diagnostic],
+        summary: &Summary,
+    ) -> io::Result<()> {
+        let config = Config::default();
+        for diagnostic in diagnostics {
+            let snippet = to_snippet(diagnostic);
+            term::emit(out, &config, files, &snippet).map_err(io::Error::other)?;
+        }
+        writeln!(out, "{}", summary_line(summary))
+    }
+}
+
+fn to_snippet(diagnostic: &Diagnostic) -> Snippet<super::FileId> {
+    let snippet = match diagnostic.severity {
+        Severity::Error => Snippet::error(),
+        Severity::Warning => Snippet::warning(),
+    };
+    let primary = diagnostic
+        .span
+        .iter()
+        .map(|span| SnippetLabel::primary(span.file, span.range.clone()));
+    let secondary = diagnostic.labels.iter().map(|label| {
+        SnippetLabel::secondary(label.span.file, label.span.range.clone())
+            .with_message(&label.message)
+    });
+    snippet
+        .with_code(diagnostic.code.as_str())
+        .with_message(&diagnostic.message)
+        .with_labels(primary.chain(secondary).collect())
+        .with_notes(
+            diagnostic
+                .help
+                .iter()
+                .map(|h| format!("help: {h}"))
+                .collect(),
+        )
+}
+
+/// One line such as `2 errors, 3 warnings · 4 reports · 57 citations · 30 claims · 12 sources`.
+pub fn summary_line(summary: &Summary) -> String {
+    let count = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!(
+        "{}, {} · {} · {} · {} · {}",
+        count(summary.errors, "error"),
+        count(summary.warnings, "warning"),
+        count(summary.reports, "report"),
+        count(summary.citations, "citation"),
+        count(summary.claims, "claim"),
+        count(summary.sources, "source"),
+    )
+}

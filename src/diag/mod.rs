@@ -1,0 +1,261 @@
+//! Diagnostics are data: every stage returns what it found as [`Diagnostic`]s
+//! that point into [`Files`], and only the reporters in this module's children
+//! turn them into text for a terminal or a machine.
+
+mod files;
+mod human;
+mod json;
+
+use std::fmt;
+
+pub use self::files::{FileId, Files, Position, display_name};
+pub use self::human::{HumanReporter, summary_line};
+pub use self::json::JsonReporter;
+
+/// Turns diagnostics into one output format.
+pub trait Reporter {
+    /// Writes every diagnostic and the summary to `out`.
+    fn report(
+        &self,
+        out: &mut dyn termcolor::WriteColor,
+        files: &Files,
+        diagnostics: &[Diagnostic],
+        summary: &Summary,
+    ) -> std::io::Result<()>;
+}
+
+/// A byte range in one of the loaded files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// The file the range lies in.
+    pub file: FileId,
+    /// Byte offsets, end exclusive.
+    pub range: std::ops::Range<usize>,
+}
+
+impl Span {
+    /// A span over `range` in `file`.
+    pub fn new(file: FileId, range: std::ops::Range<usize>) -> Self {
+        Self { file, range }
+    }
+}
+
+/// A value together with the place it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    /// The value itself.
+    pub value: T,
+    /// Where the value was written.
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    /// Pairs a value with its span.
+    pub fn new(value: T, span: Span) -> Self {
+        Self { value, span }
+    }
+}
+
+/// How bad a diagnostic is: errors fail `check` and stop `build`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Fails the check.
+    Error,
+    /// Reported, but the check passes (unless warnings are denied).
+    Warning,
+}
+
+impl Severity {
+    /// The lowercase name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal, $severity:ident;)*) => {
+        /// The stable code of a diagnostic, as listed in the contract.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the contract's order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as users write and read it, e.g. `unknown-id`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+
+            /// The severity a code has unless the registry's rules change it.
+            pub fn default_severity(self) -> Severity {
+                match self {
+                    $(Self::$variant => Severity::$severity,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The registry, a report or its front matter does not parse.
+    Syntax => "syntax", Error;
+    /// A field has the wrong type or an impossible value, or is unknown.
+    InvalidField => "invalid-field", Error;
+    /// A report cites an ID that is neither a claim nor a source.
+    UnknownId => "unknown-id", Error;
+    /// An ID is defined twice.
+    DuplicateId => "duplicate-id", Error;
+    /// A claim's evidence names a source that does not exist.
+    UnknownSource => "unknown-source", Error;
+    /// A claim has no evidence.
+    NoEvidence => "no-evidence", Error;
+    /// A claim's evidence values conflict and no resolution is recorded.
+    ConflictingEvidence => "conflicting-evidence", Error;
+    /// Typst could not compile the document.
+    Compile => "compile", Error;
+    /// A claim is registered but cited by none of the checked reports.
+    UnusedClaim => "unused-claim", Warning;
+    /// A source is registered but cited by none of the checked reports.
+    UnusedSource => "unused-source", Warning;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary place that helps explain a diagnostic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What is there, e.g. "first defined here".
+    pub message: String,
+}
+
+/// One problem found in the registry or a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The stable code.
+    pub code: Code,
+    /// What is wrong, lowercase, naming the thing in backticks.
+    pub message: String,
+    /// The primary location, when there is one.
+    pub span: Option<Span>,
+    /// Advice on how to fix it.
+    pub help: Option<String>,
+    /// Secondary locations.
+    pub labels: Vec<Label>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity and no location yet.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            severity: code.default_severity(),
+            code,
+            message: message.into(),
+            span: None,
+            help: None,
+            labels: Vec::new(),
+        }
+    }
+
+    /// Places the diagnostic at `span`.
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    /// Adds advice.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a secondary location.
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Whether this diagnostic fails the run.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sorts diagnostics by file, position and code so output is stable.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.span
+                .as_ref()
+                .map(|s| (s.file, s.range.start, s.range.end))
+        };
+        key(a)
+            .cmp(&key(b))
+            .then(a.code.cmp(&b.code))
+            .then(a.message.cmp(&b.message))
+    });
+}
+
+/// Counts shown in every report's summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Diagnostics with severity error.
+    pub errors: usize,
+    /// Diagnostics with severity warning.
+    pub warnings: usize,
+    /// Reports checked.
+    pub reports: usize,
+    /// Citation occurrences in the checked reports.
+    pub citations: usize,
+    /// Claims in the registry.
+    pub claims: usize,
+    /// Sources in the registry.
+    pub sources: usize,
+}
+
+/// Suggests the candidate closest to `given`, if one is close enough to be a
+/// plausible typo.
+pub fn did_you_mean<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (given.chars().count() / 3).clamp(1, 4);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(given, c), c))
+        .filter(|&(d, c)| d <= limit && d < c.chars().count())
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let ids = ["toll-1988", "fatwa-1988", "rouhani-role-1988"];
+        assert_eq!(did_you_mean("toll-198", ids), Some("toll-1988"));
+        assert_eq!(did_you_mean("fatwa-1989", ids), Some("fatwa-1988"));
+        assert_eq!(did_you_mean("khavaran", ids), None);
+        assert_eq!(did_you_mean("titel", ["title", "type"]), Some("title"));
+    }
+}

@@ -1,0 +1,35 @@
+//! `dossier` checks evidence-backed documents and builds them into PDFs.
+//!
+//! Authors write reports in Markdown or Typst that cite **claims** by ID;
+//! claims and the **sources** that support them live in a TOML registry. The
+//! pipeline runs one way, one module per stage:
+//!
+//! [`registry`] (load and validate) → [`report`] (find citations) →
+//! [`resolve`] (citation → claim → evidence → source) → [`check`] (every rule)
+//! → [`render`] (Typst World, bibliography, PDF), with [`diag`] carrying every
+//! problem found to the reporters.
+//!
+//! ```
+//! use dossier::diag::Files;
+//! use dossier::report::{self, Format};
+//!
+//! let mut files = Files::new();
+//! let text = "Some 30,000 prisoners were executed [@toll-1988, para. 4].";
+//! let id = files.add("report.md".as_ref(), text.into());
+//! let (report, diagnostics) = report::parse(id, Format::Markdown, &files);
+//! assert!(diagnostics.is_empty());
+//! let citation = report.citations().next().unwrap();
+//! assert_eq!(citation.id, "toll-1988");
+//! assert_eq!(citation.locator.as_deref(), Some("para. 4"));
+//! ```
+
+#![warn(clippy::print_stdout, clippy::print_stderr, missing_docs)]
+
+pub mod args;
+pub mod check;
+pub mod cmd;
+pub mod diag;
+pub mod registry;
+pub mod render;
+pub mod report;
+pub mod resolve;

@@ -1,0 +1,31 @@
+//! The `dossier` binary: parse the arguments, run the command, and map how it
+//! ended to the exit code the contract documents (0 clean, 1 errors found,
+//! 2 could not run).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use dossier::args::{Cli, Command};
+use dossier::cmd::{self, Outcome};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match &cli.command {
+        Command::Check(args) => cmd::check::run(args),
+        Command::Build(args) => cmd::build::run(args),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Finding and reading the registry: the main file, the files its `include`
+//! globs name, and the merge that catches IDs defined twice.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use toml::de::DeTable;
+
+use super::Registry;
+use super::fields::Reader;
+use super::schema::{self, Part};
+use crate::diag::{Code, Diagnostic, FileId, Files, Span};
+
+/// The registry could not be read at all (exit code 2).
+#[derive(Debug)]
+pub enum LoadError {
+    /// No `sources.toml` was found where the contract says to look.
+    NotFound {
+        /// Where the search started.
+        start: PathBuf,
+    },
+    /// A registry file exists but cannot be read.
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        error: std::io::Error,
+    },
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotFound { start } => write!(
+                f,
+                "no sources.toml in {} or any folder above it (use --registry PATH)",
+                crate::diag::display_name(start)
+            ),
+            Self::Read { path, error } => {
+                write!(
+                    f,
+                    "cannot read {} ({error})",
+                    crate::diag::display_name(path)
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// The registry to use: `explicit` if given, else `sources.toml` in the
+/// report's folder or the nearest folder above it, else in the current folder.
+pub fn find_registry(explicit: Option<&Path>, report: Option<&Path>) -> Result<PathBuf, LoadError> {
+    if let Some(path) = explicit {
+        return Ok(path.to_path_buf());
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let start = match report.and_then(Path::parent) {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => cwd.clone(),
+    };
+    let start = std::path::absolute(&start).unwrap_or(start);
+    let found = start
+        .ancestors()
+        .chain(std::iter::once(cwd.as_path()))
+        .map(|dir| dir.join("sources.toml"))
+        .find(|candidate| candidate.is_file());
+    found.ok_or(LoadError::NotFound { start })
+}
+
+/// Reads the registry at `path` and everything it includes.
+pub fn load(path: &Path, files: &mut Files) -> Result<(Registry, Vec<Diagnostic>), LoadError> {
+    let mut diagnostics = Vec::new();
+    let mut registry = Registry {
+        complete: true,
+        ..Registry::default()
+    };
+    let main = read_file(path, files)?;
+    registry.files.push(main);
+    let mut parts = Vec::new();
+    if let Some(part) = parse(files, main, true, &mut diagnostics) {
+        registry.title = part.title.clone();
+        registry.style = part.style.clone();
+        for included in expand_includes(path, &part, files, &mut diagnostics) {
+            let id = read_file(&included, files)?;
+            registry.files.push(id);
+            match parse(files, id, false, &mut diagnostics) {
+                Some(p) => parts.push(p),
+                None => registry.complete = false,
+            }
+        }
+        parts.insert(0, part);
+    } else {
+        registry.complete = false;
+    }
+    merge(&mut registry, parts, &mut diagnostics);
+    Ok((registry, diagnostics))
+}
+
+fn read_file(path: &Path, files: &mut Files) -> Result<FileId, LoadError> {
+    if let Some(id) = files.find(path) {
+        return Ok(id);
+    }
+    let text = std::fs::read_to_string(path).map_err(|error| LoadError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    Ok(files.add(path, text))
+}
+
+/// Parses one file; `None` (after `syntax` diagnostics) when it does not parse.
+fn parse(
+    files: &Files,
+    file: FileId,
+    main: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Part> {
+    let text = files.text(file);
+    let (root, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for error in errors {
+            let range = error.span().unwrap_or(0..0);
+            let message = error.message().trim().trim_end_matches('.').to_string();
+            let message = format!("{} (TOML)", lowercase_first(&message));
+            diagnostics.push(Diagnostic::new(Code::Syntax, message).at(Span::new(file, range)));
+        }
+        return None;
+    }
+    let mut reader = Reader { file, diagnostics };
+    Some(schema::read(&mut reader, root.get_ref(), main))
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The files the `include` patterns name, sorted, each once, never the main file.
+fn expand_includes(
+    main: &Path,
+    part: &Part,
+    files: &Files,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
+    let base = main.parent().unwrap_or(Path::new(""));
+    let main_canonical = main.canonicalize().ok();
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for pattern in &part.include {
+        let full = base.join(&pattern.value);
+        let matches = match glob::glob(&full.to_string_lossy()) {
+            Ok(paths) => paths
+                .filter_map(Result::ok)
+                .filter(|p| p.is_file())
+                .collect::<Vec<_>>(),
+            Err(error) => {
+                let message = format!(
+                    "`include` pattern `{}` is not a valid glob ({})",
+                    pattern.value, error.msg
+                );
+                diagnostics
+                    .push(Diagnostic::new(Code::InvalidField, message).at(pattern.span.clone()));
+                continue;
+            }
+        };
+        if matches.is_empty() {
+            let message = format!("`include` pattern `{}` matches no file", pattern.value);
+            let help = format!("patterns are relative to {}", files.name(pattern.span.file));
+            diagnostics.push(
+                Diagnostic::new(Code::InvalidField, message)
+                    .at(pattern.span.clone())
+                    .with_help(help),
+            );
+        }
+        let mut matches = matches;
+        matches.sort();
+        for path in matches {
+            let canonical = path.canonicalize().ok();
+            if canonical.is_some() && (canonical == main_canonical || seen.contains(&canonical)) {
+                continue;
+            }
+            seen.push(canonical);
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Merges the parts in order, keeping the first definition of each ID.
+fn merge(registry: &mut Registry, parts: Vec<Part>, diagnostics: &mut Vec<Diagnostic>) {
+    let mut defined: HashMap<String, (Span, &'static str)> = HashMap::new();
+    let mut check = |id: &str, span: &Span, kind: &'static str| -> bool {
+        match defined.get(id) {
+            Some((first, first_kind)) => {
+                let message = if *first_kind == kind {
+                    format!("{kind} `{id}` is defined twice")
+                } else {
+                    format!("`{id}` is defined both as a {first_kind} and as a {kind}")
+                };
+                diagnostics.push(
+                    Diagnostic::new(Code::DuplicateId, message)
+                        .at(span.clone())
+                        .with_label(first.clone(), "first defined here")
+                        .with_help("one ID names one thing: rename one of them"),
+                );
+                false
+            }
+            None => {
+                defined.insert(id.to_string(), (span.clone(), kind));
+                true
+            }
+        }
+    };
+    for part in parts {
+        for source in part.sources {
+            if check(&source.id.value, &source.id.span, "source") {
+                registry.sources.insert(source.id.value.clone(), source);
+            }
+        }
+        for claim in part.claims {
+            if check(&claim.id.value, &claim.id.span, "claim") {
+                registry.claims.insert(claim.id.value.clone(), claim);
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! The registry (`sources.toml` and the files it includes): sources, the
+//! claims they support, and the evidence that ties them together. Loading
+//! validates every field and keeps the span of each, so later stages can point
+//! at the exact key or value.
+
+mod fields;
+pub mod id;
+mod load;
+mod schema;
+pub mod value;
+
+use hayagriva::types::EntryType;
+use indexmap::IndexMap;
+
+use crate::diag::{FileId, Span, Spanned};
+
+pub use self::load::{LoadError, find_registry, load};
+pub use self::value::{PartialDate, Value};
+
+/// Everything the registry files define, merged.
+#[derive(Debug, Default)]
+pub struct Registry {
+    /// `[registry] title`.
+    pub title: Option<Spanned<String>>,
+    /// `[registry] style`: the default CSL style for builds.
+    pub style: Option<Spanned<String>>,
+    /// Sources by ID, in the order they were defined.
+    pub sources: IndexMap<String, Source>,
+    /// Claims by ID, in the order they were defined.
+    pub claims: IndexMap<String, Claim>,
+    /// Every file read, the main registry first.
+    pub files: Vec<FileId>,
+    /// False when a file failed to parse: checks that need every ID are skipped.
+    pub complete: bool,
+}
+
+/// What an ID names.
+#[derive(Debug, Clone, Copy)]
+pub enum Entry<'a> {
+    /// A claim.
+    Claim(&'a Claim),
+    /// A source.
+    Source(&'a Source),
+}
+
+impl Registry {
+    /// Looks an ID up among claims and sources.
+    pub fn get(&self, id: &str) -> Option<Entry<'_>> {
+        if let Some(claim) = self.claims.get(id) {
+            Some(Entry::Claim(claim))
+        } else {
+            self.sources.get(id).map(Entry::Source)
+        }
+    }
+
+    /// Every ID, claims first.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.claims
+            .keys()
+            .chain(self.sources.keys())
+            .map(String::as_str)
+    }
+}
+
+/// A document, page, recording or testimony that evidence rests on.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The ID, spanned at its key.
+    pub id: Spanned<String>,
+    /// The hayagriva entry type (`misc` when not given).
+    pub kind: Spanned<EntryType>,
+    /// The title.
+    pub title: Option<Spanned<String>>,
+    /// A short form of the title, used where the style cites by title.
+    pub short_title: Option<Spanned<String>>,
+    /// Persons and organisations that made it.
+    pub authors: Vec<Spanned<Author>>,
+    /// The outlet or organisation that published it.
+    pub publisher: Option<Spanned<String>>,
+    /// When it was published, as precisely as known.
+    pub date: Option<Spanned<PartialDate>>,
+    /// Where it can be read.
+    pub url: Option<Spanned<String>>,
+    /// When the URL was read.
+    pub accessed: Option<Spanned<PartialDate>>,
+    /// An archived copy.
+    pub archived: Option<Spanned<String>>,
+    /// BCP 47 language tag.
+    pub language: Option<Spanned<String>>,
+    /// The title in its original script.
+    pub original_title: Option<Spanned<String>>,
+    /// Who stands behind it; sources sharing one are not independent.
+    pub affiliation: Option<Spanned<String>>,
+    /// Admiralty source reliability, A–F.
+    pub reliability: Option<Spanned<char>>,
+    /// Never printed in a public build.
+    pub confidential: Option<Spanned<bool>>,
+    /// A local copy, relative to the registry file that names it.
+    pub capture: Option<Spanned<String>>,
+    /// SHA-256 of the capture.
+    pub sha256: Option<Spanned<String>>,
+    /// A free note.
+    pub note: Option<Spanned<String>>,
+}
+
+impl Source {
+    /// Whether the source must stay out of public builds.
+    pub fn is_confidential(&self) -> bool {
+        self.confidential.as_ref().is_some_and(|c| c.value)
+    }
+}
+
+/// Who made a source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Author {
+    /// A person, written "Family, Given".
+    Person(String),
+    /// An organisation, kept whole.
+    Organisation(String),
+}
+
+/// A statement the report makes, backed by evidence.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    /// The ID, spanned at its key.
+    pub id: Spanned<String>,
+    /// The statement.
+    pub statement: Option<Spanned<String>>,
+    /// Admiralty information credibility, 1–6.
+    pub credibility: Option<Spanned<u8>>,
+    /// What supports it, long and short forms merged.
+    pub evidence: Vec<Evidence>,
+    /// How a disagreement between the evidence is handled.
+    pub conflict: Option<Conflict>,
+}
+
+/// One source's support for a claim.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    /// The source's ID.
+    pub source: Spanned<String>,
+    /// Where in the source, e.g. "para. 4".
+    pub locator: Option<Spanned<String>>,
+    /// A short quotation.
+    pub quote: Option<Spanned<String>>,
+    /// What the source reports.
+    pub value: Option<Spanned<Value>>,
+}
+
+/// How a claim handles evidence that disagrees.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    /// The `conflict` table itself.
+    pub span: Span,
+    /// range, attributed or preferred.
+    pub resolution: Option<Spanned<Resolution>>,
+    /// Why.
+    pub rationale: Option<Spanned<String>>,
+    /// The preferred source, for `preferred`.
+    pub source: Option<Spanned<String>>,
+}
+
+/// The ways a conflict can be handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// The report gives the range the sources span.
+    Range,
+    /// The report gives each value attributed to its source.
+    Attributed,
+    /// The report follows one source.
+    Preferred,
+}
+
+impl Resolution {
+    /// Every resolution with its name.
+    pub const ALL: [(&'static str, Resolution); 3] = [
+        ("range", Resolution::Range),
+        ("attributed", Resolution::Attributed),
+        ("preferred", Resolution::Preferred),
+    ];
+
+    /// The name as written in the registry.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Range => "range",
+            Self::Attributed => "attributed",
+            Self::Preferred => "preferred",
+        }
+    }
+}

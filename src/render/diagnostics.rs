@@ -1,0 +1,74 @@
+//! Typst's diagnostics as ours: each is placed in the file the author wrote —
+//! a generated Markdown body maps back through the source map — with 1-based
+//! character columns like every other diagnostic.
+
+use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::ecow::EcoVec;
+use typst::syntax::{DiagSpan, DiagSpanKind};
+use typst::{World, WorldExt};
+
+use super::DossierWorld;
+use super::markup::Converted;
+use crate::diag::{Code, Diagnostic, Files, Severity, Span};
+use crate::report::Report;
+
+/// Converts Typst diagnostics for one build.
+pub struct Mapper<'a> {
+    /// The world that compiled.
+    pub world: &'a DossierWorld,
+    /// Where our texts live; files Typst read are added on demand.
+    pub files: &'a mut Files,
+    /// The report being built.
+    pub report: &'a Report,
+    /// The generated main file and its source map.
+    pub converted: &'a Converted,
+}
+
+impl Mapper<'_> {
+    /// Our diagnostics for Typst's.
+    pub fn convert(&mut self, diagnostics: &EcoVec<SourceDiagnostic>) -> Vec<Diagnostic> {
+        diagnostics.iter().map(|d| self.one(d)).collect()
+    }
+
+    fn one(&mut self, source: &SourceDiagnostic) -> Diagnostic {
+        let mut diagnostic = Diagnostic::new(Code::Compile, format!("{} (Typst)", source.message));
+        if source.severity == TypstSeverity::Warning {
+            diagnostic.severity = Severity::Warning;
+        }
+        let hints: Vec<String> = source.hints.iter().map(|h| h.v.to_string()).collect();
+        if !hints.is_empty() {
+            diagnostic.help = Some(hints.join("; "));
+        }
+        diagnostic.span = self.span(source.span);
+        if diagnostic.span.is_none()
+            && let Some(point) = source.trace.iter().find_map(|t| self.span(t.span))
+        {
+            diagnostic.span = Some(point);
+        }
+        diagnostic
+    }
+
+    fn span(&mut self, span: impl Into<DiagSpan>) -> Option<Span> {
+        let span = span.into();
+        let id = match span.get() {
+            DiagSpanKind::Detached => return None,
+            DiagSpanKind::Number { id, .. } | DiagSpanKind::Range { id, .. } => id,
+        };
+        let range = self.world.range(span)?;
+        if id == self.world.main() {
+            return self
+                .converted
+                .origin(range.start)
+                .map(|r| Span::new(self.report.file, r));
+        }
+        let path = self.world.path_of(id)?;
+        let file = match self.files.find_same(&path) {
+            Some(file) => file,
+            None => {
+                let text = self.world.source(id).ok()?.text().to_string();
+                self.files.add(&path, text)
+            }
+        };
+        Some(Span::new(file, range))
+    }
+}

@@ -1,0 +1,200 @@
+//! Rendering: the checked registry and report become Typst input — a main
+//! file, the JSON data and the hayagriva bibliography of the cited sources,
+//! served by our own World — and Typst compiles them into a PDF.
+
+mod bib;
+mod data;
+mod diagnostics;
+pub mod markup;
+mod world;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::diag::{Diagnostic, Files};
+use crate::registry::Registry;
+use crate::report::{Format, Report};
+use crate::resolve;
+
+pub use self::world::DossierWorld;
+
+/// The CSL style of a build.
+#[derive(Debug, Clone)]
+pub enum Style {
+    /// One of hayagriva's built-in styles, by name.
+    Name(String),
+    /// A `.csl` file, already read.
+    File(PathBuf, Vec<u8>),
+}
+
+/// The template of a build.
+#[derive(Debug, Clone)]
+pub enum Template {
+    /// A template compiled into the binary, by name.
+    Builtin(&'static str),
+    /// A `.typ` file inside the root that defines `template(body)`.
+    File(PathBuf),
+}
+
+/// The built-in templates.
+pub const TEMPLATES: &[&str] = &["briefing"];
+
+/// The files of `@dossier/lib` that do not change between builds.
+const PACKAGE_FILES: &[(&str, &str)] = &[
+    ("typst.toml", include_str!("../../templates/typst.toml")),
+    ("lib.typ", include_str!("../../templates/lib.typ")),
+    ("core.typ", include_str!("../../templates/core.typ")),
+    ("briefing.typ", include_str!("../../templates/briefing.typ")),
+];
+
+/// Everything one build needs.
+#[derive(Debug)]
+pub struct Job<'a> {
+    /// The checked registry.
+    pub registry: &'a Registry,
+    /// The checked report.
+    pub report: &'a Report,
+    /// The folder Typst may read from.
+    pub root: &'a Path,
+    /// The bibliography style.
+    pub style: &'a Style,
+    /// The template.
+    pub template: &'a Template,
+    /// The document date.
+    pub date: chrono::NaiveDate,
+}
+
+/// A compiled document.
+#[derive(Debug)]
+pub struct Built {
+    /// The PDF bytes.
+    pub pdf: Vec<u8>,
+    /// How many pages it has.
+    pub pages: usize,
+    /// Typst's warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a build produced no PDF.
+#[derive(Debug)]
+pub enum Failure {
+    /// The document did not compile; the diagnostics say where.
+    Diagnostics(Vec<Diagnostic>),
+    /// The build could not run at all.
+    Fatal(String),
+}
+
+/// Compiles the report into a PDF.
+pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
+    let reports = std::slice::from_ref(job.report);
+    let resolved = resolve::resolve(job.registry, reports);
+    let sources: Vec<&str> = resolved.sources.iter().copied().collect();
+    let mut package: HashMap<String, Bytes> = PACKAGE_FILES
+        .iter()
+        .map(|(name, text)| (name.to_string(), Bytes::from_string(*text)))
+        .collect();
+    let data = data::json(job, &resolved);
+    package.insert("data.json".into(), Bytes::new(data.into_bytes()));
+    let bibliography = bib::yaml(job.registry, &sources).map_err(Failure::Fatal)?;
+    package.insert("bibliography.yml".into(), Bytes::from_string(bibliography));
+    if let Style::File(_, bytes) = job.style {
+        package.insert("style.csl".into(), Bytes::new(bytes.clone()));
+    }
+
+    let preamble = preamble(job)?;
+    let text = files.text(job.report.file);
+    let converted = match job.report.format {
+        Format::Markdown => {
+            markup::convert(text, job.report.body_start, &job.report.groups, &preamble)
+        }
+        Format::Typst => {
+            let name = job
+                .report
+                .path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy();
+            markup::Converted {
+                text: format!("{preamble}#include {}\n", markup::string(&name)),
+                map: Vec::new(),
+            }
+        }
+    };
+    let world = DossierWorld::new(
+        job.root,
+        &job.report.path,
+        converted.text.clone(),
+        package,
+        job.date,
+    )
+    .map_err(Failure::Fatal)?;
+
+    let warned = typst::compile::<PagedDocument>(&world);
+    let mut mapper = diagnostics::Mapper {
+        world: &world,
+        files,
+        report: job.report,
+        converted: &converted,
+    };
+    let warnings = mapper.convert(&warned.warnings);
+    let document = warned.output.map_err(|errors| {
+        let mut all = mapper.convert(&errors);
+        all.extend(warnings.iter().cloned());
+        Failure::Diagnostics(all)
+    })?;
+    let pdf = export(&document, job.date)
+        .map_err(|errors| Failure::Diagnostics(mapper.convert(&errors)))?;
+    Ok(Built {
+        pdf,
+        pages: document.pages().len(),
+        warnings,
+    })
+}
+
+/// The lines before the body: imports, the citation rule and the template.
+fn preamble(job: &Job<'_>) -> Result<String, Failure> {
+    let (namespace, name, (major, minor, patch)) = world::PACKAGE;
+    let package = format!("\"@{namespace}/{name}:{major}.{minor}.{patch}\"");
+    let template = match job.template {
+        Template::Builtin(name) => format!("#import {package}: {name} as template\n"),
+        Template::File(path) => {
+            let root = job
+                .root
+                .canonicalize()
+                .map_err(|e| Failure::Fatal(e.to_string()))?;
+            let real = path.canonicalize().map_err(|e| {
+                Failure::Fatal(format!("cannot read the template {} ({e})", path.display()))
+            })?;
+            let inside = real.strip_prefix(&root).map_err(|_| {
+                Failure::Fatal(format!(
+                    "the template {} lies outside the root folder {}",
+                    crate::diag::display_name(path),
+                    crate::diag::display_name(&root)
+                ))
+            })?;
+            let vpath = format!("/{}", inside.to_string_lossy().replace('\\', "/"));
+            format!("#import {}: template\n", markup::string(&vpath))
+        }
+    };
+    Ok(format!(
+        "#import {package} as dossier\n{template}#show: dossier.citations\n#show: template\n"
+    ))
+}
+
+/// Exports with fixed metadata so identical inputs give identical bytes.
+fn export(document: &PagedDocument, date: chrono::NaiveDate) -> typst::diag::SourceResult<Vec<u8>> {
+    use chrono::Datelike;
+    let timestamp =
+        Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
+            .map(Timestamp::new_utc);
+    let options = PdfOptions {
+        creator: Smart::Custom(Some("dossier".into())),
+        timestamp,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(document, &options)
+}

@@ -1,0 +1,390 @@
+//! Front matter: YAML between `---` lines or TOML between `+++` lines at the
+//! top of a Markdown report, or YAML in a leading `/*--- … ---*/` comment of a
+//! Typst report. Every field is checked; unknown ones get a suggestion.
+
+use std::ops::Range;
+
+use serde_yaml::Value as Yaml;
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Code, Diagnostic, FileId, Span, Spanned, did_you_mean};
+use crate::registry::PartialDate;
+
+/// The fields a report may set about itself.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    /// The document title.
+    pub title: Option<Spanned<String>>,
+    /// A subtitle.
+    pub subtitle: Option<Spanned<String>>,
+    /// Authors as written.
+    pub authors: Vec<String>,
+    /// The document date.
+    pub date: Option<Spanned<PartialDate>>,
+    /// The publishing organisation.
+    pub organisation: Option<Spanned<String>>,
+    /// BCP 47 language of the report.
+    pub lang: Option<Spanned<String>>,
+    /// CSL style name or `.csl` path.
+    pub style: Option<Spanned<String>>,
+    /// Template name or `.typ` path.
+    pub template: Option<Spanned<String>>,
+    /// A classification line such as "Public" or "Restricted".
+    pub classification: Option<Spanned<String>>,
+    /// Keywords for the PDF metadata.
+    pub keywords: Vec<String>,
+    /// A short abstract printed under the title.
+    pub abstract_: Option<Spanned<String>>,
+}
+
+const FIELDS: &[&str] = &[
+    "title",
+    "subtitle",
+    "authors",
+    "date",
+    "organisation",
+    "lang",
+    "style",
+    "template",
+    "classification",
+    "keywords",
+    "abstract",
+];
+
+/// One field as read from YAML or TOML, with where its key and value are.
+struct Field {
+    key: String,
+    key_range: Range<usize>,
+    value: Yaml,
+    value_range: Range<usize>,
+}
+
+/// Reads the front matter of a Markdown report; returns it and where the body starts.
+pub fn markdown(
+    file: FileId,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (FrontMatter, usize) {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[bom..];
+    let (fence, toml) = if rest.starts_with("---") {
+        ("---", false)
+    } else if rest.starts_with("+++") {
+        ("+++", true)
+    } else {
+        return (FrontMatter::default(), 0);
+    };
+    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_line_end].trim_end() != fence {
+        return (FrontMatter::default(), 0);
+    }
+    let content_start = bom + first_line_end;
+    let Some((content_end, body_start)) = closing_fence(text, content_start, fence, !toml) else {
+        let span = Span::new(file, bom..bom + 3);
+        let message =
+            format!("front matter is not closed (no `{fence}` line after the opening one)");
+        diagnostics.push(Diagnostic::new(Code::Syntax, message).at(span));
+        return (FrontMatter::default(), text.len());
+    };
+    let fields = if toml {
+        toml_fields(file, text, content_start..content_end, diagnostics)
+    } else {
+        yaml_fields(file, text, content_start..content_end, diagnostics)
+    };
+    (interpret(file, fields, diagnostics), body_start)
+}
+
+/// Reads the front matter of a Typst report from a leading `/*---` comment.
+pub fn typst(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> (FrontMatter, usize) {
+    let start = text.len()
+        - text
+            .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+            .len();
+    let rest = &text[start..];
+    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_line_end].trim_end() != "/*---" {
+        return (FrontMatter::default(), 0);
+    }
+    let content_start = start + first_line_end;
+    let Some((content_end, body_start)) = closing_fence(text, content_start, "---*/", false) else {
+        let span = Span::new(file, start..start + 5);
+        diagnostics.push(
+            Diagnostic::new(Code::Syntax, "front matter is not closed (no `---*/` line)").at(span),
+        );
+        return (FrontMatter::default(), text.len());
+    };
+    let fields = yaml_fields(file, text, content_start..content_end, diagnostics);
+    // The comment stays in the Typst source, so the body starts at 0.
+    let _ = body_start;
+    (interpret(file, fields, diagnostics), 0)
+}
+
+/// Finds the line that closes the front matter: the end of the content and
+/// the start of the body.
+fn closing_fence(text: &str, from: usize, fence: &str, allow_dots: bool) -> Option<(usize, usize)> {
+    let mut offset = from;
+    for line in text[from..].split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == fence || (allow_dots && trimmed == "...") {
+            return Some((offset, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn yaml_fields(
+    file: FileId,
+    text: &str,
+    range: Range<usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Field> {
+    let content = &text[range.clone()];
+    if content.trim().is_empty() {
+        return Vec::new();
+    }
+    let value: Yaml = match serde_yaml::from_str(content) {
+        Ok(v) => v,
+        Err(error) => {
+            let at = error
+                .location()
+                .map_or(range.start, |l| range.start + l.index());
+            let message = error.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            let span = Span::new(file, at..at);
+            diagnostics.push(
+                Diagnostic::new(Code::Syntax, format!("front matter: {message} (YAML)")).at(span),
+            );
+            return Vec::new();
+        }
+    };
+    let Yaml::Mapping(map) = value else {
+        let span = Span::new(file, range.start..range.end);
+        diagnostics.push(
+            Diagnostic::new(
+                Code::Syntax,
+                "front matter must be a list of `key: value` fields",
+            )
+            .at(span),
+        );
+        return Vec::new();
+    };
+    map.into_iter()
+        .map(|(key, value)| {
+            let key = match key {
+                Yaml::String(s) => s,
+                other => serde_yaml::to_string(&other)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+            };
+            let (key_range, value_range) = locate_yaml_key(content, &key)
+                .map(|(k, v)| (shift(k, range.start), shift(v, range.start)))
+                .unwrap_or((range.start..range.start, range.start..range.start));
+            Field {
+                key,
+                key_range,
+                value,
+                value_range,
+            }
+        })
+        .collect()
+}
+
+fn shift(r: Range<usize>, by: usize) -> Range<usize> {
+    r.start + by..r.end + by
+}
+
+/// Finds a top-level `key:` line; returns the key's and the value's ranges.
+fn locate_yaml_key(content: &str, key: &str) -> Option<(Range<usize>, Range<usize>)> {
+    let mut offset = 0;
+    for line in content.split_inclusive('\n') {
+        if let Some(after) = line.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            let key_range = offset..offset + key.len();
+            let value_start = offset + key.len() + 1 + (after.len() - after.trim_start().len());
+            let value_end = offset + line.trim_end().len();
+            let value_range = if value_end > value_start {
+                value_start..value_end
+            } else {
+                key_range.clone()
+            };
+            return Some((key_range, value_range));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn toml_fields(
+    file: FileId,
+    text: &str,
+    range: Range<usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Field> {
+    let content = &text[range.clone()];
+    let (table, errors) = DeTable::parse_recoverable(content);
+    if let Some(error) = errors.first() {
+        let at = shift(error.span().unwrap_or(0..0), range.start);
+        let message = format!(
+            "front matter: {} (TOML)",
+            error.message().trim().trim_end_matches('.')
+        );
+        diagnostics.push(Diagnostic::new(Code::Syntax, message).at(Span::new(file, at)));
+        return Vec::new();
+    }
+    table
+        .get_ref()
+        .iter()
+        .map(|(key, value)| Field {
+            key: key.get_ref().to_string(),
+            key_range: shift(key.span(), range.start),
+            value: toml_to_yaml(value.get_ref()),
+            value_range: shift(value.span(), range.start),
+        })
+        .collect()
+}
+
+fn toml_to_yaml(value: &DeValue<'_>) -> Yaml {
+    match value {
+        DeValue::String(s) => Yaml::String(s.to_string()),
+        DeValue::Integer(i) => Yaml::String(i.to_string()),
+        DeValue::Float(f) => Yaml::String(f.to_string()),
+        DeValue::Boolean(b) => Yaml::Bool(*b),
+        DeValue::Datetime(d) => Yaml::String(d.to_string()),
+        DeValue::Array(a) => Yaml::Sequence(a.iter().map(|v| toml_to_yaml(v.get_ref())).collect()),
+        DeValue::Table(t) => Yaml::Mapping(
+            t.iter()
+                .map(|(k, v)| {
+                    (
+                        Yaml::String(k.get_ref().to_string()),
+                        toml_to_yaml(v.get_ref()),
+                    )
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// Turns raw fields into the typed front matter, reporting bad ones.
+fn interpret(file: FileId, fields: Vec<Field>, diagnostics: &mut Vec<Diagnostic>) -> FrontMatter {
+    let mut front = FrontMatter::default();
+    for field in fields {
+        let span = Span::new(file, field.value_range.clone());
+        let mut invalid = |message: String| {
+            diagnostics.push(Diagnostic::new(Code::InvalidField, message).at(span.clone()));
+        };
+        let text = || scalar(&field.value).map(|s| Spanned::new(s, span.clone()));
+        match field.key.as_str() {
+            "title" | "subtitle" | "organisation" | "lang" | "style" | "template"
+            | "classification" | "abstract" => {
+                let Some(value) = text() else {
+                    invalid(format!("front matter `{}` must be a text", field.key));
+                    continue;
+                };
+                let slot = match field.key.as_str() {
+                    "title" => &mut front.title,
+                    "subtitle" => &mut front.subtitle,
+                    "organisation" => &mut front.organisation,
+                    "lang" => &mut front.lang,
+                    "style" => &mut front.style,
+                    "template" => &mut front.template,
+                    "classification" => &mut front.classification,
+                    _ => &mut front.abstract_,
+                };
+                *slot = Some(value);
+            }
+            "authors" | "keywords" => match names(&field.value) {
+                Some(list) if field.key == "authors" => front.authors = list,
+                Some(list) => front.keywords = list,
+                None => invalid(format!(
+                    "front matter `{}` must be a text or a list of texts",
+                    field.key
+                )),
+            },
+            "date" => match scalar(&field.value).map(|s| PartialDate::parse(s.trim())) {
+                Some(Ok(date)) => front.date = Some(Spanned::new(date, span.clone())),
+                _ => invalid("front matter `date` must be a date as YYYY-MM-DD".into()),
+            },
+            other => {
+                let help = match did_you_mean(other, FIELDS.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("known fields: {}", FIELDS.join(", ")),
+                };
+                let key_span = Span::new(file, field.key_range.clone());
+                let message = format!("unknown front-matter field `{other}`");
+                diagnostics.push(
+                    Diagnostic::new(Code::InvalidField, message)
+                        .at(key_span)
+                        .with_help(help),
+                );
+            }
+        }
+    }
+    front
+}
+
+fn scalar(value: &Yaml) -> Option<String> {
+    match value {
+        Yaml::String(s) => Some(s.clone()),
+        Yaml::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A text, a list of texts, or a list of `{ name: … }` maps.
+fn names(value: &Yaml) -> Option<Vec<String>> {
+    match value {
+        Yaml::Sequence(items) => items
+            .iter()
+            .map(|item| match item {
+                Yaml::Mapping(m) => m.get("name").and_then(scalar),
+                other => scalar(other),
+            })
+            .collect(),
+        other => scalar(other).map(|s| vec![s]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Files;
+
+    fn front(text: &str) -> (FrontMatter, usize, Vec<Diagnostic>) {
+        let mut files = Files::new();
+        let id = files.add(std::path::Path::new("r.md"), text.into());
+        let mut diagnostics = Vec::new();
+        let (front, body) = markdown(id, files.text(id), &mut diagnostics);
+        (front, body, diagnostics)
+    }
+
+    #[test]
+    fn reads_yaml_and_toml() {
+        let (f, body, d) =
+            front("---\ntitle: A briefing\nauthors: [A, B]\ndate: 2026-11-21\n---\nBody");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(f.title.unwrap().value, "A briefing");
+        assert_eq!(f.authors, ["A", "B"]);
+        assert_eq!(f.date.unwrap().value.to_string(), "2026-11-21");
+        assert_eq!(body, 59);
+        let (f, _, d) = front("+++\ntitle = \"T\"\ndate = 2026-11-21\n+++\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(f.title.unwrap().value, "T");
+    }
+
+    #[test]
+    fn reports_unknown_fields_and_bad_yaml() {
+        let (_, _, d) = front("---\ntitel: x\n---\n");
+        assert_eq!(d[0].code, Code::InvalidField);
+        assert_eq!(d[0].span.as_ref().unwrap().range, 4..9);
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `title`?"));
+        let (_, _, d) = front("---\ntitle: [unclosed\n---\n");
+        assert_eq!(d[0].code, Code::Syntax);
+        let (_, _, d) = front("---\ntitle: x\n");
+        assert_eq!(d[0].code, Code::Syntax);
+    }
+}

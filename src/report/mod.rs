@@ -1,0 +1,153 @@
+//! Reports: the Markdown or Typst files authors write. This module reads one,
+//! splits off its front matter and finds every citation with its exact span.
+
+pub mod frontmatter;
+pub mod markdown;
+pub mod typst;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, FileId, Files, Span};
+
+pub use self::frontmatter::FrontMatter;
+
+/// The two report languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// CommonMark with Pandoc citations.
+    Markdown,
+    /// Typst markup.
+    Typst,
+}
+
+impl Format {
+    /// The format a path's extension names, if any.
+    pub fn of(path: &Path) -> Option<Self> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "md" | "markdown" => Some(Self::Markdown),
+            "typ" => Some(Self::Typst),
+            _ => None,
+        }
+    }
+}
+
+/// How a citation shows its author.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Parenthetical: `[@id]`, `@id` in Typst.
+    Normal,
+    /// Without the author: `[-@id]`.
+    SuppressAuthor,
+    /// The author in the running text: `@id` in Markdown.
+    InText,
+}
+
+/// One cited ID.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Citation {
+    /// The claim or source ID.
+    pub id: String,
+    /// The span of `@id` (or of the label in `#cite(<id>)`).
+    pub span: Span,
+    /// Text before the ID inside a bracket, e.g. "see".
+    pub prefix: Option<String>,
+    /// Where in the source, e.g. "para. 4".
+    pub locator: Option<String>,
+    /// Text after the locator.
+    pub suffix: Option<String>,
+    /// How the author is shown.
+    pub mode: Mode,
+}
+
+/// Citations written together, e.g. `[see @a, para. 4; also @b]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// Byte range of the whole group in the report, brackets included.
+    pub range: Range<usize>,
+    /// The citations in order.
+    pub citations: Vec<Citation>,
+}
+
+/// A parsed report.
+#[derive(Debug)]
+pub struct Report {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its text in [`Files`].
+    pub file: FileId,
+    /// Markdown or Typst.
+    pub format: Format,
+    /// Title, authors, date and the other front-matter fields.
+    pub front: FrontMatter,
+    /// Byte offset where the body starts, after the front matter.
+    pub body_start: usize,
+    /// Every citation group in order.
+    pub groups: Vec<Group>,
+}
+
+impl Report {
+    /// Every citation in order.
+    pub fn citations(&self) -> impl Iterator<Item = &Citation> {
+        self.groups.iter().flat_map(|g| &g.citations)
+    }
+}
+
+/// The report could not be read at all (exit code 2).
+#[derive(Debug)]
+pub enum ReadError {
+    /// The file cannot be read.
+    Io(PathBuf, std::io::Error),
+    /// The extension is neither Markdown nor Typst.
+    Format(PathBuf),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Io(path, error) => write!(
+                f,
+                "cannot read {} ({error})",
+                crate::diag::display_name(path)
+            ),
+            Self::Format(path) => write!(
+                f,
+                "{} is neither Markdown (.md) nor Typst (.typ)",
+                crate::diag::display_name(path)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// Reads and parses a report, adding its text to `files`.
+pub fn read(path: &Path, files: &mut Files) -> Result<(Report, Vec<Diagnostic>), ReadError> {
+    let format = Format::of(path).ok_or_else(|| ReadError::Format(path.to_path_buf()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| ReadError::Io(path.to_path_buf(), e))?;
+    let file = files.add(path, text);
+    Ok(parse(file, format, files))
+}
+
+/// Parses a report already in `files`.
+pub fn parse(file: FileId, format: Format, files: &Files) -> (Report, Vec<Diagnostic>) {
+    let text = files.text(file);
+    let mut diagnostics = Vec::new();
+    let (front, body_start) = match format {
+        Format::Markdown => frontmatter::markdown(file, text, &mut diagnostics),
+        Format::Typst => frontmatter::typst(file, text, &mut diagnostics),
+    };
+    let groups = match format {
+        Format::Markdown => markdown::citations(file, text, body_start),
+        Format::Typst => typst::citations(file, text, &mut diagnostics),
+    };
+    let report = Report {
+        path: files.path(file).to_path_buf(),
+        file,
+        format,
+        front,
+        body_start,
+        groups,
+    };
+    (report, diagnostics)
+}

@@ -1,0 +1,206 @@
+//! Citations in Typst reports, read with Typst's own parser: `@id`,
+//! `@id[para. 4]`, `#cite(<id>)`, `#cite(label("id"))` and `#ref(<id>)`.
+//! References to labels the report defines itself are not citations.
+
+use std::collections::HashSet;
+
+use typst_syntax::ast::{self, AstNode};
+use typst_syntax::{LinkedNode, SyntaxKind};
+
+use super::{Citation, Group, Mode};
+use crate::diag::{Code, Diagnostic, FileId, Span};
+
+/// Every citation group, and a `syntax` diagnostic for each parse error.
+pub fn citations(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Group> {
+    let root = typst_syntax::parse(text);
+    let linked = LinkedNode::new(&root);
+    let mut labels = HashSet::new();
+    collect_labels(&linked, &mut labels);
+    let mut groups = Vec::new();
+    walk(file, &linked, &labels, &mut groups, diagnostics);
+    groups
+}
+
+/// Labels the document attaches to its own content (`<intro>`).
+fn collect_labels(node: &LinkedNode<'_>, labels: &mut HashSet<String>) {
+    if let Some(label) = node.cast::<ast::Label>()
+        && !is_cite_argument(node)
+    {
+        labels.insert(label.get().to_string());
+    }
+    for child in node.children() {
+        collect_labels(&child, labels);
+    }
+}
+
+/// Whether a label node is the target of a `cite` or `ref` call.
+fn is_cite_argument(node: &LinkedNode<'_>) -> bool {
+    let call = node
+        .parent()
+        .filter(|p| p.kind() == SyntaxKind::Args)
+        .and_then(LinkedNode::parent);
+    call.and_then(|c| c.cast::<ast::FuncCall>())
+        .is_some_and(|c| callee_name(c).is_some())
+}
+
+fn callee_name(call: ast::FuncCall<'_>) -> Option<&'static str> {
+    match call.callee() {
+        ast::Expr::Ident(ident) if ident.as_str() == "cite" => Some("cite"),
+        ast::Expr::Ident(ident) if ident.as_str() == "ref" => Some("ref"),
+        _ => None,
+    }
+}
+
+fn walk(
+    file: FileId,
+    node: &LinkedNode<'_>,
+    labels: &HashSet<String>,
+    groups: &mut Vec<Group>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if node.kind() == SyntaxKind::Error {
+        let (errors, _) = node.get().errors_and_warnings();
+        for error in errors {
+            let message = format!("{} (Typst)", error.message);
+            diagnostics
+                .push(Diagnostic::new(Code::Syntax, message).at(Span::new(file, node.range())));
+        }
+        return;
+    }
+    if let Some(reference) = node.cast::<ast::Ref>() {
+        let target = reference.target();
+        if !labels.contains(target) {
+            let marker = node.children().find(|c| c.kind() == SyntaxKind::RefMarker);
+            let span = Span::new(file, marker.map_or(node.range(), |m| m.range()));
+            let locator = reference.supplement().map(|s| content_text(s.body()));
+            groups.push(Group {
+                range: node.range(),
+                citations: vec![citation(target, span, locator, Mode::Normal)],
+            });
+        }
+    } else if let Some(call) = node.cast::<ast::FuncCall>()
+        && callee_name(call).is_some()
+        && let Some(group) = call_citation(file, node, call, labels)
+    {
+        groups.push(group);
+    }
+    for child in node.children() {
+        walk(file, &child, labels, groups, diagnostics);
+    }
+}
+
+/// `cite(<id>)`, `cite(label("id"), supplement: [..], form: "..")`, `ref(<id>)`.
+fn call_citation(
+    file: FileId,
+    node: &LinkedNode<'_>,
+    call: ast::FuncCall<'_>,
+    labels: &HashSet<String>,
+) -> Option<Group> {
+    let args = node.children().find(|c| c.kind() == SyntaxKind::Args)?;
+    let mut target = None;
+    let mut locator = None;
+    let mut mode = Mode::Normal;
+    for arg in args.children() {
+        if let Some(label) = arg.cast::<ast::Label>() {
+            target.get_or_insert((label.get().to_string(), arg.range()));
+        } else if let Some(inner) = arg.cast::<ast::FuncCall>()
+            && matches!(inner.callee(), ast::Expr::Ident(i) if i.as_str() == "label")
+            && let Some(string) = first_string(&arg)
+        {
+            target.get_or_insert(string);
+        } else if let Some(named) = arg.cast::<ast::Named>() {
+            match (named.name().as_str(), named.expr()) {
+                ("supplement", ast::Expr::ContentBlock(block)) => {
+                    locator = Some(content_text(block.body()))
+                }
+                ("supplement", ast::Expr::Str(s)) => locator = Some(s.get().to_string()),
+                ("form", ast::Expr::Str(s)) if s.get() == "year" => mode = Mode::SuppressAuthor,
+                ("form", ast::Expr::Str(s)) if s.get() == "prose" => mode = Mode::InText,
+                _ => {}
+            }
+        }
+    }
+    let (id, range) = target?;
+    if callee_name(call) == Some("ref") && labels.contains(&id) {
+        return None;
+    }
+    let citation = citation(&id, Span::new(file, range), locator, mode);
+    Some(Group {
+        range: node.range(),
+        citations: vec![citation],
+    })
+}
+
+/// The first string literal below `node`, with its range.
+fn first_string(node: &LinkedNode<'_>) -> Option<(String, std::ops::Range<usize>)> {
+    if let Some(s) = node.cast::<ast::Str>() {
+        return Some((s.get().to_string(), node.range()));
+    }
+    node.children().find_map(|c| first_string(&c))
+}
+
+fn citation(id: &str, span: Span, locator: Option<String>, mode: Mode) -> Citation {
+    Citation {
+        id: id.to_string(),
+        span,
+        prefix: None,
+        locator: locator.filter(|l| !l.is_empty()),
+        suffix: None,
+        mode,
+    }
+}
+
+/// The plain text of a supplement's markup.
+fn content_text(markup: ast::Markup<'_>) -> String {
+    markup.to_untyped().full_text().trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Files;
+
+    fn cited(text: &str) -> Vec<(String, Option<String>, std::ops::Range<usize>)> {
+        let mut files = Files::new();
+        let id = files.add(std::path::Path::new("r.typ"), text.into());
+        let mut diagnostics = Vec::new();
+        let groups = citations(id, text, &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        groups
+            .into_iter()
+            .flat_map(|g| g.citations)
+            .map(|c| (c.id, c.locator, c.span.range))
+            .collect()
+    }
+
+    #[test]
+    fn finds_every_citation_form() {
+        let found = cited(
+            "= Intro <intro>\nSee @intro and @a, @b[para. 4].\n#cite(<c>) #cite(label(\"d\"), supplement: [p. 2])\n`@e` // @f\n",
+        );
+        let ids: Vec<_> = found
+            .iter()
+            .map(|(id, loc, _)| (id.as_str(), loc.as_deref()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("a", None),
+                ("b", Some("para. 4")),
+                ("c", None),
+                ("d", Some("p. 2"))
+            ]
+        );
+        assert_eq!(found[0].2, 31..33);
+    }
+
+    #[test]
+    fn reports_parse_errors() {
+        let mut files = Files::new();
+        let text = "#let x = (\nText";
+        let id = files.add(std::path::Path::new("r.typ"), text.into());
+        let mut diagnostics = Vec::new();
+        citations(id, text, &mut diagnostics);
+        assert_eq!(diagnostics[0].code, Code::Syntax);
+    }
+}

@@ -1,0 +1,42 @@
+//! Resolution: citation → claim → evidence → source. Decides which claims and
+//! sources a set of reports reaches, which is what the bibliography lists and
+//! what the `unused-*` rules compare against.
+
+use indexmap::IndexSet;
+
+use crate::registry::{Entry, Registry};
+use crate::report::{Citation, Report};
+
+/// What a set of reports cites.
+#[derive(Debug, Default)]
+pub struct Resolved<'a> {
+    /// Claims cited, in order of first citation.
+    pub claims: IndexSet<&'a str>,
+    /// Sources reached, directly or through a claim's evidence, in order of
+    /// first citation; evidence naming unknown sources is left out.
+    pub sources: IndexSet<&'a str>,
+    /// Citations whose ID is neither a claim nor a source.
+    pub unknown: Vec<&'a Citation>,
+}
+
+/// Resolves every citation of `reports` against `registry`.
+pub fn resolve<'a>(registry: &'a Registry, reports: &'a [Report]) -> Resolved<'a> {
+    let mut resolved = Resolved::default();
+    for citation in reports.iter().flat_map(Report::citations) {
+        match registry.get(&citation.id) {
+            Some(Entry::Claim(claim)) => {
+                resolved.claims.insert(&claim.id.value);
+                for evidence in &claim.evidence {
+                    if let Some((id, _)) = registry.sources.get_key_value(&evidence.source.value) {
+                        resolved.sources.insert(id);
+                    }
+                }
+            }
+            Some(Entry::Source(source)) => {
+                resolved.sources.insert(&source.id.value);
+            }
+            None => resolved.unknown.push(citation),
+        }
+    }
+    resolved
+}
