@@ -1,6 +1,7 @@
 //! One function per rule. Each appends diagnostics with its own code.
 
 use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::registry::value::Kind;
 use crate::registry::{Claim, Registry, Resolution};
 use crate::resolve::Resolved;
 
@@ -93,11 +94,25 @@ pub fn conflicting_evidence(registry: &Registry, out: &mut Vec<Diagnostic>) {
         if resolved || !involved.contains(&true) {
             continue;
         }
+        let kinds_differ = valued
+            .windows(2)
+            .any(|w| w[0].1.value.kind() != w[1].1.value.kind());
+        let describe = |v: &crate::registry::Value| {
+            if !kinds_differ {
+                return v.to_string();
+            }
+            let kind = match v.kind() {
+                Kind::Number => "the number",
+                Kind::Date => "the date",
+                Kind::Text => "the text",
+            };
+            format!("{kind} {v}")
+        };
         let parts: Vec<String> = valued
             .iter()
             .zip(&involved)
             .filter(|(_, inv)| **inv)
-            .map(|((e, v), _)| format!("`{}` reports {}", e.source.value, v.value))
+            .map(|((e, v), _)| format!("`{}` reports {}", e.source.value, describe(&v.value)))
             .collect();
         let message = format!(
             "the evidence for `{}` disagrees: {}",
@@ -110,7 +125,7 @@ pub fn conflicting_evidence(registry: &Registry, out: &mut Vec<Diagnostic>) {
         for ((_, value), _) in valued.iter().zip(&involved).filter(|(_, inv)| **inv) {
             diagnostic = diagnostic.with_label(
                 value.span.clone(),
-                format!("this source reports {}", value.value),
+                format!("this source reports {}", describe(&value.value)),
             );
         }
         out.push(diagnostic);

@@ -69,6 +69,9 @@ pub fn report(
         DiagnosticFormat::Json => &JsonReporter,
     };
     let mut out = stream(stdout);
-    reporter.report(&mut out, files, diagnostics, summary)?;
-    Ok(())
+    match reporter.report(&mut out, files, diagnostics, summary) {
+        // A reader that stopped early (`| head`) is not a failure of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }

@@ -126,11 +126,11 @@ pub fn display_name(path: &Path) -> String {
     let relative = std::env::current_dir()
         .ok()
         .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf));
-    relative
-        .as_deref()
-        .unwrap_or(path)
-        .to_string_lossy()
-        .into_owned()
+    match relative {
+        Some(r) if r.as_os_str().is_empty() => ".".into(),
+        Some(r) => r.to_string_lossy().into_owned(),
+        None => path.to_string_lossy().into_owned(),
+    }
 }
 
 impl<'a> codespan_reporting::files::Files<'a> for Files {

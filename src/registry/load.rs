@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use toml::de::DeTable;
 
-use super::Registry;
 use super::fields::Reader;
 use super::schema::{self, Part};
+use super::{Claim, Registry, Source};
 use crate::diag::{Code, Diagnostic, FileId, Files, Span};
 
 /// The registry could not be read at all (exit code 2).
@@ -217,14 +217,30 @@ fn merge(registry: &mut Registry, parts: Vec<Part>, diagnostics: &mut Vec<Diagno
         }
     };
     for part in parts {
-        for source in part.sources {
-            if check(&source.id.value, &source.id.span, "source") {
-                registry.sources.insert(source.id.value.clone(), source);
-            }
-        }
-        for claim in part.claims {
-            if check(&claim.id.value, &claim.id.span, "claim") {
-                registry.claims.insert(claim.id.value.clone(), claim);
+        // Within a file, the definition written first is the one kept.
+        let mut entries: Vec<(usize, Result<Source, Claim>)> = part
+            .sources
+            .into_iter()
+            .map(|s| (s.id.span.range.start, Ok(s)))
+            .chain(
+                part.claims
+                    .into_iter()
+                    .map(|c| (c.id.span.range.start, Err(c))),
+            )
+            .collect();
+        entries.sort_by_key(|(start, _)| *start);
+        for (_, entry) in entries {
+            match entry {
+                Ok(source) => {
+                    if check(&source.id.value, &source.id.span, "source") {
+                        registry.sources.insert(source.id.value.clone(), source);
+                    }
+                }
+                Err(claim) => {
+                    if check(&claim.id.value, &claim.id.span, "claim") {
+                        registry.claims.insert(claim.id.value.clone(), claim);
+                    }
+                }
             }
         }
     }

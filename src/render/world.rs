@@ -161,7 +161,7 @@ impl Loader {
         if !real.starts_with(&self.root) {
             return Err(FileError::Other(Some(
                 format!(
-                    "`{}` leads outside the root folder through a symbolic link; dossier reads only files inside {}",
+                    "`{}` leads outside the root folder ({}) through a symbolic link",
                     vpath.get_with_slash(),
                     crate::diag::display_name(&self.root)
                 )

@@ -146,19 +146,10 @@ fn yaml_fields(
     let value: Yaml = match serde_yaml::from_str(content) {
         Ok(v) => v,
         Err(error) => {
-            let at = error
-                .location()
-                .map_or(range.start, |l| range.start + l.index());
-            let message = error.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
-            let span = Span::new(file, at..at);
-            diagnostics.push(
-                Diagnostic::new(Code::Syntax, format!("front matter: {message} (YAML)")).at(span),
-            );
+            let (message, at) = yaml_error(&error, content);
+            let span = Span::new(file, range.start + at..range.start + at);
+            let message = format!("front matter: {message} (YAML)");
+            diagnostics.push(Diagnostic::new(Code::Syntax, message).at(span));
             return Vec::new();
         }
     };
@@ -193,6 +184,52 @@ fn yaml_fields(
             }
         })
         .collect()
+}
+
+/// The message without its positions, and the byte offset to point at: where
+/// the construct being read began (an unclosed quote), else where it failed.
+fn yaml_error(error: &serde_yaml::Error, content: &str) -> (String, usize) {
+    let text = error.to_string();
+    let mut message = String::new();
+    let mut last = None;
+    for (i, part) in text.split(" at line ").enumerate() {
+        if i == 0 {
+            message.push_str(part);
+            continue;
+        }
+        let mut words = part.splitn(4, ' ');
+        let line = words.next().and_then(|l| l.parse::<usize>().ok());
+        let column = words
+            .nth(1)
+            .and_then(|c| c.trim_end_matches(',').parse::<usize>().ok());
+        if let (Some(line), Some(column)) = (line, column) {
+            last = Some((line, column));
+        }
+        if let Some((_, rest)) = part.split_once(", ") {
+            message.push(' ');
+            message.push_str(rest);
+        }
+    }
+    let offset = match last {
+        Some((line, column)) => offset_of(content, line, column),
+        None => error.location().map_or(0, |l| l.index()),
+    };
+    (message, offset)
+}
+
+/// The byte offset of a 1-based line and column.
+fn offset_of(content: &str, line: usize, column: usize) -> usize {
+    let start: usize = content
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = &content[start.min(content.len())..];
+    start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
 }
 
 fn shift(r: Range<usize>, by: usize) -> Range<usize> {

@@ -422,6 +422,93 @@ fn is_locator_word(word: &str, roman_ok: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::locator;
+    use crate::diag::Files;
+    use crate::report::{Format, Mode, parse};
+
+    /// Each citation as `id|prefix|locator|suffix|mode`, groups split by ` / `.
+    fn extract(text: &str) -> String {
+        let mut files = Files::new();
+        let id = files.add(std::path::Path::new("r.md"), text.into());
+        let (report, _) = parse(id, Format::Markdown, &files);
+        let show = |s: &Option<String>| s.clone().unwrap_or_default();
+        report
+            .groups
+            .iter()
+            .map(|g| {
+                g.citations
+                    .iter()
+                    .map(|c| {
+                        let mode = match c.mode {
+                            Mode::Normal => "n",
+                            Mode::SuppressAuthor => "y",
+                            Mode::InText => "t",
+                        };
+                        format!(
+                            "{}|{}|{}|{}|{mode}",
+                            c.id,
+                            show(&c.prefix),
+                            show(&c.locator),
+                            show(&c.suffix)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+
+    #[test]
+    fn extracts_citations_like_pandoc() {
+        let cases = [
+            ("plain [@a] text", "a||||n"),
+            ("two [@a; @b].", "a||||n; b||||n"),
+            ("[see @a, para. 4; also @b]", "a|see|para. 4||n; b|also|||n"),
+            (
+                "[@a, pp. 33-35, emphasis added]",
+                "a||pp. 33-35|emphasis added|n",
+            ),
+            ("[@a, and passim]", "a|||and passim|n"),
+            ("Smith says [-@smith2020, p. 3].", "smith2020||p. 3||y"),
+            ("As @doe-2020 argues", "doe-2020||||t"),
+            ("As @doe-2020 [p. 33] argues", "doe-2020||p. 33||t"),
+            ("End of sentence @toll-1988.", "toll-1988||||t"),
+            ("Colon @un:2020: text", "un:2020||||t"),
+            ("code `[@a] @b` here", ""),
+            ("```\n[@a] @b\n```\n", ""),
+            ("    [@a] indented code", ""),
+            ("mail me at someone@example.org", ""),
+            ("<someone@example.org>", ""),
+            ("see https://example.org/@a and <https://x.org/@b>", ""),
+            ("a [link @a](https://x.org/@b)", ""),
+            ("escaped \\@a and \\[@b]", ""),
+            ("[not a citation] and [see p. 4]", ""),
+            ("[@a; see p. 4]", ""),
+            ("*[@a]* and **@b**", "a||||n / b||||t"),
+            ("- item [@a, ch. 2]\n- @b", "a||ch. 2||n / b||||t"),
+            ("> quoted [@a,\n> p. 3]", "a||p. 3||n"),
+            ("| c |\n|---|\n| [@a] |", "a||||n"),
+            ("note[^1]\n\n[^1]: in a footnote [@a].", "a||||n"),
+            ("# Heading @a", "a||||t"),
+            ("[@a] &amp; [@b]", "a||||n / b||||n"),
+            ("(@a)", "a||||t"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(extract(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn spans_cover_the_at_sign_and_key() {
+        let mut files = Files::new();
+        let text = "---\ntitle: x\n---\nThe toll [@toll-198, para. 4].";
+        let id = files.add(std::path::Path::new("r.md"), text.into());
+        let (report, _) = parse(id, Format::Markdown, &files);
+        let citation = report.citations().next().unwrap();
+        assert_eq!(&text[citation.span.range.clone()], "@toll-198");
+        let position = files.position(id, citation.span.range.start);
+        assert_eq!((position.line, position.column), (4, 11));
+    }
 
     #[test]
     fn splits_locators_from_suffixes() {

@@ -1,0 +1,59 @@
+//! The example dossier: the README's first command must work from the
+//! repository root, and the briefing must read as text, not markup.
+
+use std::path::Path;
+
+use super::support::{dossier, pdf_text};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn the_example_checks_clean() {
+    let output = dossier()
+        .args([
+            "check",
+            "examples/1988-massacre/report.md",
+            "--format",
+            "json",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["errors"], 0, "{json:#}");
+    assert!(json["summary"]["claims"].as_u64().unwrap() >= 12);
+    assert_eq!(json["summary"]["sources"], 5);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn the_example_builds_into_a_briefing() {
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out.path().join("briefing.pdf");
+    let output = dossier()
+        .args(["build", "examples/1988-massacre/report.md", "-o"])
+        .arg(&pdf)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = pdf_text(&std::fs::read(&pdf).unwrap());
+    assert!(
+        text.starts_with("The 1988 prison massacres in Iran"),
+        "{text}"
+    );
+    assert!(text.contains("Deputy Commander-in-chief"), "{text}");
+    assert!(
+        text.contains("assistant to the deputy Commander-in-Chief"),
+        "{text}"
+    );
+    assert!(text.contains("Sources"), "{text}");
+    assert!(text.contains("Stevenson, Struan. 2013."), "{text}");
+    assert!(!text.contains("[@") && !text.contains("**"), "{text}");
+}

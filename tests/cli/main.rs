@@ -1,0 +1,8 @@
+//! End-to-end tests of the `dossier` binary: one test binary, one module per
+//! feature, fixtures under `tests/data/`.
+
+mod build;
+mod check;
+mod example;
+mod sandbox;
+mod support;
