@@ -110,11 +110,6 @@ impl Run {
         );
         self
     }
-
-    /// Standard output parsed as JSON.
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.0.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout()))
-    }
 }
 
 /// The text of a PDF with white space collapsed, as a reader would compare it.
