@@ -15,6 +15,7 @@ use indexmap::IndexMap;
 use crate::diag::{FileId, Span, Spanned};
 
 pub use self::load::{LoadError, find_registry, load};
+pub use self::schema::is_language_tag;
 pub use self::value::{PartialDate, Value};
 
 /// Everything the registry files define, merged.

@@ -302,13 +302,7 @@ fn url(r: &mut Reader<'_>, t: &DeTable<'_>, key: &str) -> Option<Spanned<String>
 
 fn language(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<String>> {
     let value = r.text(t, "language")?;
-    let mut parts = value.value.split('-');
-    let primary = parts.next().unwrap_or_default();
-    let ok = (2..=3).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts
-            .all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
-    if ok {
+    if is_language_tag(&value.value) {
         return Some(value);
     }
     r.invalid(
@@ -319,6 +313,15 @@ fn language(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<String>> {
         ),
     );
     None
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag (`en`, `fa-IR`).
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 fn reliability(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<char>> {

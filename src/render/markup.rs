@@ -460,4 +460,76 @@ mod tests {
         );
         assert!(out.contains("x#footnote[note #emph[here]]"), "{out}");
     }
+
+    /// Whatever the author writes, the generated Typst parses: hundreds of
+    /// random edits of the example report, made of markup characters.
+    #[test]
+    fn any_markdown_becomes_typst_that_parses() {
+        let base = include_str!("../../examples/1988-massacre/report.md");
+        let pieces = [
+            "[",
+            "]",
+            "@",
+            "\\",
+            "*",
+            "_",
+            "`",
+            "#",
+            "$",
+            "<",
+            ">",
+            "\n",
+            "\n\n",
+            "- ",
+            "1. ",
+            "> ",
+            "|",
+            "[^1]",
+            "[^1]: ",
+            "&amp;",
+            "---\n",
+            "```",
+            "    ",
+            "[@b]",
+            "-@c",
+            ";",
+            " p. 4",
+            "ش",
+            "\"",
+            "~",
+            "//",
+            "/*",
+            "{",
+            "}",
+            "(",
+            ")",
+            "![x](y)",
+            "<!--",
+            "<br>",
+            "http://x/@y",
+            "\r\n",
+            "=",
+            "...",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as usize
+        };
+        for round in 0..120 {
+            let mut text = base.to_string();
+            for _ in 0..next() % 12 + 1 {
+                let mut at = next() % (text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                text.insert_str(at, pieces[next() % pieces.len()]);
+            }
+            let out = typst(&text);
+            let (errors, _) = typst_syntax::parse(&out).errors_and_warnings();
+            assert!(errors.is_empty(), "round {round}: {errors:?}\n{text}");
+        }
+    }
 }

@@ -316,8 +316,8 @@ fn interpret(file: FileId, fields: Vec<Field>, diagnostics: &mut Vec<Diagnostic>
         };
         let text = || scalar(&field.value).map(|s| Spanned::new(s, span.clone()));
         match field.key.as_str() {
-            "title" | "subtitle" | "organisation" | "lang" | "style" | "template"
-            | "classification" | "abstract" => {
+            "title" | "subtitle" | "organisation" | "style" | "template" | "classification"
+            | "abstract" => {
                 let Some(value) = text() else {
                     invalid(format!("front matter `{}` must be a text", field.key));
                     continue;
@@ -326,7 +326,6 @@ fn interpret(file: FileId, fields: Vec<Field>, diagnostics: &mut Vec<Diagnostic>
                     "title" => &mut front.title,
                     "subtitle" => &mut front.subtitle,
                     "organisation" => &mut front.organisation,
-                    "lang" => &mut front.lang,
                     "style" => &mut front.style,
                     "template" => &mut front.template,
                     "classification" => &mut front.classification,
@@ -341,6 +340,14 @@ fn interpret(file: FileId, fields: Vec<Field>, diagnostics: &mut Vec<Diagnostic>
                     "front matter `{}` must be a text or a list of texts",
                     field.key
                 )),
+            },
+            "lang" => match scalar(&field.value) {
+                Some(tag) if crate::registry::is_language_tag(&tag) => {
+                    front.lang = Some(Spanned::new(tag, span.clone()));
+                }
+                _ => {
+                    invalid("front matter `lang` must be a BCP 47 tag such as `en` or `fa`".into())
+                }
             },
             "date" => match scalar(&field.value).map(|s| PartialDate::parse(s.trim())) {
                 Some(Ok(date)) => front.date = Some(Spanned::new(date, span.clone())),
