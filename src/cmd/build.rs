@@ -9,7 +9,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 
 use super::{Error, Outcome};
-use crate::args::BuildArgs;
+use crate::args::{BuildArgs, DiagnosticFormat};
 use crate::check::{self, Options};
 use crate::diag::{Code, Diagnostic, Files, Summary, did_you_mean, display_name};
 use crate::registry::{self, Registry};
@@ -23,6 +23,8 @@ pub const DEFAULT_STYLE: &str = "chicago-author-date";
 /// Runs the build.
 pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     let started = Instant::now();
+    // People read diagnostics beside the status line; machines read stdout.
+    let machine = args.diagnostics.format != DiagnosticFormat::Human;
     let path = registry::find_registry(args.registry.registry.as_deref(), Some(&args.report))?;
     let mut files = Files::new();
     let (registry, mut diagnostics) = registry::load(&path, &mut files)?;
@@ -40,7 +42,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     if summary.errors > 0 {
         super::report(
             args.diagnostics.format,
-            false,
+            machine,
             &files,
             &diagnostics,
             &summary,
@@ -66,7 +68,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
             let mut all = diagnostics;
             all.extend(found);
             let summary = summarise(&all, &summary);
-            super::report(args.diagnostics.format, false, &files, &all, &summary)?;
+            super::report(args.diagnostics.format, machine, &files, &all, &summary)?;
             return Ok(Outcome::Failed);
         }
     };
@@ -74,7 +76,13 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     warnings.extend(built.warnings);
     if !warnings.is_empty() {
         let summary = summarise(&warnings, &summary);
-        super::report(args.diagnostics.format, false, &files, &warnings, &summary)?;
+        super::report(
+            args.diagnostics.format,
+            machine,
+            &files,
+            &warnings,
+            &summary,
+        )?;
     }
 
     let output = args

@@ -5,7 +5,7 @@ use chrono::Datelike;
 use serde_json::{Value, json};
 
 use super::{Job, Style};
-use crate::registry::Evidence;
+use crate::registry::{Author, Evidence};
 use crate::resolve::Resolved;
 
 /// The JSON text of `data.json`.
@@ -49,6 +49,9 @@ pub fn json(job: &Job<'_>, resolved: &Resolved<'_>) -> String {
         .map(|s| {
             let value = json!({
                 "title": s.title.as_ref().map(|t| t.value.clone()),
+                "authors": s.authors.iter().map(|a| match &a.value {
+                    Author::Person(name) | Author::Organisation(name) => name.clone(),
+                }).collect::<Vec<_>>(),
                 "affiliation": s.affiliation.as_ref().map(|a| a.value.clone()),
                 "reliability": s.reliability.as_ref().map(|r| r.value.to_string()),
             });

@@ -22,12 +22,23 @@ fn claims_expand_to_their_sources_and_the_bibliography_lists_exactly_those_cited
         text.contains("so does Amnesty International (2018, p. 3)"),
         "{text}"
     );
+    // Citations of one author are brought together without losing the
+    // title of the unsigned source between them.
+    assert!(text.contains("Sources apart (Stevenson 2013, para. 2; 2013, para. 4; “Call for Prosecution” 2016, para. 1)"), "{text}");
     // The bibliography: the cited sources, not the uncited one.
+    let bibliography = text
+        .rsplit_once(" Sources ")
+        .map(|(_, b)| b)
+        .unwrap_or_default();
     assert!(
-        text.contains("Sources Amnesty International. 2018. Blood-Soaked Secrets."),
+        bibliography.contains("Amnesty International. 2018. Blood-Soaked Secrets."),
         "{text}"
     );
-    assert!(text.contains("Stevenson, Struan. 2013. “The Forgotten Mass Execution of Prisoners in Iran in 1988.” The Diplomat"), "{text}");
+    assert!(
+        bibliography.contains("“Iran: Call for Prosecution of Perpetrators.” 2016."),
+        "{text}"
+    );
+    assert!(bibliography.contains("Stevenson, Struan. 2013. “The Forgotten Mass Execution of Prisoners in Iran in 1988.” The Diplomat"), "{text}");
     assert!(!text.contains("Nobody Cites"), "{text}");
     // Front matter and Markdown formatting, with no markup left over.
     assert!(
@@ -126,7 +137,7 @@ fn a_failed_build_leaves_the_previous_pdf_byte_for_byte() {
     // A document Typst cannot compile: an image that does not exist.
     project.write("report.md", &format!("{report}\n![chart](missing.png)\n"));
     let run = project.run(&["build", "report.md"]).expect(1);
-    assert!(run.stderr().contains("report.md:16:1"), "{}", run.stderr());
+    assert!(run.stderr().contains("report.md:17:1"), "{}", run.stderr());
     assert_eq!(project.read("report.pdf").unwrap(), before);
 
     // No temporary file is left behind.
