@@ -120,8 +120,22 @@ fn parse(
     let text = files.text(file);
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
+        // After a repeated `[sources.x]` header, TOML also complains about
+        // every key of the second table; those follow from the first error.
+        let mut repeated_table: Option<std::ops::Range<usize>> = None;
         for error in errors {
             let range = error.span().unwrap_or(0..0);
+            if repeated_table
+                .as_ref()
+                .is_some_and(|t| t.contains(&range.start))
+            {
+                continue;
+            }
+            if let Some(diagnostic) = repeated_header(text, file, &range) {
+                repeated_table = Some(range.end..table_end(text, range.end));
+                diagnostics.push(diagnostic);
+                continue;
+            }
             let message = error.message().trim().trim_end_matches('.').to_string();
             let message = format!("{} (TOML)", lowercase_first(&message));
             diagnostics.push(Diagnostic::new(Code::Syntax, message).at(Span::new(file, range)));
@@ -130,6 +144,59 @@ fn parse(
     }
     let mut reader = Reader { file, diagnostics };
     Some(schema::read(&mut reader, root.get_ref(), main))
+}
+
+/// A `duplicate-id` for a second `[sources.x]` or `[claims.x]` header in one
+/// file, pointing at both, in place of TOML's "duplicate key".
+fn repeated_header(text: &str, file: FileId, range: &std::ops::Range<usize>) -> Option<Diagnostic> {
+    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let header = text[line_start..range.end].trim_start();
+    let (group, kind) = if header.starts_with("[sources.") {
+        ("sources", "source")
+    } else if header.starts_with("[claims.") {
+        ("claims", "claim")
+    } else {
+        return None;
+    };
+    let id = text[range.clone()].trim_matches('"');
+    // The recovered table keeps the later span, so find the first header by text.
+    let mut offset = 0;
+    let mut first = None;
+    for line in text[..line_start].split_inclusive('\n') {
+        let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        if compact == format!("[{group}.{id}]") || compact == format!("[{group}.\"{id}\"]") {
+            let dotted = line.find(&format!("{group}."))? + group.len() + 1;
+            let quoted = usize::from(line[dotted..].trim_start().starts_with('"'));
+            let at = offset
+                + dotted
+                + (line[dotted..].len() - line[dotted..].trim_start().len())
+                + quoted;
+            first = Some(at..at + id.len());
+            break;
+        }
+        offset += line.len();
+    }
+    let first = first?;
+    Some(
+        Diagnostic::new(Code::DuplicateId, format!("{kind} `{id}` is defined twice"))
+            .at(Span::new(file, range.clone()))
+            .with_label(Span::new(file, first), "first defined here")
+            .with_help("one ID names one thing: rename one of them"),
+    )
+}
+
+/// Where the table that starts at `from` ends: at the next header line.
+fn table_end(text: &str, from: usize) -> usize {
+    let mut offset = from;
+    for line in text[from..].split_inclusive('\n').skip(1) {
+        offset += text[offset..]
+            .find('\n')
+            .map_or(text.len() - offset, |i| i + 1);
+        if line.trim_start().starts_with('[') {
+            return offset;
+        }
+    }
+    text.len()
 }
 
 fn lowercase_first(text: &str) -> String {

@@ -69,6 +69,7 @@ cases! {
     invalid_fields => "invalid-field",
     unknown_ids_in_markdown_and_typst => "unknown-id",
     duplicate_ids_across_files_and_kinds => "duplicate-id",
+    duplicate_ids_within_one_file => "duplicate-id-same-file",
     unknown_sources => "unknown-source",
     claims_without_evidence => "no-evidence",
     conflicting_evidence_and_agreements => "conflicting-evidence",
