@@ -33,12 +33,29 @@ pub struct RegistryArgs {
     pub registry: Option<PathBuf>,
 }
 
-/// How diagnostics are written.
+/// How diagnostics are written and judged.
 #[derive(Debug, Clone, Args)]
 pub struct DiagnosticArgs {
     /// Output format of diagnostics.
     #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
     pub format: DiagnosticFormat,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub deny: Vec<Deny>,
+}
+
+impl DiagnosticArgs {
+    /// Whether warnings fail the run.
+    pub fn deny_warnings(&self) -> bool {
+        self.deny.contains(&Deny::Warnings)
+    }
+}
+
+/// What `--deny` turns into failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Every warning.
+    Warnings,
 }
 
 /// The diagnostic formats.
@@ -46,16 +63,26 @@ pub struct DiagnosticArgs {
 pub enum DiagnosticFormat {
     /// Source snippets with the offending line, for people.
     Human,
+    /// One line each: `file:line:col: severity[code]: message`.
+    Short,
     /// One JSON document, for machines.
     Json,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+    /// GitHub Actions workflow commands, shown on the pull request.
+    Github,
 }
 
 /// `dossier check`.
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
-    /// Reports to check (Markdown or Typst); none checks the registry alone.
+    /// Reports to check: Markdown or Typst files, folders (searched for .md
+    /// and .typ files) or glob patterns; none checks the registry alone.
     #[arg(value_name = "REPORT")]
     pub reports: Vec<PathBuf>,
+    /// Write the diagnostics to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Where the registry is.
     #[command(flatten)]
     pub registry: RegistryArgs,

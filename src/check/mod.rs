@@ -1,12 +1,20 @@
 //! The integrity check: every rule over the registry and the reports, each
-//! with its stable code, all problems collected before anything is printed.
+//! with its stable code, all problems collected before anything is printed;
+//! then the registry's `[registry.rules]` decide what each code becomes.
 
-mod rules;
+mod evidence;
+pub mod identity;
+mod references;
+mod sources;
 
-use crate::diag::{self, Diagnostic, Summary};
-use crate::registry::Registry;
+use chrono::NaiveDate;
+
+use crate::diag::{self, Diagnostic, Files, Severity, Summary};
+use crate::registry::{Level, Registry};
 use crate::report::Report;
 use crate::resolve;
+
+pub use self::sources::sha256_of;
 
 /// What a check run looks at besides the registry.
 #[derive(Debug, Clone, Copy)]
@@ -14,26 +22,35 @@ pub struct Options {
     /// Report claims and sources no report cites (`check` with reports; not
     /// `build`, where one report is not the whole set).
     pub unused: bool,
+    /// The day dates are compared with.
+    pub today: NaiveDate,
 }
 
 /// Runs every rule; `found` are the diagnostics loading and parsing produced.
 pub fn check(
     registry: &Registry,
     reports: &[Report],
+    files: &Files,
     found: Vec<Diagnostic>,
     options: Options,
 ) -> (Vec<Diagnostic>, Summary) {
     let mut diagnostics = found;
     let resolved = resolve::resolve(registry, reports);
-    rules::no_evidence(registry, &mut diagnostics);
-    rules::conflicting_evidence(registry, &mut diagnostics);
+    evidence::no_evidence(registry, &mut diagnostics);
+    evidence::conflicting_evidence(registry, &mut diagnostics);
+    evidence::weak_evidence(registry, &mut diagnostics);
+    evidence::single_origin(registry, &mut diagnostics);
+    sources::duplicate_source(registry, &mut diagnostics);
+    sources::date_order(registry, options.today, &mut diagnostics);
+    sources::capture_mismatch(registry, files, &mut diagnostics);
     if registry.complete {
-        rules::unknown_source(registry, &mut diagnostics);
-        rules::unknown_id(registry, &resolved, &mut diagnostics);
+        evidence::unknown_source(registry, &mut diagnostics);
+        references::unknown_id(registry, &resolved, &mut diagnostics);
         if options.unused && !reports.is_empty() {
-            rules::unused(registry, &resolved, &mut diagnostics);
+            references::unused(registry, &resolved, &mut diagnostics);
         }
     }
+    apply_rules(registry, &mut diagnostics);
     diag::sort(&mut diagnostics);
     let summary = Summary {
         errors: diagnostics.iter().filter(|d| d.is_error()).count(),
@@ -44,4 +61,24 @@ pub fn check(
         sources: registry.sources.len(),
     };
     (diagnostics, summary)
+}
+
+/// Applies `[registry.rules]`: the last rule for a code wins.
+fn apply_rules(registry: &Registry, diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.retain_mut(
+        |d| match registry.rules.iter().rev().find(|r| r.code == d.code) {
+            Some(rule) => match rule.level {
+                Level::Allow => false,
+                Level::Error => {
+                    d.severity = Severity::Error;
+                    true
+                }
+                Level::Warning => {
+                    d.severity = Severity::Warning;
+                    true
+                }
+            },
+            None => true,
+        },
+    );
 }

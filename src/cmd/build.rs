@@ -37,9 +37,17 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     let root = root(args, &path)?;
 
     let reports = std::slice::from_ref(&report);
-    let (diagnostics, summary) =
-        check::check(&registry, reports, diagnostics, Options { unused: false });
-    if summary.errors > 0 {
+    let (diagnostics, summary) = check::check(
+        &registry,
+        reports,
+        &files,
+        diagnostics,
+        Options {
+            unused: false,
+            today: super::today()?,
+        },
+    );
+    if super::outcome(&summary, &args.diagnostics) == Outcome::Failed {
         super::report(
             args.diagnostics.format,
             machine,
@@ -83,6 +91,9 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
             &warnings,
             &summary,
         )?;
+        if super::outcome(&summary, &args.diagnostics) == Outcome::Failed {
+            return Ok(Outcome::Failed);
+        }
     }
 
     let output = args
@@ -219,15 +230,8 @@ fn resolve_template(given: &str) -> Result<Template, String> {
 
 /// `SOURCE_DATE_EPOCH` when set, else the report's `date`, else today.
 fn document_date(report: &Report) -> Result<NaiveDate, Error> {
-    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let seconds: i64 = epoch.trim().parse().map_err(|_| {
-            Error(format!(
-                "SOURCE_DATE_EPOCH must be a number of seconds (found `{epoch}`)"
-            ))
-        })?;
-        let time = chrono::DateTime::from_timestamp(seconds, 0)
-            .ok_or_else(|| Error(format!("SOURCE_DATE_EPOCH is out of range ({seconds})")))?;
-        return Ok(time.date_naive());
+    if let Some(date) = super::epoch_date()? {
+        return Ok(date);
     }
     if let Some(date) = report.front.date.as_ref().and_then(|d| d.value.first_day()) {
         return Ok(date);

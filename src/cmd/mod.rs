@@ -8,8 +8,49 @@ use std::io::IsTerminal;
 
 use termcolor::{ColorChoice, StandardStream};
 
-use crate::args::DiagnosticFormat;
-use crate::diag::{Diagnostic, Files, HumanReporter, JsonReporter, Reporter, Summary};
+use crate::args::{DiagnosticArgs, DiagnosticFormat};
+use crate::diag::{
+    Diagnostic, Files, GithubReporter, HumanReporter, JsonReporter, Reporter, SarifReporter,
+    ShortReporter, Summary,
+};
+
+/// The reporter for a format.
+fn reporter(format: DiagnosticFormat) -> &'static dyn Reporter {
+    match format {
+        DiagnosticFormat::Human => &HumanReporter,
+        DiagnosticFormat::Short => &ShortReporter,
+        DiagnosticFormat::Json => &JsonReporter,
+        DiagnosticFormat::Sarif => &SarifReporter,
+        DiagnosticFormat::Github => &GithubReporter,
+    }
+}
+
+/// Writes diagnostics in `format` to `path`, without colour.
+pub fn report_to_file(
+    format: DiagnosticFormat,
+    path: &std::path::Path,
+    files: &Files,
+    diagnostics: &[Diagnostic],
+    summary: &Summary,
+) -> Result<(), Error> {
+    let mut buffer = termcolor::NoColor::new(Vec::new());
+    reporter(format).report(&mut buffer, files, diagnostics, summary)?;
+    std::fs::write(path, buffer.into_inner()).map_err(|e| {
+        Error(format!(
+            "cannot write {} ({e})",
+            crate::diag::display_name(path)
+        ))
+    })
+}
+
+/// Clean, unless there are errors, or warnings and `--deny warnings`.
+pub fn outcome(summary: &Summary, args: &DiagnosticArgs) -> Outcome {
+    if summary.errors > 0 || (summary.warnings > 0 && args.deny_warnings()) {
+        Outcome::Failed
+    } else {
+        Outcome::Clean
+    }
+}
 
 /// How a command that ran ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +75,26 @@ impl<E: std::error::Error> From<E> for Error {
     fn from(error: E) -> Self {
         Self(error.to_string())
     }
+}
+
+/// `SOURCE_DATE_EPOCH` as a date, when set.
+pub fn epoch_date() -> Result<Option<chrono::NaiveDate>, Error> {
+    let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(None);
+    };
+    let seconds: i64 = epoch.trim().parse().map_err(|_| {
+        Error(format!(
+            "SOURCE_DATE_EPOCH must be a number of seconds (found `{epoch}`)"
+        ))
+    })?;
+    let time = chrono::DateTime::from_timestamp(seconds, 0)
+        .ok_or_else(|| Error(format!("SOURCE_DATE_EPOCH is out of range ({seconds})")))?;
+    Ok(Some(time.date_naive()))
+}
+
+/// The day checks compare dates with: `SOURCE_DATE_EPOCH`, else today.
+pub fn today() -> Result<chrono::NaiveDate, Error> {
+    Ok(epoch_date()?.unwrap_or_else(|| chrono::Local::now().date_naive()))
 }
 
 /// A terminal stream that honours `NO_COLOR` and colours only terminals.
@@ -64,12 +125,8 @@ pub fn report(
     diagnostics: &[Diagnostic],
     summary: &Summary,
 ) -> Result<(), Error> {
-    let reporter: &dyn Reporter = match format {
-        DiagnosticFormat::Human => &HumanReporter,
-        DiagnosticFormat::Json => &JsonReporter,
-    };
     let mut out = stream(stdout);
-    match reporter.report(&mut out, files, diagnostics, summary) {
+    match reporter(format).report(&mut out, files, diagnostics, summary) {
         // A reader that stopped early (`| head`) is not a failure of ours.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),

@@ -2,15 +2,23 @@
 //! that point into [`Files`], and only the reporters in this module's children
 //! turn them into text for a terminal or a machine.
 
+mod code;
 mod files;
+mod github;
 mod human;
 mod json;
+mod sarif;
+mod short;
 
 use std::fmt;
 
+pub use self::code::Code;
 pub use self::files::{FileId, Files, Position, display_name};
+pub use self::github::GithubReporter;
 pub use self::human::{HumanReporter, summary_line};
 pub use self::json::JsonReporter;
+pub use self::sarif::SarifReporter;
+pub use self::short::ShortReporter;
 
 /// Turns diagnostics into one output format.
 pub trait Reporter {
@@ -73,58 +81,6 @@ impl Severity {
             Self::Warning => "warning",
         }
     }
-}
-
-macro_rules! codes {
-    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal, $severity:ident;)*) => {
-        /// The stable code of a diagnostic, as listed in the contract.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Code {
-            $($(#[doc = $doc])* $variant,)*
-        }
-
-        impl Code {
-            /// Every code, in the contract's order.
-            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
-
-            /// The code as users write and read it, e.g. `unknown-id`.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $name,)*
-                }
-            }
-
-            /// The severity a code has unless the registry's rules change it.
-            pub fn default_severity(self) -> Severity {
-                match self {
-                    $(Self::$variant => Severity::$severity,)*
-                }
-            }
-        }
-    };
-}
-
-codes! {
-    /// The registry, a report or its front matter does not parse.
-    Syntax => "syntax", Error;
-    /// A field has the wrong type or an impossible value, or is unknown.
-    InvalidField => "invalid-field", Error;
-    /// A report cites an ID that is neither a claim nor a source.
-    UnknownId => "unknown-id", Error;
-    /// An ID is defined twice.
-    DuplicateId => "duplicate-id", Error;
-    /// A claim's evidence names a source that does not exist.
-    UnknownSource => "unknown-source", Error;
-    /// A claim has no evidence.
-    NoEvidence => "no-evidence", Error;
-    /// A claim's evidence values conflict and no resolution is recorded.
-    ConflictingEvidence => "conflicting-evidence", Error;
-    /// Typst could not compile the document.
-    Compile => "compile", Error;
-    /// A claim is registered but cited by none of the checked reports.
-    UnusedClaim => "unused-claim", Warning;
-    /// A source is registered but cited by none of the checked reports.
-    UnusedSource => "unused-source", Warning;
 }
 
 impl fmt::Display for Code {

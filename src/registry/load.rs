@@ -51,13 +51,15 @@ impl fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// The registry to use: `explicit` if given, else `sources.toml` in the
-/// report's folder or the nearest folder above it, else in the current folder.
-pub fn find_registry(explicit: Option<&Path>, report: Option<&Path>) -> Result<PathBuf, LoadError> {
+/// report's folder (or in `near` itself when it is a folder) or the nearest
+/// folder above it, else in the current folder.
+pub fn find_registry(explicit: Option<&Path>, near: Option<&Path>) -> Result<PathBuf, LoadError> {
     if let Some(path) = explicit {
         return Ok(path.to_path_buf());
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let start = match report.and_then(Path::parent) {
+    let folder = near.and_then(|p| if p.is_dir() { Some(p) } else { p.parent() });
+    let start = match folder {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => cwd.clone(),
     };
@@ -83,6 +85,7 @@ pub fn load(path: &Path, files: &mut Files) -> Result<(Registry, Vec<Diagnostic>
     if let Some(part) = parse(files, main, true, &mut diagnostics) {
         registry.title = part.title.clone();
         registry.style = part.style.clone();
+        registry.rules = part.rules.clone();
         for included in expand_includes(path, &part, files, &mut diagnostics) {
             let id = read_file(&included, files)?;
             registry.files.push(id);

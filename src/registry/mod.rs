@@ -12,7 +12,7 @@ pub mod value;
 use hayagriva::types::EntryType;
 use indexmap::IndexMap;
 
-use crate::diag::{FileId, Span, Spanned};
+use crate::diag::{Code, FileId, Span, Spanned};
 
 pub use self::load::{LoadError, find_registry, load};
 pub use self::schema::is_language_tag;
@@ -25,6 +25,8 @@ pub struct Registry {
     pub title: Option<Spanned<String>>,
     /// `[registry] style`: the default CSL style for builds.
     pub style: Option<Spanned<String>>,
+    /// `[registry.rules]`: severities changed from the defaults.
+    pub rules: Vec<Rule>,
     /// Sources by ID, in the order they were defined.
     pub sources: IndexMap<String, Source>,
     /// Claims by ID, in the order they were defined.
@@ -33,6 +35,37 @@ pub struct Registry {
     pub files: Vec<FileId>,
     /// False when a file failed to parse: checks that need every ID are skipped.
     pub complete: bool,
+}
+
+/// One entry of `[registry.rules]`.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// The code it changes.
+    pub code: Code,
+    /// What diagnostics with that code become.
+    pub level: Level,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// What a rule makes of a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Fails the check.
+    Error,
+    /// Reported without failing.
+    Warning,
+    /// Not reported.
+    Allow,
+}
+
+impl Level {
+    /// Every level with its name.
+    pub const ALL: [(&'static str, Level); 3] = [
+        ("error", Level::Error),
+        ("warning", Level::Warning),
+        ("allow", Level::Allow),
+    ];
 }
 
 /// What an ID names.
@@ -82,6 +115,10 @@ pub struct Source {
     pub date: Option<Spanned<PartialDate>>,
     /// Where it can be read.
     pub url: Option<Spanned<String>>,
+    /// Digital Object Identifier, with or without the resolver prefix.
+    pub doi: Option<Spanned<String>>,
+    /// ISBN-10 or ISBN-13, hyphens allowed.
+    pub isbn: Option<Spanned<String>>,
     /// When the URL was read.
     pub accessed: Option<Spanned<PartialDate>>,
     /// An archived copy.

@@ -9,8 +9,9 @@ use toml::de::{DeTable, DeValue};
 
 use super::fields::{Item, Reader, get, key_span};
 use super::value::{Bound, DateError, PartialDate, Value};
-use super::{Author, Claim, Conflict, Evidence, Resolution, Source, id};
+use super::{Author, Claim, Conflict, Evidence, Level, Resolution, Rule, Source, id};
 use crate::diag::Spanned;
+use crate::diag::{Code, did_you_mean};
 
 /// What one registry file defines.
 #[derive(Debug, Default)]
@@ -19,6 +20,8 @@ pub struct Part {
     pub title: Option<Spanned<String>>,
     /// `[registry] style`.
     pub style: Option<Spanned<String>>,
+    /// `[registry.rules]`.
+    pub rules: Vec<Rule>,
     /// `[registry] include` patterns.
     pub include: Vec<Spanned<String>>,
     /// Sources in file order.
@@ -28,7 +31,7 @@ pub struct Part {
 }
 
 const TOP: &[&str] = &["registry", "sources", "claims"];
-const REGISTRY: &[&str] = &["title", "style", "include"];
+const REGISTRY: &[&str] = &["title", "style", "include", "rules"];
 const SOURCE: &[&str] = &[
     "type",
     "title",
@@ -37,6 +40,8 @@ const SOURCE: &[&str] = &[
     "publisher",
     "date",
     "url",
+    "doi",
+    "isbn",
     "accessed",
     "archived",
     "language",
@@ -69,6 +74,7 @@ pub fn read(r: &mut Reader<'_>, root: &DeTable<'_>, main: bool) -> Part {
             part.title = r.text(table, "title");
             part.style = r.text(table, "style");
             part.include = r.strings(table, "include").unwrap_or_default();
+            part.rules = rules(r, table);
         } else {
             let at = key_span(root, "registry").unwrap_or(span);
             r.invalid(
@@ -127,6 +133,15 @@ fn source(r: &mut Reader<'_>, id: Spanned<String>, t: &DeTable<'_>) -> Source {
     if title.is_none() && get(t, "title").is_none() {
         r.missing(id.span.range.clone(), "title", &what);
     }
+    if get(t, "capture").is_none()
+        && let Some(span) = key_span(t, "sha256")
+    {
+        r.invalid(
+            span,
+            "`sha256` is the hash of a capture, but this source has no `capture`",
+        )
+        .help = Some("add `capture = \"captures/…\"` beside it, or remove `sha256`".into());
+    }
     Source {
         kind: entry_type(r, t).unwrap_or_else(|| Spanned::new(EntryType::Misc, id.span.clone())),
         title,
@@ -135,6 +150,8 @@ fn source(r: &mut Reader<'_>, id: Spanned<String>, t: &DeTable<'_>) -> Source {
         publisher: r.text(t, "publisher"),
         date: date(r, t, "date"),
         url: url(r, t, "url"),
+        doi: doi(r, t),
+        isbn: isbn(r, t),
         accessed: date(r, t, "accessed"),
         archived: url(r, t, "archived"),
         language: language(r, t),
@@ -341,6 +358,89 @@ fn reliability(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<char>> {
             None
         }
     }
+}
+
+fn rules(r: &mut Reader<'_>, registry: &DeTable<'_>) -> Vec<Rule> {
+    let Some((table, _)) = r.table(registry, "rules") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, item) in table.iter() {
+        let name = key.get_ref().as_ref();
+        let Some(code) = Code::from_name(name) else {
+            let help = match did_you_mean(name, Code::ALL.iter().map(|c| c.as_str())) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!(
+                    "codes: {}",
+                    Code::ALL
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            r.invalid(
+                key.span(),
+                format!("unknown code `{name}` in `[registry.rules]`"),
+            )
+            .help = Some(help);
+            continue;
+        };
+        let DeValue::String(given) = item.get_ref() else {
+            r.wrong_type(name, item, "\"error\", \"warning\" or \"allow\"");
+            continue;
+        };
+        match Level::ALL.iter().find(|(n, _)| *n == given.as_ref()) {
+            Some(&(_, level)) => out.push(Rule {
+                code,
+                level,
+                span: r.span(key.span().start..item.span().end),
+            }),
+            None => {
+                let help = match did_you_mean(given, Level::ALL.map(|(n, _)| n)) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => "use \"error\", \"warning\" or \"allow\"".into(),
+                };
+                r.invalid(item.span(), format!("unknown level `{given}` for `{name}`"))
+                    .help = Some(help);
+            }
+        }
+    }
+    out
+}
+
+/// A DOI, with or without `https://doi.org/` or `doi:` in front.
+fn doi(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<String>> {
+    let value = r.text(t, "doi")?;
+    let bare = crate::check::identity::doi(&value.value);
+    if bare.starts_with("10.") && bare.contains('/') && !bare.contains(char::is_whitespace) {
+        return Some(value);
+    }
+    r.invalid(
+        value.span.range,
+        format!(
+            "`doi` must look like `10.1234/abc` (found `{}`)",
+            value.value
+        ),
+    );
+    None
+}
+
+/// An ISBN-10 or ISBN-13 whose check digit is right.
+fn isbn(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<String>> {
+    let value = r.text(t, "isbn")?;
+    if crate::check::identity::isbn(&value.value).is_some() {
+        return Some(value);
+    }
+    r.invalid(
+        value.span.range,
+        format!(
+            "`isbn` is not a valid ISBN-10 or ISBN-13 (found `{}`)",
+            value.value
+        ),
+    )
+    .help = Some("check the digits: the last one is a checksum".into());
+    None
 }
 
 fn sha256(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<String>> {

@@ -4,5 +4,6 @@
 mod build;
 mod check;
 mod example;
+mod formats;
 mod sandbox;
 mod support;

@@ -1,24 +1,10 @@
-//! One function per rule. Each appends diagnostics with its own code.
+//! Rules about claims and their evidence: it must exist, name real sources,
+//! agree or record how it disagrees, and not rest on one camp or on weak
+//! sources alone.
 
 use crate::diag::{Code, Diagnostic, did_you_mean};
 use crate::registry::value::Kind;
 use crate::registry::{Claim, Registry, Resolution};
-use crate::resolve::Resolved;
-
-/// `unknown-id`: a report cites an ID the registry does not define.
-pub fn unknown_id(registry: &Registry, resolved: &Resolved<'_>, out: &mut Vec<Diagnostic>) {
-    for citation in &resolved.unknown {
-        let mut diagnostic = Diagnostic::new(
-            Code::UnknownId,
-            format!("no claim or source named `{}`", citation.id),
-        )
-        .at(citation.span.clone());
-        if let Some(close) = did_you_mean(&citation.id, registry.ids()) {
-            diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
-        }
-        out.push(diagnostic);
-    }
-}
 
 /// `unknown-source`: evidence names a source the registry does not define.
 pub fn unknown_source(registry: &Registry, out: &mut Vec<Diagnostic>) {
@@ -164,28 +150,92 @@ fn check_preferred(claim: &Claim, out: &mut Vec<Diagnostic>) {
     out.push(diagnostic);
 }
 
-/// `unused-claim` and `unused-source`: registered but reached by no citation.
-pub fn unused(registry: &Registry, resolved: &Resolved<'_>, out: &mut Vec<Diagnostic>) {
-    for claim in registry
-        .claims
-        .values()
-        .filter(|c| !resolved.claims.contains(c.id.value.as_str()))
-    {
-        let message = format!(
-            "claim `{}` is not cited by any checked report",
-            claim.id.value
-        );
-        out.push(Diagnostic::new(Code::UnusedClaim, message).at(claim.id.span.clone()));
+/// The distinct sources a claim's evidence names, when all exist.
+fn sources_of<'r>(
+    registry: &'r Registry,
+    claim: &Claim,
+) -> Option<Vec<&'r crate::registry::Source>> {
+    let mut out: Vec<&crate::registry::Source> = Vec::new();
+    for evidence in &claim.evidence {
+        let source = registry.sources.get(&evidence.source.value)?;
+        if !out.iter().any(|s| s.id.value == source.id.value) {
+            out.push(source);
+        }
     }
-    for source in registry
-        .sources
-        .values()
-        .filter(|s| !resolved.sources.contains(s.id.value.as_str()))
-    {
+    (!out.is_empty()).then_some(out)
+}
+
+/// `single-origin`: every source of a claim has the same `affiliation`.
+pub fn single_origin(registry: &Registry, out: &mut Vec<Diagnostic>) {
+    for claim in registry.claims.values() {
+        let Some(sources) = sources_of(registry, claim) else {
+            continue;
+        };
+        let affiliations: Option<Vec<_>> = sources.iter().map(|s| s.affiliation.as_ref()).collect();
+        let Some(affiliations) = affiliations else {
+            continue;
+        };
+        let first = &affiliations[0].value;
+        if affiliations.iter().any(|a| a.value != *first) {
+            continue;
+        }
+        let message = match sources.len() {
+            1 => format!(
+                "the only source of `{}` is affiliated with `{first}`",
+                claim.id.value
+            ),
+            2 => format!(
+                "both sources of `{}` share the affiliation `{first}`",
+                claim.id.value
+            ),
+            n => format!(
+                "all {n} sources of `{}` share the affiliation `{first}`",
+                claim.id.value
+            ),
+        };
+        let mut diagnostic = Diagnostic::new(Code::SingleOrigin, message)
+            .at(claim.id.span.clone())
+            .with_help("sources of one camp do not confirm each other: find an independent source, or tell readers that the claim rests on one camp");
+        for (source, affiliation) in sources.iter().zip(&affiliations) {
+            diagnostic = diagnostic.with_label(
+                affiliation.span.clone(),
+                format!("affiliation of `{}`", source.id.value),
+            );
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// `weak-evidence`: every source of a claim is graded E or F.
+pub fn weak_evidence(registry: &Registry, out: &mut Vec<Diagnostic>) {
+    for claim in registry.claims.values() {
+        let Some(sources) = sources_of(registry, claim) else {
+            continue;
+        };
+        let grades: Option<Vec<_>> = sources.iter().map(|s| s.reliability.as_ref()).collect();
+        let Some(grades) = grades else { continue };
+        if !grades.iter().all(|g| matches!(g.value, 'E' | 'F')) {
+            continue;
+        }
+        let listed: Vec<String> = sources
+            .iter()
+            .zip(&grades)
+            .map(|(s, g)| format!("`{}` {}", s.id.value, g.value))
+            .collect();
         let message = format!(
-            "source `{}` is not cited by any checked report, directly or through a claim",
-            source.id.value
+            "`{}` rests only on sources graded E or F ({})",
+            claim.id.value,
+            listed.join(", ")
         );
-        out.push(Diagnostic::new(Code::UnusedSource, message).at(source.id.span.clone()));
+        let mut diagnostic = Diagnostic::new(Code::WeakEvidence, message)
+            .at(claim.id.span.clone())
+            .with_help("E is unreliable and F cannot be judged: find a more reliable source, or lower the claim's credibility and say so");
+        for (source, grade) in sources.iter().zip(&grades) {
+            diagnostic = diagnostic.with_label(
+                grade.span.clone(),
+                format!("reliability of `{}`", source.id.value),
+            );
+        }
+        out.push(diagnostic);
     }
 }

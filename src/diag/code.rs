@@ -1,0 +1,120 @@
+//! The stable codes of diagnostics: their names, default severities and the
+//! texts that explain them (shown by SARIF viewers and in the README).
+
+use super::Severity;
+
+macro_rules! codes {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident => $name:literal, $severity:ident,
+            when: $when:literal,
+            help: $help:literal;
+    )*) => {
+        /// The stable code of a diagnostic, as listed in the contract.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the contract's order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as users write and read it, e.g. `unknown-id`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)*
+                }
+            }
+
+            /// The severity a code has unless the registry's rules change it.
+            pub fn default_severity(self) -> Severity {
+                match self {
+                    $(Self::$variant => Severity::$severity,)*
+                }
+            }
+
+            /// When the diagnostic is given, in one sentence.
+            pub fn when(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $when,)*
+                }
+            }
+
+            /// How to fix what it reports.
+            pub fn help(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $help,)*
+                }
+            }
+
+            /// The code named `name`, if there is one.
+            pub fn from_name(name: &str) -> Option<Code> {
+                Self::ALL.iter().copied().find(|c| c.as_str() == name)
+            }
+        }
+    };
+}
+
+codes! {
+    /// The registry, a report or its front matter does not parse.
+    Syntax => "syntax", Error,
+        when: "The registry, a report or its front matter does not parse.",
+        help: "Fix the TOML, YAML, Markdown or Typst syntax at the location shown.";
+    /// A field has the wrong type or an impossible value, or is unknown.
+    InvalidField => "invalid-field", Error,
+        when: "A field has the wrong type or an impossible value, or is unknown.",
+        help: "Correct the field's name or value; unknown fields come with the closest known name.";
+    /// A report cites an ID that is neither a claim nor a source.
+    UnknownId => "unknown-id", Error,
+        when: "A report cites an ID that is in the registry as neither claim nor source.",
+        help: "Correct the ID (the closest registered one is suggested) or register the claim or source.";
+    /// An ID is defined twice.
+    DuplicateId => "duplicate-id", Error,
+        when: "An ID is defined twice, across included files or as both a claim and a source.",
+        help: "Rename one of the two definitions: one ID names one thing.";
+    /// A claim's evidence names a source that does not exist.
+    UnknownSource => "unknown-source", Error,
+        when: "A claim's evidence names a source that does not exist.",
+        help: "Correct the source ID in the evidence or register the source.";
+    /// A claim has no evidence.
+    NoEvidence => "no-evidence", Error,
+        when: "A claim has no evidence.",
+        help: "Add `evidence = [{ source = \"…\" }]` or `sources = [\"…\"]` to the claim.";
+    /// A claim's evidence values conflict and no resolution is recorded.
+    ConflictingEvidence => "conflicting-evidence", Error,
+        when: "A claim's evidence values conflict and no `conflict` resolution is recorded.",
+        help: "Record how the report treats the disagreement: `conflict = { resolution = \"range\" | \"attributed\" | \"preferred\", rationale = \"…\" }`.";
+    /// A capture file is missing or does not match its SHA-256.
+    CaptureMismatch => "capture-mismatch", Error,
+        when: "A capture file is missing or its SHA-256 differs from `sha256`.",
+        help: "Restore the captured file, or capture the source again and record its new SHA-256.";
+    /// Typst could not compile the document.
+    Compile => "compile", Error,
+        when: "Typst could not compile the document (builds only).",
+        help: "Fix the Typst or Markdown at the location shown.";
+    /// Two sources share a URL, DOI or ISBN.
+    DuplicateSource => "duplicate-source", Warning,
+        when: "Two sources share a URL (after normalisation), a DOI or an ISBN.",
+        help: "Merge the two sources into one and point the evidence at it.";
+    /// A claim is registered but cited by none of the checked reports.
+    UnusedClaim => "unused-claim", Warning,
+        when: "A claim is registered but cited by none of the checked reports.",
+        help: "Cite the claim in a report or remove it from the registry.";
+    /// A source is registered but cited by none of the checked reports.
+    UnusedSource => "unused-source", Warning,
+        when: "A source is registered but cited by none of the checked reports, directly or through a claim.",
+        help: "Cite the source, use it as evidence for a cited claim, or remove it.";
+    /// Every source of a claim shares one affiliation.
+    SingleOrigin => "single-origin", Warning,
+        when: "Every source of a claim shares one `affiliation`, so they are not independent.",
+        help: "Find a source with another affiliation, or tell readers that the claim rests on one camp.";
+    /// A claim rests only on sources graded E or F.
+    WeakEvidence => "weak-evidence", Warning,
+        when: "A claim rests only on sources whose reliability is graded E or F.",
+        help: "Find a more reliable source, or lower the claim's credibility and say so in the report.";
+    /// A date is out of order or in the future.
+    DateOrder => "date-order", Warning,
+        when: "A source was accessed before it was published, or a date lies in the future.",
+        help: "Correct the date; a future date is usually a typo in the year.";
+}
