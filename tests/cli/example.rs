@@ -25,6 +25,10 @@ fn the_example_checks_clean() {
     assert_eq!(json["summary"]["errors"], 0, "{json:#}");
     assert!(json["summary"]["claims"].as_u64().unwrap() >= 12);
     assert_eq!(json["summary"]["sources"], 5);
+    // The only warnings it deserves: every claim rests on one camp.
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(json["summary"]["warnings"], json["summary"]["claims"]);
+    assert!(diagnostics.iter().all(|d| d["code"] == "single-origin"), "{json:#}");
     assert_eq!(output.status.code(), Some(0));
 }
 
