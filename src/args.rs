@@ -22,6 +22,18 @@ pub enum Command {
     Check(CheckArgs),
     /// Check the report, then compile it into a PDF.
     Build(BuildArgs),
+    /// List the citation styles that can be named with `--style`.
+    Styles,
+    /// Print the source of a built-in template, to start a custom one from.
+    Template(TemplateArgs),
+}
+
+/// `dossier template`.
+#[derive(Debug, Clone, Args)]
+pub struct TemplateArgs {
+    /// A built-in template: briefing or dossier.
+    #[arg(value_name = "NAME")]
+    pub name: String,
 }
 
 /// Where the registry is.
@@ -112,6 +124,13 @@ pub struct BuildArgs {
     /// the report lies inside it, else the report's folder].
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Write the PDF even with errors: unknown IDs become red markers and
+    /// errors are reported as warnings.
+    #[arg(long)]
+    pub draft: bool,
+    /// A folder of more fonts (.ttf, .otf), searched recursively; repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub font_path: Vec<PathBuf>,
     /// Where the registry is.
     #[command(flatten)]
     pub registry: RegistryArgs,

@@ -22,7 +22,8 @@ pub struct Resolved<'a> {
 /// Resolves every citation of `reports` against `registry`.
 pub fn resolve<'a>(registry: &'a Registry, reports: &'a [Report]) -> Resolved<'a> {
     let mut resolved = Resolved::default();
-    for citation in reports.iter().flat_map(Report::citations) {
+    let nocite = reports.iter().flat_map(|r| &r.nocite);
+    for citation in reports.iter().flat_map(Report::citations).chain(nocite) {
         match registry.get(&citation.id) {
             Some(Entry::Claim(claim)) => {
                 resolved.claims.insert(&claim.id.value);

@@ -43,6 +43,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         None => super::report(
             args.diagnostics.format,
             true,
+            false,
             &files,
             &diagnostics,
             &summary,

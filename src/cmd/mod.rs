@@ -3,6 +3,8 @@
 
 pub mod build;
 pub mod check;
+pub mod info;
+pub mod settings;
 
 use std::io::IsTerminal;
 
@@ -14,10 +16,15 @@ use crate::diag::{
     ShortReporter, Summary,
 };
 
-/// The reporter for a format.
-fn reporter(format: DiagnosticFormat) -> &'static dyn Reporter {
+/// The reporter for a format; `compact` prints human warnings on one line.
+fn reporter(format: DiagnosticFormat, compact: bool) -> &'static dyn Reporter {
     match format {
-        DiagnosticFormat::Human => &HumanReporter,
+        DiagnosticFormat::Human if compact => &HumanReporter {
+            compact_warnings: true,
+        },
+        DiagnosticFormat::Human => &HumanReporter {
+            compact_warnings: false,
+        },
         DiagnosticFormat::Short => &ShortReporter,
         DiagnosticFormat::Json => &JsonReporter,
         DiagnosticFormat::Sarif => &SarifReporter,
@@ -34,7 +41,7 @@ pub fn report_to_file(
     summary: &Summary,
 ) -> Result<(), Error> {
     let mut buffer = termcolor::NoColor::new(Vec::new());
-    reporter(format).report(&mut buffer, files, diagnostics, summary)?;
+    reporter(format, false).report(&mut buffer, files, diagnostics, summary)?;
     std::fs::write(path, buffer.into_inner()).map_err(|e| {
         Error(format!(
             "cannot write {} ({e})",
@@ -50,6 +57,37 @@ pub fn outcome(summary: &Summary, args: &DiagnosticArgs) -> Outcome {
     } else {
         Outcome::Clean
     }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it, so a
+/// reader never sees half a file and a failure leaves the old one.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => std::path::Path::new("."),
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            Error(format!(
+                "cannot write in {} ({e})",
+                crate::diag::display_name(dir)
+            ))
+        })?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| {
+        Error(format!(
+            "cannot write {} ({})",
+            crate::diag::display_name(path),
+            e.error
+        ))
+    })?;
+    Ok(())
 }
 
 /// How a command that ran ended.
@@ -117,16 +155,18 @@ pub fn stream(stdout: bool) -> StandardStream {
     }
 }
 
-/// Writes diagnostics in `format` to the chosen stream.
+/// Writes diagnostics in `format` to stdout or stderr; `compact` prints
+/// human warnings on one line each.
 pub fn report(
     format: DiagnosticFormat,
     stdout: bool,
+    compact: bool,
     files: &Files,
     diagnostics: &[Diagnostic],
     summary: &Summary,
 ) -> Result<(), Error> {
     let mut out = stream(stdout);
-    match reporter(format).report(&mut out, files, diagnostics, summary) {
+    match reporter(format, compact).report(&mut out, files, diagnostics, summary) {
         // A reader that stopped early (`| head`) is not a failure of ours.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),

@@ -11,7 +11,11 @@ use super::{Diagnostic, Files, Reporter, Severity, Summary};
 
 /// Writes diagnostics as annotated source snippets.
 #[derive(Debug, Default)]
-pub struct HumanReporter;
+pub struct HumanReporter {
+    /// Warnings on one line each (`file:line:col: warning[code]: message`),
+    /// for builds, where the PDF matters more than a warning's snippet.
+    pub compact_warnings: bool,
+}
 
 impl Reporter for HumanReporter {
     fn report(
@@ -22,9 +26,16 @@ impl Reporter for HumanReporter {
         summary: &Summary,
     ) -> io::Result<()> {
         let config = Config::default();
+        let mut short = config.clone();
+        short.display_style = term::DisplayStyle::Short;
         for diagnostic in diagnostics {
             let snippet = to_snippet(diagnostic);
-            term::emit(out, &config, files, &snippet).map_err(io::Error::other)?;
+            let style = if self.compact_warnings && !diagnostic.is_error() {
+                &short
+            } else {
+                &config
+            };
+            term::emit(out, style, files, &snippet).map_err(io::Error::other)?;
         }
         writeln!(out, "{}", summary_line(summary))
     }

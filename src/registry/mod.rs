@@ -172,6 +172,21 @@ pub struct Claim {
     pub conflict: Option<Conflict>,
 }
 
+impl Claim {
+    /// Whether two of its evidence values cannot both be true.
+    pub fn disagrees(&self) -> bool {
+        let values: Vec<&Value> = self
+            .evidence
+            .iter()
+            .filter_map(|e| e.value.as_ref().map(|v| &v.value))
+            .collect();
+        values
+            .iter()
+            .enumerate()
+            .any(|(i, a)| values[i + 1..].iter().any(|b| a.conflicts_with(b)))
+    }
+}
+
 /// One source's support for a claim.
 #[derive(Debug, Clone)]
 pub struct Evidence {

@@ -4,7 +4,9 @@
 
 use std::str::FromStr;
 
-use hayagriva::types::{Date, EntryType, FormatString, Person, Publisher, QualifiedUrl};
+use hayagriva::types::{
+    ChunkKind, ChunkedString, Date, EntryType, FormatString, Person, Publisher, QualifiedUrl,
+};
 use hayagriva::{Entry, Library};
 
 use crate::registry::{Author, PartialDate, Registry, Source};
@@ -24,9 +26,20 @@ fn entry(source: &Source) -> Entry {
     let kind = source.kind.value;
     let mut entry = Entry::new(&source.id.value, kind);
     if let Some(title) = &source.title {
-        entry.set_title(match &source.short_title {
-            Some(short) => FormatString::with_short(title.value.as_str(), short.value.as_str()),
-            None => FormatString::with_value(title.value.as_str()),
+        // The title in its original script follows the title; citations
+        // that name a work by its title use the short form, without it.
+        let full = match &source.original_title {
+            Some(original) => format!("{} [{}]", title.value, original.value),
+            None => title.value.clone(),
+        };
+        let short = source
+            .short_title
+            .as_ref()
+            .map_or(&title.value, |s| &s.value);
+        entry.set_title(if full == *short {
+            FormatString::with_value(full)
+        } else {
+            FormatString::with_short(full, short.as_str())
         });
     }
     let authors: Vec<Person> = source.authors.iter().map(|a| person(&a.value)).collect();
@@ -50,6 +63,15 @@ fn entry(source: &Source) -> Entry {
             visit_date,
         });
     }
+    if let Some(archived) = &source.archived {
+        // Styles that have room print "Internet Archive (https://…)".
+        let archive = url::Url::parse(&archived.value)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .map_or_else(|| "Archive".to_string(), |host| archive_name(&host));
+        entry.set_archive(FormatString::with_value(archive));
+        entry.set_archive_location(verbatim(&archived.value));
+    }
     if let Some(publisher) = &source.publisher {
         let name = FormatString::with_value(publisher.value.as_str());
         match parent_type(&kind) {
@@ -67,11 +89,31 @@ fn entry(source: &Source) -> Entry {
 /// The container an outlet stands for, for types that have one.
 fn parent_type(kind: &EntryType) -> Option<EntryType> {
     match kind {
-        EntryType::Article => Some(EntryType::Periodical),
+        EntryType::Article => Some(EntryType::Newspaper),
         EntryType::Web | EntryType::Post => Some(EntryType::Web),
         EntryType::Chapter => Some(EntryType::Book),
         EntryType::Entry => Some(EntryType::Reference),
         _ => None,
+    }
+}
+
+/// The name of a web archive, from its host.
+fn archive_name(host: &str) -> String {
+    match host.trim_start_matches("www.") {
+        "web.archive.org" | "archive.org" => "Internet Archive".into(),
+        "archive.today" | "archive.ph" | "archive.is" | "archive.li" => "archive.today".into(),
+        "perma.cc" => "Perma.cc".into(),
+        other => other.into(),
+    }
+}
+
+/// Text that no style may change the case of (URLs, identifiers).
+fn verbatim(text: &str) -> FormatString {
+    let mut chunks = ChunkedString::new();
+    chunks.push_str(text, ChunkKind::Verbatim);
+    FormatString {
+        value: chunks,
+        short: None,
     }
 }
 

@@ -1,17 +1,18 @@
 //! The build's data as Typst reads it (`data.json`): the report's front
-//! matter, and the claims and sources it cites — never spliced into markup.
+//! matter, how the style shapes citations, and the claims and sources the
+//! report reaches — never spliced into markup.
 
 use chrono::Datelike;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::{Job, Style};
-use crate::registry::{Author, Evidence};
+use crate::diag::Spanned;
+use crate::registry::{Author, Claim, Entry, Evidence, Source, Value as Reported};
 use crate::resolve::Resolved;
 
 /// The JSON text of `data.json`.
 pub fn json(job: &Job<'_>, resolved: &Resolved<'_>) -> String {
     let front = &job.report.front;
-    let text = |s: &Option<crate::diag::Spanned<String>>| s.as_ref().map(|s| s.value.clone());
     let title = text(&front.title).unwrap_or_else(|| {
         job.report
             .path
@@ -21,46 +22,27 @@ pub fn json(job: &Job<'_>, resolved: &Resolved<'_>) -> String {
             .into_owned()
     });
     let date = job.date;
-    let claims: serde_json::Map<String, Value> = resolved
+    let claims: Map<String, Value> = resolved
         .claims
         .iter()
         .filter_map(|id| job.registry.claims.get(*id))
-        .map(|claim| {
-            let conflict = claim.conflict.as_ref().map(|c| {
-                json!({
-                    "resolution": c.resolution.as_ref().map(|r| r.value.as_str()),
-                    "rationale": c.rationale.as_ref().map(|r| r.value.clone()),
-                    "source": c.source.as_ref().map(|s| s.value.clone()),
-                })
-            });
-            let value = json!({
-                "statement": claim.statement.as_ref().map(|s| s.value.clone()),
-                "credibility": claim.credibility.as_ref().map(|c| c.value),
-                "evidence": claim.evidence.iter().map(evidence).collect::<Vec<_>>(),
-                "conflict": conflict,
-            });
-            (claim.id.value.clone(), value)
-        })
+        .map(|claim| (claim.id.value.clone(), claim_json(claim)))
         .collect();
-    let sources: serde_json::Map<String, Value> = resolved
+    let sources: Map<String, Value> = resolved
         .sources
         .iter()
         .filter_map(|id| job.registry.sources.get(*id))
-        .map(|s| {
-            let value = json!({
-                "title": s.title.as_ref().map(|t| t.value.clone()),
-                "authors": s.authors.iter().map(|a| match &a.value {
-                    Author::Person(name) | Author::Organisation(name) => name.clone(),
-                }).collect::<Vec<_>>(),
-                "affiliation": s.affiliation.as_ref().map(|a| a.value.clone()),
-                "reliability": s.reliability.as_ref().map(|r| r.value.to_string()),
-            });
-            (s.id.value.clone(), value)
-        })
+        .map(|source| (source.id.value.clone(), source_json(source)))
         .collect();
-    let style = match job.style {
-        Style::Name(name) => name.clone(),
-        Style::File(..) => "style.csl".into(),
+    let shape = job.style.shape();
+    let (style, style_file) = match job.style {
+        Style::Name(name) => (name.clone(), false),
+        Style::File(..) => ("style.csl".into(), true),
+    };
+    let unknown: Vec<&str> = if job.draft {
+        resolved.unknown.iter().map(|c| c.id.as_str()).collect()
+    } else {
+        Vec::new()
     };
     let data = json!({
         "meta": {
@@ -75,17 +57,137 @@ pub fn json(job: &Job<'_>, resolved: &Resolved<'_>) -> String {
             "abstract": text(&front.abstract_),
         },
         "style": style,
+        "style-file": style_file,
+        "citation": { "note": shape.note, "open": shape.open, "close": shape.close, "delimiter": shape.delimiter },
+        "draft": job.draft,
+        "unknown": unknown,
+        "nocite": nocite(job),
         "claims": claims,
         "sources": sources,
     });
     serde_json::to_string_pretty(&data).expect("JSON values always serialise")
 }
 
-fn evidence(e: &Evidence) -> Value {
+fn text(value: &Option<Spanned<String>>) -> Option<String> {
+    value.as_ref().map(|s| s.value.clone())
+}
+
+/// The sources named by the front matter's `nocite`, claims expanded.
+fn nocite(job: &Job<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for citation in &job.report.nocite {
+        let ids: Vec<&str> = match job.registry.get(&citation.id) {
+            Some(Entry::Claim(claim)) => claim
+                .evidence
+                .iter()
+                .map(|e| e.source.value.as_str())
+                .collect(),
+            Some(Entry::Source(source)) => vec![source.id.value.as_str()],
+            None => Vec::new(),
+        };
+        for id in ids {
+            if job.registry.sources.contains_key(id) && !out.iter().any(|o| o == id) {
+                out.push(id.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn claim_json(claim: &Claim) -> Value {
+    let conflict = claim.conflict.as_ref().map(|c| {
+        json!({
+            "resolution": c.resolution.as_ref().map(|r| r.value.as_str()),
+            "rationale": text(&c.rationale),
+            "source": text(&c.source),
+        })
+    });
+    json!({
+        "statement": text(&claim.statement),
+        "credibility": claim.credibility.as_ref().map(|c| c.value),
+        "evidence": claim.evidence.iter().map(evidence_json).collect::<Vec<_>>(),
+        "conflict": conflict,
+        "disagrees": claim.disagrees(),
+    })
+}
+
+fn evidence_json(e: &Evidence) -> Value {
     json!({
         "source": e.source.value,
-        "locator": e.locator.as_ref().map(|l| l.value.clone()),
-        "quote": e.quote.as_ref().map(|q| q.value.clone()),
-        "value": e.value.as_ref().map(|v| v.value.to_string()),
+        "locator": text(&e.locator),
+        "quote": text(&e.quote),
+        "value": e.value.as_ref().map(|v| match &v.value {
+            Reported::Text(_) => v.value.to_string(),
+            number_or_date => readable(&number_or_date.to_string()),
+        }),
     })
+}
+
+/// Large whole numbers with thousands separators: `30000` → `30,000`.
+fn readable(text: &str) -> String {
+    let mut out = String::new();
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if digits.len() >= 5 {
+            let first = digits.len() % 3;
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (i + 3 - first) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+        } else {
+            out.push_str(digits);
+        }
+        digits.clear();
+    };
+    let mut previous = ' ';
+    for c in text.chars() {
+        if c.is_ascii_digit()
+            && (previous.is_ascii_digit()
+                || !previous.is_alphanumeric() && previous != '-' && previous != '.')
+        {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(c);
+        }
+        previous = c;
+    }
+    flush(&mut digits, &mut out);
+    out
+}
+
+fn source_json(s: &Source) -> Value {
+    let authors: Vec<&str> = s
+        .authors
+        .iter()
+        .map(|a| match &a.value {
+            Author::Person(name) | Author::Organisation(name) => name.as_str(),
+        })
+        .collect();
+    json!({
+        "title": text(&s.title),
+        "short-title": text(&s.short_title),
+        "authors": authors,
+        "publisher": text(&s.publisher),
+        "date": s.date.as_ref().map(|d| d.value.to_string()),
+        "url": text(&s.url),
+        "reliability": s.reliability.as_ref().map(|r| r.value.to_string()),
+        "affiliation": text(&s.affiliation),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable;
+
+    #[test]
+    fn large_numbers_get_separators() {
+        assert_eq!(readable("about 30000"), "about 30,000");
+        assert_eq!(readable("2800–3800"), "2800–3800");
+        assert_eq!(readable("at least 120000"), "at least 120,000");
+        assert_eq!(readable("1988-07-19"), "1988-07-19");
+        assert_eq!(readable("1234567"), "1,234,567");
+    }
 }

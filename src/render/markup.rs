@@ -41,6 +41,16 @@ pub fn convert(source: &str, body_start: usize, groups: &[Group], preamble: &str
         .map(|(e, r)| (e, r.start + body_start..r.end + body_start))
         .collect();
     let footnotes = footnote_definitions(&events);
+    // The title comes from the front matter, so reports often start their
+    // sections at `##`: the highest level used becomes level 1.
+    let top_level = events
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(heading_level(*level)),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
     let mut writer = Writer {
         source,
         groups,
@@ -49,6 +59,7 @@ pub fn convert(source: &str, body_start: usize, groups: &[Group], preamble: &str
         footnotes,
         heading: false,
         code: None,
+        shift: top_level - 1,
     };
     writer.out.text.push_str(preamble);
     writer.events(&events, true);
@@ -84,6 +95,8 @@ struct Writer<'s> {
     heading: bool,
     /// The text of the code block being read.
     code: Option<String>,
+    /// How many levels headings move up.
+    shift: u8,
 }
 
 impl Writer<'_> {
@@ -163,7 +176,7 @@ impl Writer<'_> {
             Tag::Paragraph => String::new(),
             Tag::Heading { level, .. } => {
                 self.heading = true;
-                format!("#heading(level: {})[", heading_level(*level))
+                format!("#heading(level: {})[", heading_level(*level) - self.shift)
             }
             Tag::BlockQuote(_) => "#quote(block: true)[".into(),
             Tag::CodeBlock(kind) => {

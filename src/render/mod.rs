@@ -5,10 +5,12 @@
 mod bib;
 mod data;
 mod diagnostics;
+pub mod fonts;
 pub mod markup;
+pub mod packages;
+pub mod style;
 mod world;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use typst::foundations::{Bytes, Datetime, Smart};
@@ -20,16 +22,9 @@ use crate::registry::Registry;
 use crate::report::{Format, Report};
 use crate::resolve;
 
+pub use self::packages::TEMPLATES;
+pub use self::style::Style;
 pub use self::world::DossierWorld;
-
-/// The CSL style of a build.
-#[derive(Debug, Clone)]
-pub enum Style {
-    /// One of hayagriva's built-in styles, by name.
-    Name(String),
-    /// A `.csl` file, already read.
-    File(PathBuf, Vec<u8>),
-}
 
 /// The template of a build.
 #[derive(Debug, Clone)]
@@ -40,16 +35,31 @@ pub enum Template {
     File(PathBuf),
 }
 
-/// The built-in templates.
-pub const TEMPLATES: &[&str] = &["briefing"];
-
-/// The files of `@dossier/lib` that do not change between builds.
-const PACKAGE_FILES: &[(&str, &str)] = &[
-    ("typst.toml", include_str!("../../templates/typst.toml")),
-    ("lib.typ", include_str!("../../templates/lib.typ")),
-    ("core.typ", include_str!("../../templates/core.typ")),
-    ("briefing.typ", include_str!("../../templates/briefing.typ")),
-];
+impl Template {
+    /// A built-in template by name, or a `.typ` file.
+    pub fn load(given: &str) -> Result<Template, String> {
+        if given.ends_with(".typ") {
+            let path = PathBuf::from(given);
+            if !path.is_file() {
+                return Err(format!(
+                    "no template file {}",
+                    crate::diag::display_name(&path)
+                ));
+            }
+            return Ok(Template::File(path));
+        }
+        match TEMPLATES.iter().find(|(name, _)| *name == given) {
+            Some((name, _)) => Ok(Template::Builtin(name)),
+            None => {
+                let names: Vec<&str> = TEMPLATES.iter().map(|(name, _)| *name).collect();
+                Err(format!(
+                    "unknown template `{given}` (built-in: {}; or a .typ file)",
+                    names.join(", ")
+                ))
+            }
+        }
+    }
+}
 
 /// Everything one build needs.
 #[derive(Debug)]
@@ -66,6 +76,10 @@ pub struct Job<'a> {
     pub template: &'a Template,
     /// The document date.
     pub date: chrono::NaiveDate,
+    /// Render unknown IDs as markers instead of failing.
+    pub draft: bool,
+    /// More folders with fonts.
+    pub font_paths: &'a [PathBuf],
 }
 
 /// A compiled document.
@@ -93,16 +107,14 @@ pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
     let reports = std::slice::from_ref(job.report);
     let resolved = resolve::resolve(job.registry, reports);
     let sources: Vec<&str> = resolved.sources.iter().copied().collect();
-    let mut package: HashMap<String, Bytes> = PACKAGE_FILES
-        .iter()
-        .map(|(name, text)| (name.to_string(), Bytes::from_string(*text)))
-        .collect();
     let data = data::json(job, &resolved);
-    package.insert("data.json".into(), Bytes::new(data.into_bytes()));
     let bibliography = bib::yaml(job.registry, &sources).map_err(Failure::Fatal)?;
-    package.insert("bibliography.yml".into(), Bytes::from_string(bibliography));
+    let mut generated = vec![
+        ("data.json", Bytes::new(data.into_bytes())),
+        ("bibliography.yml", Bytes::from_string(bibliography)),
+    ];
     if let Style::File(_, bytes) = job.style {
-        package.insert("style.csl".into(), Bytes::new(bytes.clone()));
+        generated.push(("style.csl", Bytes::new(bytes.clone())));
     }
 
     let preamble = preamble(job)?;
@@ -124,11 +136,14 @@ pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
             }
         }
     };
+    let fonts = fonts::store(job.font_paths).map_err(Failure::Fatal)?;
+    let packages = packages::Packages::new(generated);
     let world = DossierWorld::new(
         job.root,
         &job.report.path,
         converted.text.clone(),
-        package,
+        packages,
+        fonts,
         job.date,
     )
     .map_err(Failure::Fatal)?;
@@ -155,34 +170,45 @@ pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
     })
 }
 
-/// The lines before the body: imports, the citation rule and the template.
+/// The lines before the body: imports, the citation rules and the template.
 fn preamble(job: &Job<'_>) -> Result<String, Failure> {
-    let (namespace, name, (major, minor, patch)) = world::PACKAGE;
-    let package = format!("\"@{namespace}/{name}:{major}.{minor}.{patch}\"");
     let template = match job.template {
-        Template::Builtin(name) => format!("#import {package}: {name} as template\n"),
-        Template::File(path) => {
-            let root = job
-                .root
-                .canonicalize()
-                .map_err(|e| Failure::Fatal(e.to_string()))?;
-            let real = path.canonicalize().map_err(|e| {
-                Failure::Fatal(format!("cannot read the template {} ({e})", path.display()))
-            })?;
-            let inside = real.strip_prefix(&root).map_err(|_| {
-                Failure::Fatal(format!(
-                    "the template {} lies outside the root folder {}",
-                    crate::diag::display_name(path),
-                    crate::diag::display_name(&root)
-                ))
-            })?;
-            let vpath = format!("/{}", inside.to_string_lossy().replace('\\', "/"));
-            format!("#import {}: template\n", markup::string(&vpath))
-        }
+        Template::Builtin(name) => format!(
+            "#import {}: {name} as template\n",
+            packages::import("templates")
+        ),
+        Template::File(path) => format!(
+            "#import {}: template\n",
+            markup::string(&root_path(job.root, path)?)
+        ),
+    };
+    let draft = if job.draft {
+        "#set page(foreground: place(top + right, dx: -1.2cm, dy: 0.9cm, text(size: 9pt, weight: \"bold\", fill: rgb(\"#b3261e\"), tracking: 0.1em, upper(dossier.term(\"draft\")))))\n"
+    } else {
+        ""
     };
     Ok(format!(
-        "#import {package} as dossier\n{template}#show: dossier.citations\n#show: template\n"
+        "#import {} as dossier\n{template}{draft}#show: dossier.citations\n#show: template\n",
+        packages::import("lib")
     ))
+}
+
+/// The path of `path` inside the root, as Typst writes it (`/templates/x.typ`).
+fn root_path(root: &Path, path: &Path) -> Result<String, Failure> {
+    let root = root
+        .canonicalize()
+        .map_err(|e| Failure::Fatal(e.to_string()))?;
+    let real = path.canonicalize().map_err(|e| {
+        Failure::Fatal(format!("cannot read the template {} ({e})", path.display()))
+    })?;
+    let inside = real.strip_prefix(&root).map_err(|_| {
+        Failure::Fatal(format!(
+            "the template {} lies outside the root folder {}",
+            crate::diag::display_name(path),
+            crate::diag::display_name(&root)
+        ))
+    })?;
+    Ok(format!("/{}", inside.to_string_lossy().replace('\\', "/")))
 }
 
 /// Exports with fixed metadata so identical inputs give identical bytes.

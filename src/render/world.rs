@@ -1,15 +1,13 @@
-//! The Typst `World` a build compiles in: embedded fonts, files read only from
-//! inside the root (symbolic links are resolved and checked), our own
-//! in-memory package `@dossier/lib` with the templates and the build's data,
-//! and no other package — a build never touches the network.
+//! The Typst `World` a build compiles in: our fonts, files read only from
+//! inside the root (symbolic links are resolved and checked), our in-memory
+//! packages `@dossier/lib` and `@dossier/templates`, and no other package — a
+//! build never touches the network.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
 use typst::diag::{FileError, FileResult, PackageError};
 use typst::foundations::{Bytes, Datetime, Duration};
-use typst::syntax::package::{PackageSpec, PackageVersion};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -17,35 +15,14 @@ use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
 use typst_kit::fonts::FontStore;
 
-/// The namespace, name and version under which templates import our package.
-pub const PACKAGE: (&str, &str, (u32, u32, u32)) = ("dossier", "lib", (0, 1, 0));
-
-/// The spec of our in-memory package, `@dossier/lib:0.1.0`.
-pub fn package_spec() -> PackageSpec {
-    let (namespace, name, (major, minor, patch)) = PACKAGE;
-    PackageSpec {
-        namespace: namespace.into(),
-        name: name.into(),
-        version: PackageVersion {
-            major,
-            minor,
-            patch,
-        },
-    }
-}
-
-/// The embedded fonts, loaded once per process.
-static FONTS: LazyLock<FontStore> = LazyLock::new(|| {
-    let mut store = FontStore::new();
-    store.extend(typst_kit::fonts::embedded());
-    store
-});
+use super::packages::Packages;
 
 /// A compilation environment for one build.
 pub struct DossierWorld {
     library: LazyHash<Library>,
     main: FileId,
     files: FileStore<Loader>,
+    fonts: FontStore,
     today: Datetime,
 }
 
@@ -55,20 +32,20 @@ struct Loader {
     root: PathBuf,
     /// Files generated in memory (the main file), by id.
     generated: HashMap<FileId, Bytes>,
-    /// Files of `@dossier/lib`, by path inside the package.
-    package: HashMap<String, Bytes>,
+    /// Our packages.
+    packages: Packages,
 }
 
 impl DossierWorld {
     /// A world rooted at `root` (canonicalised here) whose main file is
     /// `main_text`, generated in memory as if it were `main_path` (so its
-    /// relative paths resolve from there); `package` holds the files of
-    /// `@dossier/lib` by their path inside it.
+    /// relative paths resolve from there).
     pub fn new(
         root: &Path,
         main_path: &Path,
         main_text: String,
-        package: HashMap<String, Bytes>,
+        packages: Packages,
+        fonts: FontStore,
         today: chrono::NaiveDate,
     ) -> Result<Self, String> {
         let root = root
@@ -90,8 +67,9 @@ impl DossierWorld {
             files: FileStore::new(Loader {
                 root,
                 generated,
-                package,
+                packages,
             }),
+            fonts,
             today,
         })
     }
@@ -133,10 +111,9 @@ impl FileLoader for Loader {
             return Ok(bytes.clone());
         }
         match id.root() {
-            VirtualRoot::Package(spec) if *spec == package_spec() => self
-                .package
-                .get(id.vpath().get_without_slash())
-                .cloned()
+            VirtualRoot::Package(spec) if self.packages.has(spec) => self
+                .packages
+                .file(spec, id.vpath().get_without_slash())
                 .ok_or_else(|| FileError::NotFound(id.vpath().get_without_slash().into())),
             VirtualRoot::Package(spec) => Err(FileError::Package(PackageError::Other(Some(
                 format!(
@@ -183,7 +160,7 @@ impl World for DossierWorld {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        FONTS.book()
+        self.fonts.book()
     }
 
     fn main(&self) -> FileId {
@@ -199,7 +176,7 @@ impl World for DossierWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        FONTS.font(index)
+        self.fonts.font(index)
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {

@@ -35,6 +35,8 @@ pub struct FrontMatter {
     pub keywords: Vec<String>,
     /// A short abstract printed under the title.
     pub abstract_: Option<Spanned<String>>,
+    /// Claims or sources to list in the bibliography without citing them.
+    pub nocite: Vec<Spanned<String>>,
 }
 
 const FIELDS: &[&str] = &[
@@ -49,6 +51,7 @@ const FIELDS: &[&str] = &[
     "classification",
     "keywords",
     "abstract",
+    "nocite",
 ];
 
 /// One field as read from YAML or TOML, with where its key and value are.
@@ -347,6 +350,20 @@ fn interpret(file: FileId, fields: Vec<Field>, diagnostics: &mut Vec<Diagnostic>
                 }
                 _ => {
                     invalid("front matter `lang` must be a BCP 47 tag such as `en` or `fa`".into())
+                }
+            },
+            "nocite" => match names(&field.value) {
+                Some(ids) => {
+                    // `@id` is accepted too, as Pandoc writes it.
+                    front.nocite = ids
+                        .into_iter()
+                        .map(|id| {
+                            Spanned::new(id.trim_start_matches('@').to_string(), span.clone())
+                        })
+                        .collect();
+                }
+                None => {
+                    invalid("front matter `nocite` must be a list of claim or source IDs".into())
                 }
             },
             "date" => match scalar(&field.value).map(|s| PartialDate::parse(s.trim())) {

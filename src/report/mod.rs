@@ -84,6 +84,8 @@ pub struct Report {
     pub body_start: usize,
     /// Every citation group in order.
     pub groups: Vec<Group>,
+    /// IDs the front matter's `nocite` lists: in the bibliography, not in the text.
+    pub nocite: Vec<Citation>,
 }
 
 impl Report {
@@ -141,6 +143,18 @@ pub fn parse(file: FileId, format: Format, files: &Files) -> (Report, Vec<Diagno
         Format::Markdown => markdown::citations(file, text, body_start),
         Format::Typst => typst::citations(file, text, &mut diagnostics),
     };
+    let nocite = front
+        .nocite
+        .iter()
+        .map(|id| Citation {
+            id: id.value.clone(),
+            span: id.span.clone(),
+            prefix: None,
+            locator: None,
+            suffix: None,
+            mode: Mode::Normal,
+        })
+        .collect();
     let report = Report {
         path: files.path(file).to_path_buf(),
         file,
@@ -148,6 +162,7 @@ pub fn parse(file: FileId, format: Format, files: &Files) -> (Report, Vec<Diagno
         front,
         body_start,
         groups,
+        nocite,
     };
     (report, diagnostics)
 }

@@ -28,7 +28,10 @@ fn the_example_checks_clean() {
     // The only warnings it deserves: every claim rests on one camp.
     let diagnostics = json["diagnostics"].as_array().unwrap();
     assert_eq!(json["summary"]["warnings"], json["summary"]["claims"]);
-    assert!(diagnostics.iter().all(|d| d["code"] == "single-origin"), "{json:#}");
+    assert!(
+        diagnostics.iter().all(|d| d["code"] == "single-origin"),
+        "{json:#}"
+    );
     assert_eq!(output.status.code(), Some(0));
 }
 

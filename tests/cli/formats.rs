@@ -243,7 +243,11 @@ fn globs_name_reports_and_unused_counts_over_all_of_them() {
 #[track_caller]
 fn pinned(fixture: &str, format: &str, golden: &str) {
     let dir = data("check").join(fixture);
-    let output = dossier().args(["check", "--format", format]).current_dir(&dir).output().unwrap();
+    let output = dossier()
+        .args(["check", "--format", format])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
     let expected = std::fs::read_to_string(dir.join(golden)).unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stdout), expected);
 }

@@ -1,0 +1,39 @@
+//! `dossier styles` and `dossier template`: what a writer needs to choose a
+//! style or start a template of their own.
+
+use std::io::Write;
+
+use super::{Error, Outcome};
+use crate::args::TemplateArgs;
+use crate::render::{TEMPLATES, packages, style};
+
+/// Prints every built-in style: the name to pass to `--style`, and its title.
+pub fn styles() -> Result<Outcome, Error> {
+    let mut out = std::io::stdout().lock();
+    let names = style::names();
+    let width = names.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    for (name, title) in names {
+        if let Err(e) = writeln!(out, "{name:width$}  {title}") {
+            return if e.kind() == std::io::ErrorKind::BrokenPipe {
+                Ok(Outcome::Clean)
+            } else {
+                Err(e.into())
+            };
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Prints the source of a built-in template.
+pub fn template(args: &TemplateArgs) -> Result<Outcome, Error> {
+    let Some(source) = packages::template_source(&args.name) else {
+        let names: Vec<&str> = TEMPLATES.iter().map(|(name, _)| *name).collect();
+        return Err(Error(format!(
+            "no built-in template `{}` (built-in: {})",
+            args.name,
+            names.join(", ")
+        )));
+    };
+    std::io::stdout().lock().write_all(source.as_bytes())?;
+    Ok(Outcome::Clean)
+}
