@@ -131,7 +131,7 @@ fn readable(text: &str) -> String {
         if digits.len() >= 5 {
             let first = digits.len() % 3;
             for (i, c) in digits.chars().enumerate() {
-                if i > 0 && (i + 3 - first) % 3 == 0 {
+                if i > 0 && (i + 3 - first).is_multiple_of(3) {
                     out.push(',');
                 }
                 out.push(c);
