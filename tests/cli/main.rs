@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod document;
 mod example;
 mod formats;
 mod sandbox;

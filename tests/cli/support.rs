@@ -119,13 +119,20 @@ pub fn pdf_text(bytes: &[u8]) -> String {
 }
 
 /// Collapses runs of white space and the spaces PDF extraction puts inside
-/// brackets around styled runs.
+/// brackets and before punctuation around styled runs.
 pub fn normalise(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    collapsed
-        .replace("( ", "(")
-        .replace(" )", ")")
-        .replace(" ,", ",")
-        .replace(" .", ".")
-        .replace(" ;", ";")
+    let mut out = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (from, to) in [
+        ("( ", "("),
+        (" )", ")"),
+        ("⟦ ", "⟦"),
+        (" ⟧", "⟧"),
+        (" ,", ","),
+        (" .", "."),
+        (" ;", ";"),
+        (" :", ":"),
+    ] {
+        out = out.replace(from, to);
+    }
+    out
 }
