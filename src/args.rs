@@ -22,10 +22,27 @@ pub enum Command {
     Check(CheckArgs),
     /// Check the report, then compile it into a PDF.
     Build(BuildArgs),
+    /// Copy a file into captures/ and record it, with its SHA-256 and the
+    /// time, as the capture of a source.
+    Capture(CaptureArgs),
     /// List the citation styles that can be named with `--style`.
     Styles,
     /// Print the source of a built-in template, to start a custom one from.
     Template(TemplateArgs),
+}
+
+/// `dossier capture`.
+#[derive(Debug, Clone, Args)]
+pub struct CaptureArgs {
+    /// The source the file is a copy of.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The saved page, PDF, image or recording.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Where the registry is.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
 }
 
 /// `dossier template`.
@@ -95,6 +112,9 @@ pub struct CheckArgs {
     /// Write the diagnostics to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Check for an internal build: citing confidential sources is allowed.
+    #[arg(long)]
+    pub internal: bool,
     /// Where the registry is.
     #[command(flatten)]
     pub registry: RegistryArgs,
@@ -109,7 +129,8 @@ pub struct BuildArgs {
     /// The report to build (Markdown or Typst).
     #[arg(value_name = "REPORT")]
     pub report: PathBuf,
-    /// Where to write the PDF [default: the report's path with `.pdf`].
+    /// Where to write the PDF [default: the report's path with `.pdf`, or
+    /// `.internal.pdf` with --internal].
     #[arg(short, long, value_name = "OUT.pdf")]
     pub output: Option<PathBuf>,
     /// CSL style: a hayagriva style name or a `.csl` file [default: front
@@ -128,6 +149,10 @@ pub struct BuildArgs {
     /// errors are reported as warnings.
     #[arg(long)]
     pub draft: bool,
+    /// Include confidential sources; every page says so, and the default
+    /// output is NAME.internal.pdf.
+    #[arg(long)]
+    pub internal: bool,
     /// A folder of more fonts (.ttf, .otf), searched recursively; repeatable.
     #[arg(long, value_name = "DIR")]
     pub font_path: Vec<PathBuf>,

@@ -19,6 +19,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Build(args) => cmd::build::run(args),
+        Command::Capture(args) => cmd::capture::run(args),
         Command::Styles => cmd::info::styles(),
         Command::Template(args) => cmd::info::template(args),
     };

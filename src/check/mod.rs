@@ -24,6 +24,8 @@ pub struct Options {
     pub unused: bool,
     /// The day dates are compared with.
     pub today: NaiveDate,
+    /// An internal build: confidential sources may be cited.
+    pub internal: bool,
 }
 
 /// Runs every rule; `found` are the diagnostics loading and parsing produced.
@@ -46,6 +48,9 @@ pub fn check(
     if registry.complete {
         evidence::unknown_source(registry, &mut diagnostics);
         references::unknown_id(registry, &resolved, &mut diagnostics);
+        if !options.internal {
+            references::confidential_only(registry, reports, &mut diagnostics);
+        }
         if options.unused && !reports.is_empty() {
             references::unused(registry, &resolved, &mut diagnostics);
         }

@@ -2,7 +2,8 @@
 //! entries no report reaches.
 
 use crate::diag::{Code, Diagnostic, did_you_mean};
-use crate::registry::Registry;
+use crate::registry::{Entry, Registry};
+use crate::report::Report;
 use crate::resolve::Resolved;
 
 /// `unknown-id`: a report cites an ID the registry does not define.
@@ -43,5 +44,41 @@ pub fn unused(registry: &Registry, resolved: &Resolved<'_>, out: &mut Vec<Diagno
             source.id.value
         );
         out.push(Diagnostic::new(Code::UnusedSource, message).at(source.id.span.clone()));
+    }
+}
+
+/// `confidential-only`: a public document cites a confidential source, or a
+/// claim whose every source is confidential (nocite entries included).
+pub fn confidential_only(registry: &Registry, reports: &[Report], out: &mut Vec<Diagnostic>) {
+    let citations = reports.iter().flat_map(|r| r.citations().chain(&r.nocite));
+    for citation in citations {
+        let message = match registry.get(&citation.id) {
+            Some(Entry::Source(source)) if source.is_confidential() => {
+                format!(
+                    "`{}` is a confidential source, which a public build leaves out",
+                    citation.id
+                )
+            }
+            Some(Entry::Claim(claim))
+                if !claim.evidence.is_empty()
+                    && claim.evidence.iter().all(|e| {
+                        registry
+                            .sources
+                            .get(&e.source.value)
+                            .is_some_and(|s| s.is_confidential())
+                    }) =>
+            {
+                format!(
+                    "every source of claim `{}` is confidential, so a public build has nothing to cite",
+                    citation.id
+                )
+            }
+            _ => continue,
+        };
+        out.push(
+            Diagnostic::new(Code::ConfidentialOnly, message)
+                .at(citation.span.clone())
+                .with_help("cite a claim with public evidence too, or build for internal use with --internal"),
+        );
     }
 }

@@ -70,6 +70,15 @@ pub fn date_order(registry: &Registry, today: NaiveDate, out: &mut Vec<Diagnosti
                 out.push(Diagnostic::new(Code::DateOrder, message).at(date.span.clone()));
             }
         }
+        if let Some(captured) = &source.captured_at
+            && captured.value.date_naive() > today
+        {
+            let message = format!(
+                "the `captured-at` of `{id}`, {}, lies in the future (today is {today})",
+                captured.value.date_naive()
+            );
+            out.push(Diagnostic::new(Code::DateOrder, message).at(captured.span.clone()));
+        }
         if let (Some(published), Some(accessed)) = (&source.date, &source.accessed)
             && before(&accessed.value, &published.value)
         {

@@ -27,6 +27,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     let options = Options {
         unused: false,
         today: super::today()?,
+        internal: args.internal,
     };
     let reports = std::slice::from_ref(&report);
     let (mut diagnostics, summary) = check::check(&registry, reports, &files, diagnostics, options);
@@ -62,6 +63,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
         date: settings.date,
         draft: args.draft,
         font_paths: &args.font_path,
+        internal: args.internal,
     };
     let built = match render::build(&job, &mut files) {
         Ok(built) => built,
@@ -86,10 +88,11 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
         }
     }
 
+    let extension = if args.internal { "internal.pdf" } else { "pdf" };
     let output = args
         .output
         .clone()
-        .unwrap_or_else(|| args.report.with_extension("pdf"));
+        .unwrap_or_else(|| args.report.with_extension(extension));
     super::write_atomically(&output, &built.pdf)?;
     writeln!(
         std::io::stderr(),

@@ -30,6 +30,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     let options = Options {
         unused: true,
         today: super::today()?,
+        internal: args.internal,
     };
     let (diagnostics, summary) = check::check(&registry, &reports, &files, diagnostics, options);
     match &args.output {

@@ -2,6 +2,7 @@
 //! the reporters. Each returns how the run ended; `main` maps it to an exit code.
 
 pub mod build;
+pub mod capture;
 pub mod check;
 pub mod info;
 pub mod settings;

@@ -85,6 +85,14 @@ codes! {
     ConflictingEvidence => "conflicting-evidence", Error,
         when: "A claim's evidence values conflict and no `conflict` resolution is recorded.",
         help: "Record how the report treats the disagreement: `conflict = { resolution = \"range\" | \"attributed\" | \"preferred\", rationale = \"…\" }`.";
+    /// A public build cites a confidential source, or a claim resting only on them.
+    ConfidentialOnly => "confidential-only", Error,
+        when: "A public build cites a claim whose every source is confidential, or a confidential source directly.",
+        help: "Cite a claim that has public evidence too, or make an internal build with --internal.";
+    /// Text of a confidential source appears in a public PDF.
+    ConfidentialLeak => "confidential-leak", Error,
+        when: "The PDF of a public build would contain a confidential source's title, original title, URL, note or quote, in its text or metadata.",
+        help: "Remove the confidential text from the report (prose, headings, notes, tables, links, front matter), or make an internal build with --internal.";
     /// A capture file is missing or does not match its SHA-256.
     CaptureMismatch => "capture-mismatch", Error,
         when: "A capture file is missing or its SHA-256 differs from `sha256`.",

@@ -19,7 +19,7 @@ pub use self::schema::is_language_tag;
 pub use self::value::{PartialDate, Value};
 
 /// Everything the registry files define, merged.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Registry {
     /// `[registry] title`.
     pub title: Option<Spanned<String>>,
@@ -87,6 +87,23 @@ impl Registry {
         }
     }
 
+    /// The registry a public build may show: no confidential source, no
+    /// evidence that rests on one, no preferred source that is one.
+    pub fn public(&self) -> Registry {
+        let mut public = self.clone();
+        public.sources.retain(|_, source| !source.is_confidential());
+        let hidden = |id: &str| self.sources.get(id).is_some_and(Source::is_confidential);
+        for claim in public.claims.values_mut() {
+            claim.evidence.retain(|e| !hidden(&e.source.value));
+            if let Some(conflict) = &mut claim.conflict
+                && conflict.source.as_ref().is_some_and(|s| hidden(&s.value))
+            {
+                conflict.source = None;
+            }
+        }
+        public
+    }
+
     /// Every ID, claims first.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.claims
@@ -137,6 +154,10 @@ pub struct Source {
     pub capture: Option<Spanned<String>>,
     /// SHA-256 of the capture.
     pub sha256: Option<Spanned<String>>,
+    /// When the capture was made.
+    pub captured_at: Option<Spanned<chrono::DateTime<chrono::FixedOffset>>>,
+    /// Who collected the source (a researcher, a partner organisation).
+    pub collected_by: Option<Spanned<String>>,
     /// A free note.
     pub note: Option<Spanned<String>>,
 }

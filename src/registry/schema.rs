@@ -50,6 +50,8 @@ const SOURCE: &[&str] = &[
     "reliability",
     "confidential",
     "capture",
+    "captured-at",
+    "collected-by",
     "sha256",
     "note",
 ];
@@ -160,6 +162,8 @@ fn source(r: &mut Reader<'_>, id: Spanned<String>, t: &DeTable<'_>) -> Source {
         reliability: reliability(r, t),
         confidential: r.boolean(t, "confidential"),
         capture: r.text(t, "capture"),
+        captured_at: captured_at(r, t),
+        collected_by: r.text(t, "collected-by"),
         sha256: sha256(r, t),
         note: r.text(t, "note"),
         id,
@@ -441,6 +445,33 @@ fn isbn(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<String>> {
     )
     .help = Some("check the digits: the last one is a checksum".into());
     None
+}
+
+/// An RFC 3339 moment: a TOML offset date-time or a string.
+fn captured_at(
+    r: &mut Reader<'_>,
+    t: &DeTable<'_>,
+) -> Option<Spanned<chrono::DateTime<chrono::FixedOffset>>> {
+    let item = get(t, "captured-at")?;
+    let text = match item.get_ref() {
+        DeValue::String(s) => s.to_string(),
+        DeValue::Datetime(d) => d.to_string(),
+        other => {
+            let found = other.type_str();
+            r.invalid(
+                item.span(),
+                format!("`captured-at` must be an RFC 3339 date and time (found {found})"),
+            );
+            return None;
+        }
+    };
+    match chrono::DateTime::parse_from_rfc3339(&text) {
+        Ok(moment) => Some(Spanned::new(moment, r.span(item.span()))),
+        Err(_) => {
+            r.invalid(item.span(), format!("`captured-at` must be an RFC 3339 date and time with an offset, such as 2026-11-21T14:03:22Z (found `{text}`)"));
+            None
+        }
+    }
 }
 
 fn sha256(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<String>> {

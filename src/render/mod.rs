@@ -6,6 +6,7 @@ mod bib;
 mod data;
 mod diagnostics;
 pub mod fonts;
+pub mod leak;
 pub mod markup;
 pub mod packages;
 pub mod style;
@@ -80,7 +81,13 @@ pub struct Job<'a> {
     pub draft: bool,
     /// More folders with fonts.
     pub font_paths: &'a [PathBuf],
+    /// Include confidential sources and mark every page; else leave them
+    /// out and scan the PDF for their text.
+    pub internal: bool,
 }
+
+/// The words every page of an internal build carries.
+pub const INTERNAL_MARK: &str = "INTERNAL — contains confidential sources";
 
 /// A compiled document.
 #[derive(Debug)]
@@ -104,11 +111,15 @@ pub enum Failure {
 
 /// Compiles the report into a PDF.
 pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
+    // Before Typst sees anything, a public build drops what is confidential.
+    let public = (!job.internal).then(|| job.registry.public());
+    let registry = public.as_ref().unwrap_or(job.registry);
+    let view = Job { registry, ..*job };
     let reports = std::slice::from_ref(job.report);
-    let resolved = resolve::resolve(job.registry, reports);
+    let resolved = resolve::resolve(registry, reports);
     let sources: Vec<&str> = resolved.sources.iter().copied().collect();
-    let data = data::json(job, &resolved);
-    let bibliography = bib::yaml(job.registry, &sources).map_err(Failure::Fatal)?;
+    let data = data::json(&view, &resolved);
+    let bibliography = bib::yaml(registry, &sources).map_err(Failure::Fatal)?;
     let mut generated = vec![
         ("data.json", Bytes::new(data.into_bytes())),
         ("bibliography.yml", Bytes::from_string(bibliography)),
@@ -138,7 +149,7 @@ pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
     };
     let fonts = fonts::store(job.font_paths).map_err(Failure::Fatal)?;
     let packages = packages::Packages::new(generated);
-    let world = DossierWorld::new(
+    let mut world = DossierWorld::new(
         job.root,
         &job.report.path,
         converted.text.clone(),
@@ -147,6 +158,9 @@ pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
         job.date,
     )
     .map_err(Failure::Fatal)?;
+    if !job.internal {
+        world.protect(protected(job.registry, files));
+    }
 
     let warned = typst::compile::<PagedDocument>(&world);
     let mut mapper = diagnostics::Mapper {
@@ -156,18 +170,87 @@ pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
         converted: &converted,
     };
     let warnings = mapper.convert(&warned.warnings);
-    let document = warned.output.map_err(|errors| {
+    let mut document = warned.output.map_err(|errors| {
         let mut all = mapper.convert(&errors);
         all.extend(warnings.iter().cloned());
         Failure::Diagnostics(all)
     })?;
+    if job.internal {
+        mark_internal(&mut document)?;
+    }
     let pdf = export(&document, job.date)
         .map_err(|errors| Failure::Diagnostics(mapper.convert(&errors)))?;
+    if !job.internal {
+        let leaks = leak::scan(job.registry, &document, &pdf);
+        if !leaks.is_empty() {
+            return Err(Failure::Diagnostics(leaks));
+        }
+    }
     Ok(Built {
         pdf,
         pages: document.pages().len(),
         warnings,
     })
+}
+
+/// Files a public build's document may not read: the registry files, which
+/// hold the confidential sources, and every capture.
+fn protected(registry: &Registry, files: &Files) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = registry
+        .files
+        .iter()
+        .map(|id| files.path(*id).to_path_buf())
+        .collect();
+    for source in registry.sources.values() {
+        if let Some(capture) = &source.capture {
+            let base = files
+                .path(capture.span.file)
+                .parent()
+                .unwrap_or(Path::new(""));
+            paths.push(base.join(&capture.value));
+        }
+    }
+    paths
+        .into_iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect()
+}
+
+/// Says in the PDF's metadata that it is internal, and makes sure the
+/// template let the mark onto every page.
+fn mark_internal(document: &mut PagedDocument) -> Result<(), Failure> {
+    let wanted = leak::normalise(INTERNAL_MARK);
+    for (i, page) in document.pages().iter().enumerate() {
+        let mut text = String::new();
+        page_text(&page.frame, &mut text);
+        if !leak::normalise(&text).contains(&wanted) {
+            let message = format!(
+                "page {} of the internal build does not show \"{INTERNAL_MARK}\": the template covers or removes the page foreground",
+                i + 1
+            );
+            return Err(Failure::Diagnostics(vec![Diagnostic::new(
+                crate::diag::Code::Compile,
+                message,
+            )]));
+        }
+    }
+    let info = document.info_mut();
+    info.description = Some(INTERNAL_MARK.into());
+    info.keywords.insert(0, "INTERNAL".into());
+    if let Some(title) = &info.title {
+        info.title = Some(format!("{title} (INTERNAL)").into());
+    }
+    Ok(())
+}
+
+fn page_text(frame: &typst::layout::Frame, out: &mut String) {
+    for (_, item) in frame.items() {
+        match item {
+            typst::layout::FrameItem::Group(group) => page_text(&group.frame, out),
+            typst::layout::FrameItem::Text(run) => out.push_str(&run.text),
+            _ => {}
+        }
+    }
 }
 
 /// The lines before the body: imports, the citation rules and the template.
@@ -182,13 +265,24 @@ fn preamble(job: &Job<'_>) -> Result<String, Failure> {
             markup::string(&root_path(job.root, path)?)
         ),
     };
-    let draft = if job.draft {
-        "#set page(foreground: place(top + right, dx: -1.2cm, dy: 0.9cm, text(size: 9pt, weight: \"bold\", fill: rgb(\"#b3261e\"), tracking: 0.1em, upper(dossier.term(\"draft\")))))\n"
+    // One foreground for the marks, so neither hides the other.
+    let mut marks = Vec::new();
+    if job.draft {
+        marks.push("place(top + right, dx: -1.2cm, dy: 0.9cm, text(size: 9pt, weight: \"bold\", fill: rgb(\"#b3261e\"), tracking: 0.1em, upper(dossier.term(\"draft\"))))".to_string());
+    }
+    if job.internal {
+        marks.push(format!(
+            "place(top + center, dy: 0.45cm, block(fill: rgb(\"#b3261e\"), inset: (x: 8pt, y: 3pt), text(size: 8pt, weight: \"bold\", fill: white, {})))",
+            markup::string(INTERNAL_MARK)
+        ));
+    }
+    let marks = if marks.is_empty() {
+        String::new()
     } else {
-        ""
+        format!("#set page(foreground: {{ {} }})\n", marks.join("; "))
     };
     Ok(format!(
-        "#import {} as dossier\n{template}{draft}#show: dossier.citations\n#show: template\n",
+        "#import {} as dossier\n{template}{marks}#show: dossier.citations\n#show: template\n",
         packages::import("lib")
     ))
 }

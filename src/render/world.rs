@@ -34,6 +34,8 @@ struct Loader {
     generated: HashMap<FileId, Bytes>,
     /// Our packages.
     packages: Packages,
+    /// Canonical paths the document may not read.
+    protected: Vec<PathBuf>,
 }
 
 impl DossierWorld {
@@ -68,10 +70,16 @@ impl DossierWorld {
                 root,
                 generated,
                 packages,
+                protected: Vec::new(),
             }),
             fonts,
             today,
         })
+    }
+
+    /// Forbids the document to read these files (canonical paths).
+    pub fn protect(&mut self, paths: Vec<PathBuf>) {
+        self.files.loader_mut().protected = paths;
     }
 
     /// The canonical root.
@@ -141,6 +149,15 @@ impl Loader {
                     "`{}` leads outside the root folder ({}) through a symbolic link",
                     vpath.get_with_slash(),
                     crate::diag::display_name(&self.root)
+                )
+                .into(),
+            )));
+        }
+        if self.protected.contains(&real) {
+            return Err(FileError::Other(Some(
+                format!(
+                    "`{}` is part of the registry or a capture, which the document of a public build may not read (confidential sources must stay out)",
+                    vpath.get_with_slash()
                 )
                 .into(),
             )));

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod confidential;
 mod document;
 mod example;
 mod formats;

@@ -136,3 +136,12 @@ pub fn normalise(text: &str) -> String {
     }
     out
 }
+
+/// The SHA-256 of some bytes, in lower-case hexadecimal.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

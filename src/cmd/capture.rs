@@ -1,0 +1,167 @@
+//! `dossier capture ID FILE`: keeps a copy of what a source said when it was
+//! read. The file is copied into `captures/` beside the registry file that
+//! defines the source, and `capture`, `sha256` and `captured-at` are written
+//! into that file with toml_edit, so its comments, order and layout stay as
+//! they were; `capture-mismatch` guards the copy from then on.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use toml_edit::{DocumentMut, Item, value};
+
+use super::{Error, Outcome};
+use crate::args::CaptureArgs;
+use crate::check::sha256_of;
+use crate::diag::{Code, Files, Summary, did_you_mean, display_name};
+use crate::registry;
+
+/// Runs the capture.
+pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
+    let path = registry::find_registry(args.registry.registry.as_deref(), None)?;
+    let mut files = Files::new();
+    let (registry, diagnostics) = registry::load(&path, &mut files)?;
+    let syntax: Vec<_> = diagnostics
+        .into_iter()
+        .filter(|d| d.code == Code::Syntax)
+        .collect();
+    if !syntax.is_empty() {
+        // Rewriting a file that does not parse could lose what is in it.
+        let summary = Summary {
+            errors: syntax.len(),
+            ..Summary::default()
+        };
+        super::report(
+            crate::args::DiagnosticFormat::Human,
+            false,
+            false,
+            &files,
+            &syntax,
+            &summary,
+        )?;
+        return Ok(Outcome::Failed);
+    }
+    let Some(source) = registry.sources.get(&args.id) else {
+        let help = match did_you_mean(&args.id, registry.sources.keys().map(String::as_str)) {
+            Some(close) => format!("; did you mean `{close}`?"),
+            None => String::new(),
+        };
+        return Err(Error(format!(
+            "no source named `{}` in {}{help}",
+            args.id,
+            display_name(&path)
+        )));
+    };
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| Error(format!("cannot read {} ({e})", display_name(&args.file))))?;
+    let hash = sha256_of(&args.file)?;
+    let defining = files.path(source.id.span.file).to_path_buf();
+    let relative = store(&defining, &args.id, &args.file, &hash, &bytes)?;
+    let moment = captured_at()?;
+    record(&defining, &args.id, &relative, &hash, &moment)?;
+    writeln!(
+        std::io::stderr(),
+        "captured `{}`: {} · sha256 {}… · {}",
+        args.id,
+        display_name(&defining.parent().unwrap_or(Path::new("")).join(&relative)),
+        &hash[..12],
+        display_name(&defining)
+    )?;
+    Ok(Outcome::Clean)
+}
+
+/// Copies the file to `captures/ID-HASH.ext` beside `registry`; returns the
+/// path relative to it. The same content is stored once; different content
+/// never overwrites an earlier capture.
+fn store(
+    registry: &Path,
+    id: &str,
+    file: &Path,
+    hash: &str,
+    bytes: &[u8],
+) -> Result<String, Error> {
+    let folder = registry.parent().unwrap_or(Path::new("")).join("captures");
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| Error(format!("cannot create {} ({e})", display_name(&folder))))?;
+    let stem: String = id.chars().map(|c| if c == ':' { '_' } else { c }).collect();
+    let name = match file.extension().and_then(|e| e.to_str()) {
+        Some(ext) => format!("{stem}-{}.{ext}", &hash[..12]),
+        None => format!("{stem}-{}", &hash[..12]),
+    };
+    let target: PathBuf = folder.join(&name);
+    if !target.exists() {
+        super::write_atomically(&target, bytes)?;
+    }
+    Ok(format!("captures/{name}"))
+}
+
+/// Now, or `SOURCE_DATE_EPOCH`, as a TOML date-time in UTC.
+fn captured_at() -> Result<toml_edit::Datetime, Error> {
+    let now = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(epoch) => epoch
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+            .ok_or_else(|| {
+                Error(format!(
+                    "SOURCE_DATE_EPOCH must be a number of seconds (found `{epoch}`)"
+                ))
+            })?,
+        Err(_) => chrono::Utc::now(),
+    };
+    now.format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+        .parse()
+        .map_err(|e| Error(format!("cannot write the capture time ({e})")))
+}
+
+/// Writes `capture`, `sha256` and `captured-at` into the source's table,
+/// keeping everything else in the file as it is.
+fn record(
+    registry: &Path,
+    id: &str,
+    capture: &str,
+    hash: &str,
+    moment: &toml_edit::Datetime,
+) -> Result<(), Error> {
+    let text = std::fs::read_to_string(registry)
+        .map_err(|e| Error(format!("cannot read {} ({e})", display_name(registry))))?;
+    let mut document: DocumentMut = text
+        .parse()
+        .map_err(|e| Error(format!("cannot edit {} ({e})", display_name(registry))))?;
+    let entry = document
+        .get_mut("sources")
+        .and_then(|sources| sources.get_mut(id))
+        .ok_or_else(|| {
+            Error(format!(
+                "cannot find `[sources.{id}]` in {}",
+                display_name(registry)
+            ))
+        })?;
+    let fields = [
+        ("capture", value(capture)),
+        ("sha256", value(hash)),
+        ("captured-at", value(*moment)),
+    ];
+    match entry {
+        Item::Table(table) => {
+            for (key, item) in fields {
+                table[key] = item;
+            }
+        }
+        Item::Value(toml_edit::Value::InlineTable(table)) => {
+            for (key, item) in fields {
+                if let Item::Value(v) = item {
+                    table.insert(key, v);
+                }
+            }
+        }
+        _ => {
+            return Err(Error(format!(
+                "`sources.{id}` in {} is not a table",
+                display_name(registry)
+            )));
+        }
+    }
+    super::write_atomically(registry, document.to_string().as_bytes())
+}

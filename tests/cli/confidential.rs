@@ -1,0 +1,331 @@
+//! Confidential sources never reach a public PDF: they are left out before
+//! Typst sees the data, citing them is an error, and a scan of the finished
+//! PDF refuses every channel a hurried writer might paste them into.
+//! Internal builds include them and say so on every page.
+
+use super::support::{Project, normalise, pdf_text};
+
+/// Everything the registry holds about the witness that must stay hidden.
+const SECRETS: &[&str] = &[
+    "Testimony of a former guard at Gohardasht prison",
+    "شهادت نگهبان سابق زندان گوهردشت",
+    "intranet.example.org/witness/7781",
+    "Karim Hosseini",
+    "we hanged prisoners from cranes at night",
+    "no names were written down",
+];
+
+fn project() -> Project {
+    Project::from_fixture("confidential")
+}
+
+/// Every string of the PDF file (metadata, bookmarks, link targets) as text.
+fn metadata(pdf: &[u8]) -> String {
+    let document = lopdf::Document::load_mem(pdf).unwrap();
+    let mut out = String::new();
+    for object in document.objects.values() {
+        if let lopdf::Object::Dictionary(dict) = object {
+            for (_, value) in dict.iter() {
+                if let lopdf::Object::String(bytes, _) = value {
+                    out.push_str(&String::from_utf8_lossy(bytes));
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_public_build_leaves_every_confidential_string_out() {
+    let project = project();
+    project.run(&["build", "report.md"]).expect(0);
+    let pdf = project.read("report.pdf").unwrap();
+    let text = pdf_text(&pdf);
+    // The claim is cited through its public evidence alone.
+    assert!(
+        text.contains("executed (Amnesty International 2018, p. 12)."),
+        "{text}"
+    );
+    let everything = format!("{text} {}", metadata(&pdf)).to_lowercase();
+    for secret in SECRETS.iter().chain(&["tape 2", "Field researcher"]) {
+        assert!(
+            !everything.contains(&secret.to_lowercase()),
+            "{secret:?} leaked: {everything}"
+        );
+    }
+}
+
+#[test]
+fn citing_what_is_only_confidential_is_an_error_in_check_and_build() {
+    let project = project();
+    project.write(
+        "direct.md",
+        "The witness [@witness-a] and the guards [@guard-account].\n",
+    );
+    let run = project
+        .run(&["check", "direct.md", "--format", "short"])
+        .expect(1);
+    let out = run.stdout();
+    assert!(
+        out.contains(
+            "direct.md:1:14: error[confidential-only]: `witness-a` is a confidential source"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("direct.md:1:42: error[confidential-only]: every source of claim `guard-account` is confidential"), "{out}");
+    project.run(&["build", "direct.md"]).expect(1);
+    assert!(project.read("direct.pdf").is_none());
+    // For an internal build, citing them is what it is for.
+    project.run(&["check", "direct.md", "--internal"]).expect(0);
+}
+
+/// Each way a writer might paste confidential text into a report.
+const CHANNELS: &[(&str, &str, &str)] = &[
+    (
+        "prose.md",
+        "The guard said: we hanged prisoners from cranes at night [@toll-1988].\n",
+        "quote",
+    ),
+    (
+        "heading.md",
+        "## Testimony of a former guard at Gohardasht prison\n\nText [@toll-1988].\n",
+        "title",
+    ),
+    (
+        "footnote.md",
+        "Text[^1] [@toll-1988].\n\n[^1]: He lives under the name Karim Hosseini.\n",
+        "note",
+    ),
+    (
+        "table.md",
+        "| Account |\n|---|\n| We hanged prisoners from cranes at night |\n\n[@toll-1988]\n",
+        "quote",
+    ),
+    (
+        "link.md",
+        "See [the tape](https://intranet.example.org/witness/7781) [@toll-1988].\n",
+        "URL",
+    ),
+    (
+        "title.md",
+        "---\ntitle: \"Testimony of a former guard at Gohardasht prison\"\n---\nText [@toll-1988].\n",
+        "title",
+    ),
+    (
+        "keywords.md",
+        "---\ntitle: A report\nkeywords: [\"we hanged prisoners from cranes at night\"]\n---\nText [@toll-1988].\n",
+        "quote",
+    ),
+    (
+        "alt.md",
+        "![We hanged prisoners from cranes at night](chart.png)\n\n[@toll-1988]\n",
+        "quote",
+    ),
+    (
+        "code.md",
+        "```\nno names were written down\n```\n\n[@toll-1988]\n",
+        "quote",
+    ),
+    (
+        "persian.md",
+        "متن شهادت نگهبان سابق زندان گوهردشت [@toll-1988].\n",
+        "original title",
+    ),
+    (
+        "bare-url.md",
+        "The file is at intranet.example.org/witness/7781 [@toll-1988].\n",
+        "URL",
+    ),
+    (
+        "wrapped.md",
+        "| x |\n|---|\n| Testimony of a former guard at Gohardasht prison, and words enough to wrap it |\n\n[@toll-1988]\n",
+        "title",
+    ),
+    (
+        "hidden.typ",
+        "#text(fill: white, size: 1pt)[WE HANGED PRISONERS FROM CRANES AT NIGHT] @toll-1988\n",
+        "quote",
+    ),
+    (
+        "metadata.typ",
+        "#set document(keywords: (\"Testimony of a former guard at Gohardasht prison\",))\n@toll-1988\n",
+        "title",
+    ),
+    (
+        "attachment.typ",
+        "#pdf.attach(\"notes.txt\", bytes(\"no names were written down\"))\n@toll-1988\n",
+        "quote",
+    ),
+];
+
+#[test]
+fn every_channel_of_a_leak_is_refused_without_printing_the_secret() {
+    let project = project();
+    std::fs::copy(
+        super::support::data("features/chart.png"),
+        project.path().join("chart.png"),
+    )
+    .unwrap();
+    for (name, text, field) in CHANNELS {
+        project.write(name, text);
+        let run = project.run(&["build", name, "--format", "short"]);
+        let out = run.stdout() + &run.stderr();
+        assert_eq!(run.code(), 1, "{name} was not refused: {out}");
+        assert!(
+            out.contains("error[confidential-leak]") && out.contains("`witness-a`"),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains(&format!("{field} ")) || out.contains("quote of"),
+            "{name}: {out}"
+        );
+        let pdf = format!("{}.pdf", name.rsplit_once('.').unwrap().0);
+        assert!(project.read(&pdf).is_none(), "{name} wrote {pdf}");
+        for secret in SECRETS {
+            assert!(
+                !normalise(&out)
+                    .to_lowercase()
+                    .contains(&secret.to_lowercase()),
+                "{name} printed {secret:?}: {out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_document_of_a_public_build_cannot_read_the_registry() {
+    let project = project();
+    project.write("read.typ", "#raw(read(\"sources.toml\"))\n@toll-1988\n");
+    let run = project.run(&["build", "read.typ"]).expect(1);
+    assert!(
+        run.stderr()
+            .contains("is part of the registry or a capture"),
+        "{}",
+        run.stderr()
+    );
+    assert!(project.read("read.pdf").is_none());
+}
+
+#[test]
+fn an_internal_build_includes_everything_and_says_so_on_every_page() {
+    let project = project();
+    project.run(&["build", "report.md"]).expect(0);
+    let public = project.read("report.pdf").unwrap();
+    let long = format!(
+        "---\ntitle: Executions of 1988\n---\n{}",
+        "Thousands were executed [@toll-1988]. Guards kept no record [@guard-account].\n\n"
+            .repeat(60)
+    );
+    project.write("report.md", &long);
+    let run = project.run(&["build", "report.md", "--internal"]).expect(0);
+    assert!(
+        run.stderr().contains("built report.internal.pdf"),
+        "{}",
+        run.stderr()
+    );
+    // The public PDF is a different file and stays as it was.
+    assert_eq!(project.read("report.pdf").unwrap(), public);
+    let pdf = project.read("report.internal.pdf").unwrap();
+    let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+    assert!(pages.len() >= 3, "{}", pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            normalise(page).contains("INTERNAL — contains confidential sources"),
+            "page {}: {page}",
+            i + 1
+        );
+    }
+    let text = pdf_text(&pdf);
+    assert!(text.contains("(Amnesty International 2018, p. 12; “Testimony of a Former Guard at Gohardasht Prison,” tape 2)"), "{text}");
+    let meta = metadata(&pdf);
+    assert!(meta.contains("INTERNAL"), "{meta}");
+}
+
+#[test]
+fn capture_records_the_file_and_keeps_the_registry_as_written() {
+    let project = project();
+    project.write("saved/amnesty.html", "<html>Blood-soaked secrets</html>\n");
+    let before = std::fs::read_to_string(project.path().join("sources.toml")).unwrap();
+    let mut command = super::support::dossier();
+    command
+        .args(["capture", "amnesty-2018", "saved/amnesty.html"])
+        .current_dir(project.path())
+        .env("SOURCE_DATE_EPOCH", "1763700000");
+    assert!(command.output().unwrap().status.success());
+    let after = std::fs::read_to_string(project.path().join("sources.toml")).unwrap();
+    // Comments and every other line are as they were.
+    assert!(after.starts_with("# A registry with a confidential witness."));
+    for line in before.lines() {
+        assert!(after.contains(line), "lost {line:?}");
+    }
+    let hash = super::support::sha256(b"<html>Blood-soaked secrets</html>\n");
+    assert!(
+        after.contains(&format!(
+            "capture = \"captures/amnesty-2018-{}.html\"",
+            &hash[..12]
+        )),
+        "{after}"
+    );
+    assert!(after.contains(&format!("sha256 = \"{hash}\"")), "{after}");
+    assert!(
+        after.contains("captured-at = 2025-11-21T04:40:00Z"),
+        "{after}"
+    );
+    assert!(
+        project
+            .read(&format!("captures/amnesty-2018-{}.html", &hash[..12]))
+            .is_some()
+    );
+    project.run(&["check"]).expect(0);
+    // A second capture of the same file changes nothing.
+    assert!(command.output().unwrap().status.success());
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("sources.toml")).unwrap(),
+        after
+    );
+    // capture-mismatch protects it from then on.
+    project.write(
+        &format!("captures/amnesty-2018-{}.html", &hash[..12]),
+        "<html>edited</html>\n",
+    );
+    let run = project.run(&["check", "--format", "short"]).expect(1);
+    assert!(
+        run.stdout()
+            .contains("error[capture-mismatch]: the capture of `amnesty-2018` has changed"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn capture_refuses_unknown_ids_and_broken_registries_without_writing() {
+    let project = project();
+    project.write("page.html", "<html></html>\n");
+    let run = project
+        .run(&["capture", "amnesty-2081", "page.html"])
+        .expect(2);
+    assert!(
+        run.stderr().contains("did you mean `amnesty-2018`?"),
+        "{}",
+        run.stderr()
+    );
+    let run = project
+        .run(&["capture", "amnesty-2018", "missing.html"])
+        .expect(2);
+    assert!(
+        run.stderr().contains("cannot read missing.html"),
+        "{}",
+        run.stderr()
+    );
+    let broken = "[sources.amnesty-2018]\ntitle = \"Blood-soaked secrets\n";
+    project.write("sources.toml", broken);
+    let run = project
+        .run(&["capture", "amnesty-2018", "page.html"])
+        .expect(1);
+    assert!(run.stderr().contains("error[syntax]"), "{}", run.stderr());
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("sources.toml")).unwrap(),
+        broken
+    );
+}
