@@ -22,6 +22,19 @@ pub enum Command {
     Check(CheckArgs),
     /// Check the report, then compile it into a PDF.
     Build(BuildArgs),
+    /// Write a small working project: a registry and a report that cites it.
+    Init(InitArgs),
+    /// Add sources from BibTeX/BibLaTeX, CSL-JSON (Zotero) or hayagriva YAML.
+    Import(ImportArgs),
+    /// Write the registry's sources as CSL-JSON, BibLaTeX or hayagriva YAML.
+    Export(ExportArgs),
+    /// List the registry's claims or sources.
+    List(ListArgs),
+    /// Show one claim with its evidence, or one source with the claims it supports.
+    Show(ShowArgs),
+    /// Rebuild the PDF whenever the report, registry, template or a file it
+    /// reads changes.
+    Watch(BuildArgs),
     /// Copy a file into captures/ and record it, with its SHA-256 and the
     /// time, as the capture of a source.
     Capture(CaptureArgs),
@@ -29,6 +42,110 @@ pub enum Command {
     Styles,
     /// Print the source of a built-in template, to start a custom one from.
     Template(TemplateArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff).
+    Man,
+}
+
+/// `dossier init`.
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// The folder to write into [default: the current folder].
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `dossier import`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// A .bib, CSL-JSON or hayagriva YAML file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The file's format [default: detected from its content, then its extension].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub from: Option<crate::interop::Format>,
+    /// Where the registry is; created if it does not exist.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `dossier export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// The format to write.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: crate::interop::Format,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Include confidential sources (left out by default).
+    #[arg(long)]
+    pub internal: bool,
+    /// Where the registry is.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// What `dossier list` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListKind {
+    /// The claims.
+    Claims,
+    /// The sources.
+    Sources,
+}
+
+/// Output of `list` and `show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// Aligned text for people.
+    Human,
+    /// JSON for scripts.
+    Json,
+}
+
+/// `dossier list`.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    /// Claims or sources.
+    #[arg(value_enum)]
+    pub kind: ListKind,
+    /// Only those cited by none of the reports.
+    #[arg(long)]
+    pub unused: bool,
+    /// With --unused: the reports to judge by [default: every .md and .typ
+    /// file below the registry's folder].
+    #[arg(value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextFormat::Human)]
+    pub format: TextFormat,
+    /// Where the registry is.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `dossier show`.
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    /// A claim or source ID.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextFormat::Human)]
+    pub format: TextFormat,
+    /// Where the registry is.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// `dossier completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `dossier capture`.

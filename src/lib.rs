@@ -29,6 +29,7 @@ pub mod args;
 pub mod check;
 pub mod cmd;
 pub mod diag;
+pub mod interop;
 pub mod registry;
 pub mod render;
 pub mod report;

@@ -19,9 +19,17 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(args),
         Command::Build(args) => cmd::build::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Import(args) => cmd::import::run(args),
+        Command::Export(args) => cmd::export::run(args),
+        Command::List(args) => cmd::list::run(args),
+        Command::Show(args) => cmd::show::run(args),
+        Command::Watch(args) => cmd::watch::run(args),
         Command::Capture(args) => cmd::capture::run(args),
         Command::Styles => cmd::info::styles(),
         Command::Template(args) => cmd::info::template(args),
+        Command::Completions(args) => cmd::info::completions(args),
+        Command::Man => cmd::info::man(),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

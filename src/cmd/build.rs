@@ -4,6 +4,7 @@
 //! IDs become visible markers, so a writer can see the document mid-edit.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::settings::Settings;
@@ -11,18 +12,74 @@ use super::{Error, Outcome};
 use crate::args::{BuildArgs, DiagnosticFormat};
 use crate::check::{self, Options};
 use crate::diag::{Diagnostic, Files, Severity, Summary, display_name};
-use crate::render::{self, Failure};
+use crate::render::{self, Failure, Session, Template};
 use crate::{registry, report};
 
 /// Runs the build.
 pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     let started = Instant::now();
+    let round = round(args, &mut Session::default())?;
+    if let Some(line) = round.status(started) {
+        writeln!(std::io::stderr(), "{line}")?;
+    }
+    Ok(round.outcome)
+}
+
+/// What one build did.
+#[derive(Debug)]
+pub struct Round {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The PDF written, its pages and the report's citations.
+    pub built: Option<(PathBuf, usize, usize)>,
+    /// Every file the build read: report, registry files, template, style,
+    /// and what the document read.
+    pub inputs: Vec<PathBuf>,
+}
+
+impl Round {
+    fn failed(inputs: Vec<PathBuf>) -> Self {
+        Self {
+            outcome: Outcome::Failed,
+            built: None,
+            inputs,
+        }
+    }
+
+    /// The status line of a build that wrote its PDF.
+    pub fn status(&self, started: Instant) -> Option<String> {
+        let (output, pages, citations) = self.built.as_ref()?;
+        Some(format!(
+            "built {} · {} · {} · {:.2} s",
+            display_name(output),
+            plural(*pages, "page"),
+            plural(*citations, "citation"),
+            started.elapsed().as_secs_f64()
+        ))
+    }
+}
+
+/// Checks, renders and writes once, in `session` (which `watch` keeps).
+pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     let path = registry::find_registry(args.registry.registry.as_deref(), Some(&args.report))?;
+    let mut inputs = vec![args.report.clone(), path.clone()];
     let mut files = Files::new();
     let (registry, mut diagnostics) = registry::load(&path, &mut files)?;
+    inputs.extend(
+        registry
+            .files
+            .iter()
+            .map(|id| files.path(*id).to_path_buf()),
+    );
     let (report, found) = report::read(&args.report, &mut files)?;
     diagnostics.extend(found);
     let settings = Settings::new(args, &path, &report, &registry, &files, &mut diagnostics)?;
+    if let Some(Template::File(template)) = &settings.template {
+        inputs.push(template.clone());
+    }
+    if let Some(render::Style::File(style, _)) = &settings.style {
+        inputs.push(style.clone());
+    }
 
     let options = Options {
         unused: false,
@@ -47,11 +104,11 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
                 ..summary
             },
         )?;
-        return Ok(Outcome::Failed);
+        return Ok(Round::failed(inputs));
     };
     if super::outcome(&summary, &args.diagnostics) == Outcome::Failed {
         show(args, &files, &diagnostics, &summary)?;
-        return Ok(Outcome::Failed);
+        return Ok(Round::failed(inputs));
     }
 
     let job = render::Job {
@@ -65,7 +122,9 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
         font_paths: &args.font_path,
         internal: args.internal,
     };
-    let built = match render::build(&job, &mut files) {
+    let result = render::build_in(session, &job, &mut files);
+    inputs.extend(session.dependencies());
+    let built = match result {
         Ok(built) => built,
         Err(Failure::Fatal(message)) => return Err(Error(message)),
         Err(Failure::Diagnostics(found)) => {
@@ -76,7 +135,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
                 &diagnostics,
                 &summarise(&diagnostics, &summary),
             )?;
-            return Ok(Outcome::Failed);
+            return Ok(Round::failed(inputs));
         }
     };
     diagnostics.extend(built.warnings);
@@ -84,25 +143,25 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
         let summary = summarise(&diagnostics, &summary);
         show(args, &files, &diagnostics, &summary)?;
         if super::outcome(&summary, &args.diagnostics) == Outcome::Failed {
-            return Ok(Outcome::Failed);
+            return Ok(Round::failed(inputs));
         }
     }
 
-    let extension = if args.internal { "internal.pdf" } else { "pdf" };
-    let output = args
-        .output
-        .clone()
-        .unwrap_or_else(|| args.report.with_extension(extension));
+    let output = output_path(args);
     super::write_atomically(&output, &built.pdf)?;
-    writeln!(
-        std::io::stderr(),
-        "built {} · {} · {} · {:.2} s",
-        display_name(&output),
-        plural(built.pages, "page"),
-        plural(summary.citations, "citation"),
-        started.elapsed().as_secs_f64()
-    )?;
-    Ok(Outcome::Clean)
+    Ok(Round {
+        outcome: Outcome::Clean,
+        built: Some((output, built.pages, summary.citations)),
+        inputs,
+    })
+}
+
+/// `-o`, else the report's path with `.pdf` (`.internal.pdf` for internal builds).
+pub fn output_path(args: &BuildArgs) -> PathBuf {
+    let extension = if args.internal { "internal.pdf" } else { "pdf" };
+    args.output
+        .clone()
+        .unwrap_or_else(|| Path::new(&args.report).with_extension(extension))
 }
 
 /// Prints diagnostics: people read them on stderr beside the status line,

@@ -55,7 +55,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
 
 /// The report files the arguments name: files as given, the `.md` and `.typ`
 /// files below folders, and the matches of glob patterns; each once, in order.
-fn expand(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+pub fn expand(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut out = Vec::new();
     for argument in arguments {
         let found = if argument.is_dir() {

@@ -37,3 +37,19 @@ pub fn template(args: &TemplateArgs) -> Result<Outcome, Error> {
     std::io::stdout().lock().write_all(source.as_bytes())?;
     Ok(Outcome::Clean)
 }
+
+/// Prints completions for a shell.
+pub fn completions(args: &crate::args::CompletionsArgs) -> Result<Outcome, Error> {
+    let mut command = <crate::args::Cli as clap::CommandFactory>::command();
+    clap_complete::generate(args.shell, &mut command, "dossier", &mut std::io::stdout());
+    Ok(Outcome::Clean)
+}
+
+/// Prints the manual page in roff.
+pub fn man() -> Result<Outcome, Error> {
+    let command = <crate::args::Cli as clap::CommandFactory>::command();
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command).render(&mut page)?;
+    std::io::stdout().lock().write_all(&page)?;
+    Ok(Outcome::Clean)
+}

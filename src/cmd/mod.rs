@@ -4,8 +4,14 @@
 pub mod build;
 pub mod capture;
 pub mod check;
+pub mod export;
+pub mod import;
 pub mod info;
+pub mod init;
+pub mod list;
 pub mod settings;
+pub mod show;
+pub mod watch;
 
 use std::io::IsTerminal;
 

@@ -9,20 +9,92 @@ use hayagriva::types::{
 };
 use hayagriva::{Entry, Library};
 
+use crate::diag::Spanned;
 use crate::registry::{Author, PartialDate, Registry, Source};
 
 /// The hayagriva YAML of the sources named by `ids`, in that order.
 pub fn yaml(registry: &Registry, ids: &[&str]) -> Result<String, String> {
-    let mut library = Library::new();
-    for id in ids {
-        if let Some(source) = registry.sources.get(*id) {
-            library.push(&entry(source));
-        }
-    }
-    hayagriva::io::to_yaml_str(&library).map_err(|e| format!("cannot write the bibliography ({e})"))
+    let sources: Vec<&Source> = ids
+        .iter()
+        .filter_map(|id| registry.sources.get(*id))
+        .collect();
+    let entries: Vec<Entry> = sources.iter().map(|s| entry(s)).collect();
+    to_yaml(&sources, &entries)
 }
 
-fn entry(source: &Source) -> Entry {
+/// hayagriva YAML of `entries`, one per source in `sources`, with every
+/// organisation written as `{ name: … }`. hayagriva would write it as a plain
+/// string, which it reads back as a person's name: "Justice for the Victims
+/// of the 1988 Massacre in Iran" would come back as one "Iran".
+pub fn to_yaml(sources: &[&Source], entries: &[Entry]) -> Result<String, String> {
+    use serde_yaml::Value;
+    let mut library = Library::new();
+    for entry in entries {
+        library.push(entry);
+    }
+    let mut value = serde_yaml::to_value(&library)
+        .map_err(|e| format!("cannot write the bibliography ({e})"))?;
+    for source in sources {
+        let Some(authors) = value
+            .get_mut(source.id.value.as_str())
+            .and_then(|e| e.get_mut("author"))
+        else {
+            continue;
+        };
+        let whole = |name: &str| {
+            let mut map = serde_yaml::Mapping::new();
+            map.insert("name".into(), name.into());
+            Value::Mapping(map)
+        };
+        match authors {
+            Value::Sequence(items) => {
+                for (item, author) in items.iter_mut().zip(&source.authors) {
+                    if let Author::Organisation(name) = &author.value {
+                        *item = whole(name);
+                    }
+                }
+            }
+            single => {
+                if let [
+                    Spanned {
+                        value: Author::Organisation(name),
+                        ..
+                    },
+                ] = source.authors.as_slice()
+                {
+                    *single = whole(name);
+                }
+            }
+        }
+    }
+    serde_yaml::to_string(&value).map_err(|e| format!("cannot write the bibliography ({e})"))
+}
+
+/// The hayagriva entry of a source as data: the original title is an
+/// `original` parent, as hayagriva models it.
+pub fn data_entry(source: &Source) -> Entry {
+    let mut entry = entry(source);
+    if let Some(title) = &source.title {
+        entry.set_title(match &source.short_title {
+            Some(short) => FormatString::with_short(title.value.as_str(), short.value.as_str()),
+            None => FormatString::with_value(title.value.as_str()),
+        });
+    }
+    if let Some(original) = &source.original_title {
+        let mut parent = Entry::new(
+            &format!("{}-original", source.id.value),
+            EntryType::Original,
+        );
+        parent.set_title(FormatString::with_value(original.value.as_str()));
+        let mut parents = entry.parents().to_vec();
+        parents.push(parent);
+        entry.set_parents(parents);
+    }
+    entry
+}
+
+/// The hayagriva entry of a source, as bibliographies print it.
+pub fn entry(source: &Source) -> Entry {
     let kind = source.kind.value;
     let mut entry = Entry::new(&source.id.value, kind);
     if let Some(title) = &source.title {
@@ -62,6 +134,12 @@ fn entry(source: &Source) -> Entry {
             value: url,
             visit_date,
         });
+    }
+    if let Some(doi) = &source.doi {
+        entry.set_doi(doi.value.clone());
+    }
+    if let Some(isbn) = &source.isbn {
+        entry.set_isbn(isbn.value.clone());
     }
     if let Some(archived) = &source.archived {
         // Styles that have room print "Internet Archive (https://…)".

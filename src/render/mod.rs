@@ -23,6 +23,7 @@ use crate::registry::Registry;
 use crate::report::{Format, Report};
 use crate::resolve;
 
+pub use self::bib::{data_entry as bib_entry, to_yaml as bib_yaml};
 pub use self::packages::TEMPLATES;
 pub use self::style::Style;
 pub use self::world::DossierWorld;
@@ -100,6 +101,23 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The World of earlier builds of the same report, kept between rounds of
+/// `dossier watch` so Typst compiles incrementally.
+#[derive(Default)]
+pub struct Session {
+    world: Option<DossierWorld>,
+}
+
+impl Session {
+    /// The files on disk the last compilation read.
+    pub fn dependencies(&mut self) -> Vec<PathBuf> {
+        self.world
+            .as_mut()
+            .map(DossierWorld::dependencies)
+            .unwrap_or_default()
+    }
+}
+
 /// Why a build produced no PDF.
 #[derive(Debug)]
 pub enum Failure {
@@ -111,6 +129,11 @@ pub enum Failure {
 
 /// Compiles the report into a PDF.
 pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
+    build_in(&mut Session::default(), job, files)
+}
+
+/// Compiles the report into a PDF in a session that keeps Typst's World.
+pub fn build_in(session: &mut Session, job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
     // Before Typst sees anything, a public build drops what is confidential.
     let public = (!job.internal).then(|| job.registry.public());
     let registry = public.as_ref().unwrap_or(job.registry);
@@ -147,24 +170,38 @@ pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
             }
         }
     };
-    let fonts = fonts::store(job.font_paths).map_err(Failure::Fatal)?;
     let packages = packages::Packages::new(generated);
-    let mut world = DossierWorld::new(
-        job.root,
-        &job.report.path,
-        converted.text.clone(),
-        packages,
-        fonts,
-        job.date,
-    )
-    .map_err(Failure::Fatal)?;
-    if !job.internal {
-        world.protect(protected(job.registry, files));
-    }
+    let world = match &mut session.world {
+        Some(world) => {
+            world
+                .refresh(converted.text.clone(), packages, job.date)
+                .map_err(Failure::Fatal)?;
+            world
+        }
+        slot => {
+            let fonts = fonts::store(job.font_paths).map_err(Failure::Fatal)?;
+            let world = DossierWorld::new(
+                job.root,
+                &job.report.path,
+                converted.text.clone(),
+                packages,
+                fonts,
+                job.date,
+            )
+            .map_err(Failure::Fatal)?;
+            slot.insert(world)
+        }
+    };
+    world.protect(if job.internal {
+        Vec::new()
+    } else {
+        protected(job.registry, files)
+    });
+    let world = &*world;
 
-    let warned = typst::compile::<PagedDocument>(&world);
+    let warned = typst::compile::<PagedDocument>(world);
     let mut mapper = diagnostics::Mapper {
-        world: &world,
+        world,
         files,
         report: job.report,
         converted: &converted,

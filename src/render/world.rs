@@ -57,12 +57,7 @@ impl DossierWorld {
         let main = FileId::unique(RootedPath::new(VirtualRoot::Project, vpath));
         let mut generated = HashMap::new();
         generated.insert(main, Bytes::from_string(main_text));
-        let today = Datetime::from_ymd(
-            chrono::Datelike::year(&today),
-            chrono::Datelike::month(&today) as u8,
-            chrono::Datelike::day(&today) as u8,
-        )
-        .ok_or("the document date is out of range")?;
+        let today = datetime(today)?;
         Ok(Self {
             library: LazyHash::new(Library::builder().build()),
             main,
@@ -75,6 +70,37 @@ impl DossierWorld {
             fonts,
             today,
         })
+    }
+
+    /// Starts a new round with a new main file, data and date: every file is
+    /// read again, and sources that did not change are reparsed only where
+    /// they changed, so Typst's caches carry over.
+    pub fn refresh(
+        &mut self,
+        main_text: String,
+        packages: Packages,
+        today: chrono::NaiveDate,
+    ) -> Result<(), String> {
+        self.today = datetime(today)?;
+        let loader = self.files.loader_mut();
+        loader
+            .generated
+            .insert(self.main, Bytes::from_string(main_text));
+        loader.packages = packages;
+        self.files.reset();
+        Ok(())
+    }
+
+    /// The files on disk the last compilation read.
+    pub fn dependencies(&mut self) -> Vec<PathBuf> {
+        let main = self.main;
+        let (loader, ids) = self.files.dependencies();
+        let mut paths: Vec<PathBuf> = ids
+            .filter(|id| *id != main && matches!(id.root(), VirtualRoot::Project))
+            .filter_map(|id| id.vpath().realize(&loader.root).ok())
+            .collect();
+        paths.sort();
+        paths
     }
 
     /// Forbids the document to read these files (canonical paths).
@@ -94,6 +120,12 @@ impl DossierWorld {
             VirtualRoot::Package(_) => None,
         }
     }
+}
+
+fn datetime(date: chrono::NaiveDate) -> Result<Datetime, String> {
+    use chrono::Datelike;
+    Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
+        .ok_or_else(|| "the document date is out of range".into())
 }
 
 /// The path of `path` inside `root`, checked not to escape it.

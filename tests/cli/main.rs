@@ -9,3 +9,4 @@ mod example;
 mod formats;
 mod sandbox;
 mod support;
+mod workflow;

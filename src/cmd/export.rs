@@ -1,0 +1,29 @@
+//! `dossier export --format csl-json|bibtex|hayagriva`: the registry's
+//! sources for other tools. Confidential sources stay out unless asked for.
+
+use std::io::Write;
+
+use super::{Error, Outcome};
+use crate::args::ExportArgs;
+use crate::diag::Files;
+use crate::interop::{self, Record};
+use crate::registry;
+
+/// Runs the export.
+pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
+    let path = registry::find_registry(args.registry.registry.as_deref(), None)?;
+    let mut files = Files::new();
+    let (registry, _) = registry::load(&path, &mut files)?;
+    let sources: Vec<_> = registry
+        .sources
+        .values()
+        .filter(|s| args.internal || !s.is_confidential())
+        .collect();
+    let records: Vec<Record> = sources.iter().map(|s| Record::from_source(s)).collect();
+    let text = interop::write(args.format, &records, &sources).map_err(Error)?;
+    match &args.output {
+        Some(file) => super::write_atomically(file, text.as_bytes())?,
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,251 @@
+//! `dossier import FILE`: adds sources from BibTeX/BibLaTeX, CSL-JSON or
+//! hayagriva YAML to the registry. The registry is edited with toml_edit, so
+//! its comments, order and layout survive; IDs already present are skipped
+//! and reported, so importing the same file twice changes nothing; a file
+//! that does not parse changes nothing and is reported at its line.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use toml_edit::{DocumentMut, Item, Table};
+
+use super::{Error, Outcome};
+use crate::args::ImportArgs;
+use crate::diag::{Code, Diagnostic, Files, Summary, display_name};
+use crate::interop::{self, Format, Record};
+use crate::registry::{self, LoadError, PartialDate, is_language_tag};
+
+/// Runs the import.
+pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
+    let path = registry_path(args)?;
+    let mut files = Files::new();
+    let (existing, problems) = if path.exists() {
+        let (registry, diagnostics) = registry::load(&path, &mut files)?;
+        let ids: Vec<String> = registry.ids().map(str::to_string).collect();
+        (
+            ids,
+            diagnostics
+                .into_iter()
+                .filter(|d| d.code == Code::Syntax)
+                .collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    if !problems.is_empty() {
+        // Rewriting a registry that does not parse could lose what is in it.
+        return fail(&files, problems);
+    }
+
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| Error(format!("cannot read {} ({e})", display_name(&args.file))))?;
+    let format = args
+        .from
+        .or_else(|| Format::detect(&args.file, &text))
+        .ok_or_else(|| {
+            Error(format!(
+                "cannot tell the format of {}: give --from csl-json, bibtex or hayagriva",
+                display_name(&args.file)
+            ))
+        })?;
+    let file = files.add(&args.file, text);
+    let records = match interop::read(format, file, files.text(file)) {
+        Ok(records) => records,
+        Err(diagnostics) => return fail(&files, diagnostics),
+    };
+
+    let mut taken = existing;
+    let mut added = Vec::new();
+    let mut notes = Vec::new();
+    for mut record in records {
+        if taken.contains(&record.id) {
+            notes.push(format!("skipped `{}`: already in the registry", record.id));
+            continue;
+        }
+        if record.title.is_none() {
+            notes.push(format!("skipped `{}`: it has no title", record.id));
+            continue;
+        }
+        for dropped in sanitise(&mut record) {
+            notes.push(format!("`{}`: left out {dropped}", record.id));
+        }
+        taken.push(record.id.clone());
+        added.push(record);
+    }
+    if !added.is_empty() {
+        write(&path, &args.file, &added)?;
+    }
+    let mut err = std::io::stderr().lock();
+    for note in &notes {
+        writeln!(err, "{note}")?;
+    }
+    writeln!(
+        err,
+        "imported {} from {} ({format}) into {}",
+        plural(added.len(), "source"),
+        display_name(&args.file),
+        display_name(&path)
+    )?;
+    Ok(Outcome::Clean)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The registry to add to: the one found, or a new `sources.toml`.
+fn registry_path(args: &ImportArgs) -> Result<PathBuf, Error> {
+    match registry::find_registry(args.registry.registry.as_deref(), None) {
+        Ok(path) => Ok(path),
+        Err(LoadError::NotFound { .. }) => Ok(PathBuf::from("sources.toml")),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn fail(files: &Files, diagnostics: Vec<Diagnostic>) -> Result<Outcome, Error> {
+    let summary = Summary {
+        errors: diagnostics.len(),
+        ..Summary::default()
+    };
+    super::report(
+        crate::args::DiagnosticFormat::Human,
+        false,
+        false,
+        files,
+        &diagnostics,
+        &summary,
+    )?;
+    Ok(Outcome::Failed)
+}
+
+/// Drops values the registry would reject, saying which.
+fn sanitise(record: &mut Record) -> Vec<String> {
+    let mut dropped = Vec::new();
+    if let Some(tag) = record.language.as_deref().and_then(language_tag) {
+        record.language = Some(tag.into());
+    }
+    if record
+        .language
+        .as_deref()
+        .is_some_and(|l| !is_language_tag(l))
+    {
+        dropped.push(format!(
+            "the language `{}` (not a BCP 47 tag)",
+            record.language.take().unwrap_or_default()
+        ));
+    }
+    let web = |u: &str| url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    if record.url.as_deref().is_some_and(|u| !web(u)) {
+        dropped.push(format!(
+            "the URL `{}` (not http or https)",
+            record.url.take().unwrap_or_default()
+        ));
+    }
+    if record
+        .isbn
+        .as_deref()
+        .is_some_and(|i| crate::check::identity::isbn(i).is_none())
+    {
+        dropped.push(format!(
+            "the ISBN `{}` (its check digit is wrong)",
+            record.isbn.take().unwrap_or_default()
+        ));
+    }
+    if record
+        .doi
+        .as_deref()
+        .is_some_and(|d| !crate::check::identity::doi(d).starts_with("10."))
+    {
+        dropped.push(format!(
+            "the DOI `{}`",
+            record.doi.take().unwrap_or_default()
+        ));
+    }
+    let real = |d: &PartialDate| d.first_day().is_some();
+    if record.date.as_ref().is_some_and(|d| !real(d)) {
+        record.date = None;
+        dropped.push("an impossible date".into());
+    }
+    dropped
+}
+
+/// The BCP 47 tag of a language written as BibLaTeX's `langid` or Zotero's
+/// language names do (`english`, `Persian`).
+fn language_tag(name: &str) -> Option<&'static str> {
+    let tag = match name.trim().to_lowercase().as_str() {
+        "english" | "american" | "british" => "en",
+        "persian" | "farsi" => "fa",
+        "arabic" => "ar",
+        "french" => "fr",
+        "german" | "ngerman" => "de",
+        "spanish" => "es",
+        "italian" => "it",
+        "russian" => "ru",
+        "chinese" => "zh",
+        "dutch" => "nl",
+        "turkish" => "tr",
+        "kurdish" => "ku",
+        "urdu" => "ur",
+        "hebrew" => "he",
+        "portuguese" => "pt",
+        _ => return None,
+    };
+    Some(tag)
+}
+
+/// Adds the records as `[sources.ID]` tables at the end of the registry.
+fn write(path: &Path, from: &Path, records: &[Record]) -> Result<(), Error> {
+    let text = if path.exists() {
+        std::fs::read_to_string(path)
+            .map_err(|e| Error(format!("cannot read {} ({e})", display_name(path))))?
+    } else {
+        String::new()
+    };
+    let mut document: DocumentMut = text
+        .parse()
+        .map_err(|e| Error(format!("cannot edit {} ({e})", display_name(path))))?;
+    let sources = document.entry("sources").or_insert_with(|| {
+        let mut table = Table::new();
+        table.set_implicit(true);
+        Item::Table(table)
+    });
+    if !sources.is_table() {
+        return Err(Error(format!(
+            "`sources` in {} is not a table",
+            display_name(path)
+        )));
+    }
+    let first = last_position(document.as_table()) + 1;
+    let Some(sources) = document.get_mut("sources").and_then(Item::as_table_mut) else {
+        return Err(Error(format!(
+            "`sources` in {} is not a table",
+            display_name(path)
+        )));
+    };
+    for (i, record) in records.iter().enumerate() {
+        let mut table = record.to_table();
+        table.set_position(first + i);
+        if i == 0 {
+            let gap = if text.trim().is_empty() { "" } else { "\n" };
+            table
+                .decor_mut()
+                .set_prefix(format!("{gap}# Imported from {}\n", display_name(from)));
+        }
+        sources.insert(&record.id, Item::Table(table));
+    }
+    super::write_atomically(path, document.to_string().as_bytes())
+}
+
+/// The highest position of any table, so new ones come after all of them.
+fn last_position(table: &Table) -> usize {
+    table
+        .iter()
+        .filter_map(|(_, item)| item.as_table())
+        .map(|t| t.position().unwrap_or(0).max(last_position(t)))
+        .max()
+        .unwrap_or(0)
+}

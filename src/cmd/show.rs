@@ -1,0 +1,244 @@
+//! `dossier show ID`: one claim taken to its evidence and each source's
+//! details, or one source with every claim that rests on it.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use serde_json::{Value, json};
+
+use super::{Error, Outcome};
+use crate::args::{ShowArgs, TextFormat};
+use crate::diag::{Files, Spanned, did_you_mean};
+use crate::registry::{self, Author, Claim, Entry, Registry, Source};
+
+/// Runs `show`.
+pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
+    let path = registry::find_registry(args.registry.registry.as_deref(), None)?;
+    let mut files = Files::new();
+    let (registry, _) = registry::load(&path, &mut files)?;
+    let (text, json) = match registry.get(&args.id) {
+        Some(Entry::Claim(claim)) => (claim_text(&registry, claim), claim_json(&registry, claim)),
+        Some(Entry::Source(source)) => (
+            source_text(&registry, source),
+            source_json(&registry, source),
+        ),
+        None => {
+            let help = match did_you_mean(&args.id, registry.ids()) {
+                Some(close) => format!("; did you mean `{close}`?"),
+                None => String::new(),
+            };
+            return Err(Error(format!(
+                "no claim or source named `{}`{help}",
+                args.id
+            )));
+        }
+    };
+    let out = match args.format {
+        TextFormat::Human => text,
+        TextFormat::Json => serde_json::to_string_pretty(&json).unwrap_or_default() + "\n",
+    };
+    std::io::stdout().lock().write_all(out.as_bytes())?;
+    Ok(Outcome::Clean)
+}
+
+fn text(value: &Option<Spanned<String>>) -> Option<String> {
+    value.as_ref().map(|v| v.value.clone())
+}
+
+fn authors(source: &Source) -> Vec<String> {
+    source
+        .authors
+        .iter()
+        .map(|a| match &a.value {
+            Author::Person(name) | Author::Organisation(name) => name.clone(),
+        })
+        .collect()
+}
+
+fn claim_text(registry: &Registry, claim: &Claim) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "claim {}", claim.id.value);
+    if let Some(statement) = &claim.statement {
+        let _ = writeln!(out, "  {}", statement.value);
+    }
+    if let Some(grade) = &claim.credibility {
+        let _ = writeln!(out, "  credibility {}", grade.value);
+    }
+    for evidence in &claim.evidence {
+        let id = &evidence.source.value;
+        let _ = writeln!(out, "\n  evidence from {id}");
+        match registry.sources.get(id) {
+            Some(source) => out.push_str(&source_lines(source, "    ")),
+            None => {
+                let _ = writeln!(out, "    (no such source)");
+            }
+        }
+        let fields = [
+            ("locator", text(&evidence.locator)),
+            ("quote", text(&evidence.quote).map(|q| format!("“{q}”"))),
+            (
+                "value",
+                evidence.value.as_ref().map(|v| v.value.to_string()),
+            ),
+        ];
+        for (name, value) in fields {
+            if let Some(value) = value {
+                let _ = writeln!(out, "    {name:12} {value}");
+            }
+        }
+    }
+    if let Some(conflict) = &claim.conflict {
+        let _ = writeln!(out, "\n  conflict");
+        let fields = [
+            (
+                "resolution",
+                conflict
+                    .resolution
+                    .as_ref()
+                    .map(|r| r.value.as_str().to_string()),
+            ),
+            ("source", text(&conflict.source)),
+            ("rationale", text(&conflict.rationale)),
+        ];
+        for (name, value) in fields {
+            if let Some(value) = value {
+                let _ = writeln!(out, "    {name:12} {value}");
+            }
+        }
+    }
+    out
+}
+
+fn source_lines(source: &Source, indent: &str) -> String {
+    let mut out = String::new();
+    let fields = [
+        ("type", Some(crate::interop::type_name(&source.kind.value))),
+        ("title", text(&source.title)),
+        ("original", text(&source.original_title)),
+        (
+            "authors",
+            Some(authors(source).join("; ")).filter(|a| !a.is_empty()),
+        ),
+        ("publisher", text(&source.publisher)),
+        ("date", source.date.as_ref().map(|d| d.value.to_string())),
+        ("url", text(&source.url)),
+        (
+            "accessed",
+            source.accessed.as_ref().map(|d| d.value.to_string()),
+        ),
+        ("archived", text(&source.archived)),
+        ("affiliation", text(&source.affiliation)),
+        (
+            "reliability",
+            source.reliability.as_ref().map(|r| r.value.to_string()),
+        ),
+        (
+            "confidential",
+            source.is_confidential().then(|| "yes".to_string()),
+        ),
+        ("capture", text(&source.capture)),
+        (
+            "captured-at",
+            source.captured_at.as_ref().map(|c| c.value.to_rfc3339()),
+        ),
+        ("collected-by", text(&source.collected_by)),
+        ("note", text(&source.note)),
+    ];
+    for (name, value) in fields {
+        if let Some(value) = value {
+            let _ = writeln!(out, "{indent}{name:12} {value}");
+        }
+    }
+    out
+}
+
+fn source_text(registry: &Registry, source: &Source) -> String {
+    let mut out = format!("source {}\n", source.id.value);
+    out.push_str(&source_lines(source, "  "));
+    let claims = claims_of(registry, source);
+    let _ = writeln!(
+        out,
+        "\n  supports {}",
+        if claims.is_empty() { "no claim" } else { "" }.trim_end()
+    );
+    for (claim, locator) in claims {
+        let statement = text(&claim.statement).unwrap_or_default();
+        let at = locator.map(|l| format!(" ({l})")).unwrap_or_default();
+        let _ = writeln!(out, "    {}{at}: {statement}", claim.id.value);
+    }
+    out
+}
+
+fn claims_of<'r>(registry: &'r Registry, source: &Source) -> Vec<(&'r Claim, Option<String>)> {
+    let mut out = Vec::new();
+    for claim in registry.claims.values() {
+        for evidence in claim
+            .evidence
+            .iter()
+            .filter(|e| e.source.value == source.id.value)
+        {
+            out.push((claim, text(&evidence.locator)));
+        }
+    }
+    out
+}
+
+fn source_object(source: &Source) -> Value {
+    json!({
+        "id": source.id.value,
+        "type": crate::interop::type_name(&source.kind.value),
+        "title": text(&source.title),
+        "original-title": text(&source.original_title),
+        "authors": authors(source),
+        "publisher": text(&source.publisher),
+        "date": source.date.as_ref().map(|d| d.value.to_string()),
+        "url": text(&source.url),
+        "accessed": source.accessed.as_ref().map(|d| d.value.to_string()),
+        "archived": text(&source.archived),
+        "affiliation": text(&source.affiliation),
+        "reliability": source.reliability.as_ref().map(|r| r.value.to_string()),
+        "confidential": source.is_confidential(),
+        "capture": text(&source.capture),
+        "sha256": text(&source.sha256),
+        "captured-at": source.captured_at.as_ref().map(|c| c.value.to_rfc3339()),
+        "collected-by": text(&source.collected_by),
+        "note": text(&source.note),
+    })
+}
+
+fn claim_json(registry: &Registry, claim: &Claim) -> Value {
+    let evidence: Vec<Value> = claim
+        .evidence
+        .iter()
+        .map(|e| {
+            json!({
+                "source": registry.sources.get(&e.source.value).map(source_object).unwrap_or(json!({ "id": e.source.value })),
+                "locator": text(&e.locator),
+                "quote": text(&e.quote),
+                "value": e.value.as_ref().map(|v| v.value.to_string()),
+            })
+        })
+        .collect();
+    json!({
+        "id": claim.id.value,
+        "statement": text(&claim.statement),
+        "credibility": claim.credibility.as_ref().map(|c| c.value),
+        "evidence": evidence,
+        "conflict": claim.conflict.as_ref().map(|c| json!({
+            "resolution": c.resolution.as_ref().map(|r| r.value.as_str()),
+            "rationale": text(&c.rationale),
+            "source": text(&c.source),
+        })),
+        "disagrees": claim.disagrees(),
+    })
+}
+
+fn source_json(registry: &Registry, source: &Source) -> Value {
+    let mut object = source_object(source);
+    let claims: Vec<Value> = claims_of(registry, source)
+        .into_iter()
+        .map(|(claim, locator)| json!({ "id": claim.id.value, "statement": text(&claim.statement), "locator": locator }))
+        .collect();
+    object["claims"] = Value::Array(claims);
+    object
+}

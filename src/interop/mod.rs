@@ -1,0 +1,312 @@
+//! Sources in other tools' formats: BibTeX/BibLaTeX, CSL-JSON (as Zotero
+//! and Better BibTeX export it) and hayagriva YAML, in both directions. Every
+//! format passes through [`Record`], the bibliographic part of a source.
+
+mod bibtex;
+mod csl_json;
+mod yaml;
+
+use std::fmt;
+use std::path::Path;
+
+use crate::diag::{Diagnostic, FileId};
+use crate::registry::{Author, PartialDate, Source};
+
+/// The formats dossier reads and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// CSL-JSON, as Zotero and Better BibTeX export it.
+    CslJson,
+    /// BibTeX or BibLaTeX.
+    Bibtex,
+    /// hayagriva YAML.
+    Hayagriva,
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::CslJson => "CSL-JSON",
+            Self::Bibtex => "BibLaTeX",
+            Self::Hayagriva => "hayagriva YAML",
+        })
+    }
+}
+
+impl Format {
+    /// The format of a file: by its content first, then its extension.
+    pub fn detect(path: &Path, text: &str) -> Option<Format> {
+        let start = text.trim_start_matches('\u{feff}').trim_start();
+        if start.starts_with('[') || start.starts_with('{') {
+            return Some(Format::CslJson);
+        }
+        let bib_entry = start.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with('@')
+                && l[1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphabetic())
+                    .count()
+                    > 1
+                && l.contains('{')
+        });
+        if bib_entry {
+            return Some(Format::Bibtex);
+        }
+        let yaml_entry = start
+            .lines()
+            .any(|l| !l.starts_with([' ', '\t', '#']) && l.trim_end().ends_with(':'));
+        if yaml_entry && (start.contains("\n  type:") || start.contains("\n  title:")) {
+            return Some(Format::Hayagriva);
+        }
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "json" => Some(Format::CslJson),
+            "bib" | "bibtex" | "biblatex" => Some(Format::Bibtex),
+            "yml" | "yaml" => Some(Format::Hayagriva),
+            _ => None,
+        }
+    }
+}
+
+/// The bibliographic part of a source: what every format can carry.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Record {
+    /// The key in the file, adjusted to the ID rules.
+    pub id: String,
+    /// A hayagriva entry type name, e.g. `article`.
+    pub kind: String,
+    /// Title.
+    pub title: Option<String>,
+    /// Short title.
+    pub short_title: Option<String>,
+    /// Title in the original script.
+    pub original_title: Option<String>,
+    /// Persons ("Family, Given") and organisations.
+    pub authors: Vec<Author>,
+    /// Outlet, journal, website or publisher.
+    pub publisher: Option<String>,
+    /// Date of publication.
+    pub date: Option<PartialDate>,
+    /// Where it can be read.
+    pub url: Option<String>,
+    /// When the URL was read.
+    pub accessed: Option<PartialDate>,
+    /// An archived copy (not carried by BibLaTeX).
+    pub archived: Option<String>,
+    /// DOI.
+    pub doi: Option<String>,
+    /// ISBN.
+    pub isbn: Option<String>,
+    /// BCP 47 language.
+    pub language: Option<String>,
+    /// A note.
+    pub note: Option<String>,
+}
+
+impl Record {
+    /// The bibliographic fields of a registry source.
+    pub fn from_source(source: &Source) -> Self {
+        let text = |v: &Option<crate::diag::Spanned<String>>| v.as_ref().map(|s| s.value.clone());
+        Self {
+            id: source.id.value.clone(),
+            kind: type_name(&source.kind.value),
+            title: text(&source.title),
+            short_title: text(&source.short_title),
+            original_title: text(&source.original_title),
+            authors: source.authors.iter().map(|a| a.value.clone()).collect(),
+            publisher: text(&source.publisher),
+            date: source.date.as_ref().map(|d| d.value),
+            url: text(&source.url),
+            accessed: source.accessed.as_ref().map(|d| d.value),
+            archived: text(&source.archived),
+            doi: text(&source.doi),
+            isbn: text(&source.isbn),
+            language: text(&source.language),
+            note: text(&source.note),
+        }
+    }
+
+    /// The record as a registry table, fields in the registry's usual order.
+    pub fn to_table(&self) -> toml_edit::Table {
+        fn put(table: &mut toml_edit::Table, key: &str, value: &Option<String>) {
+            if let Some(value) = value {
+                table[key] = toml_edit::value(value.as_str());
+            }
+        }
+        let mut table = toml_edit::Table::new();
+        table["type"] = toml_edit::value(self.kind.as_str());
+        put(&mut table, "title", &self.title);
+        put(&mut table, "short-title", &self.short_title);
+        put(&mut table, "original-title", &self.original_title);
+        if !self.authors.is_empty() {
+            let mut array = toml_edit::Array::new();
+            for author in &self.authors {
+                match author {
+                    Author::Person(name) => array.push(name.as_str()),
+                    Author::Organisation(name) => {
+                        let mut org = toml_edit::InlineTable::new();
+                        org.insert("org", name.as_str().into());
+                        array.push(org);
+                    }
+                }
+            }
+            table["authors"] = toml_edit::value(array);
+        }
+        put(&mut table, "publisher", &self.publisher);
+        put(&mut table, "date", &self.date.map(|d| d.to_string()));
+        put(&mut table, "url", &self.url);
+        if let Some(accessed) = self.accessed {
+            table["accessed"] = match (accessed.month, accessed.day) {
+                (Some(month), Some(day)) => toml_edit::value(toml_edit::Datetime {
+                    date: Some(toml_edit::Date {
+                        year: accessed.year as u16,
+                        month: month as u8,
+                        day: day as u8,
+                    }),
+                    time: None,
+                    offset: None,
+                }),
+                _ => toml_edit::value(accessed.to_string()),
+            };
+        }
+        put(&mut table, "archived", &self.archived);
+        put(&mut table, "doi", &self.doi);
+        put(&mut table, "isbn", &self.isbn);
+        put(&mut table, "language", &self.language);
+        put(&mut table, "note", &self.note);
+        table
+    }
+}
+
+/// The registry's name of a hayagriva entry type.
+pub fn type_name(kind: &hayagriva::types::EntryType) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| "misc".into())
+}
+
+/// A key from another tool made into a valid ID: the last segment of a URL
+/// key (Zotero's `http://zotero.org/…/items/ABCD1234`), other characters
+/// replaced by `-`, ends trimmed to a letter or digit.
+pub fn adjust_id(key: &str) -> String {
+    let key = if key.contains("://") {
+        key.trim_end_matches('/').rsplit('/').next().unwrap_or(key)
+    } else {
+        key
+    };
+    let mut id = String::new();
+    for c in key.chars() {
+        let c = if crate::registry::id::is_id_char(c) {
+            c
+        } else {
+            '-'
+        };
+        if !(c == '-' && id.ends_with('-')) {
+            id.push(c);
+        }
+    }
+    id.trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_string()
+}
+
+/// Reads every record of a file in `format`; problems are located in `file`.
+pub fn read(format: Format, file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
+    match format {
+        Format::CslJson => csl_json::read(file, text),
+        Format::Bibtex => bibtex::read(file, text),
+        Format::Hayagriva => yaml::read(file, text),
+    }
+}
+
+/// Writes records in `format`.
+pub fn write(format: Format, records: &[Record], sources: &[&Source]) -> Result<String, String> {
+    match format {
+        Format::CslJson => Ok(csl_json::write(records)),
+        Format::Bibtex => Ok(bibtex::write(records)),
+        Format::Hayagriva => yaml::write(sources),
+    }
+}
+
+/// A person's parts joined as the registry writes them: "van der Berg, Anna".
+pub fn person(
+    family: &str,
+    given: Option<&str>,
+    particle: Option<&str>,
+    suffix: Option<&str>,
+) -> String {
+    let family = match particle.filter(|p| !p.is_empty()) {
+        Some(particle) => format!("{particle} {family}"),
+        None => family.to_string(),
+    };
+    match (
+        suffix.filter(|s| !s.is_empty()),
+        given.filter(|g| !g.is_empty()),
+    ) {
+        (Some(suffix), Some(given)) => format!("{family}, {suffix}, {given}"),
+        (None, Some(given)) => format!("{family}, {given}"),
+        (Some(suffix), None) => format!("{family}, {suffix}"),
+        (None, None) => family,
+    }
+}
+
+/// An author from hayagriva's parts; a name without given name or particle
+/// is kept whole as an organisation.
+pub fn author_of(person: &hayagriva::types::Person) -> Author {
+    if person.given_name.is_none() && person.prefix.is_none() && person.suffix.is_none() {
+        return Author::Organisation(person.name.clone());
+    }
+    Author::Person(self::person(
+        &person.name,
+        person.given_name.as_deref(),
+        person.prefix.as_deref(),
+        person.suffix.as_deref(),
+    ))
+}
+
+/// A hayagriva date as a partial date.
+pub fn date_of(date: &hayagriva::types::Date) -> PartialDate {
+    PartialDate {
+        year: date.year,
+        month: date.month.map(|m| u32::from(m) + 1),
+        day: date.day.map(|d| u32::from(d) + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_become_ids() {
+        assert_eq!(
+            adjust_id("stevenson2013forgotten"),
+            "stevenson2013forgotten"
+        );
+        assert_eq!(
+            adjust_id("http://zotero.org/users/local/x7/items/ABCD1234"),
+            "ABCD1234"
+        );
+        assert_eq!(adjust_id("Amnesty 2018 (report)"), "Amnesty-2018-report");
+        assert_eq!(adjust_id("_under_"), "under");
+        assert_eq!(adjust_id("ایران"), "");
+    }
+
+    #[test]
+    fn formats_are_detected_by_content() {
+        assert_eq!(
+            Format::detect(Path::new("x.txt"), "[{\"id\": \"a\"}]"),
+            Some(Format::CslJson)
+        );
+        assert_eq!(
+            Format::detect(Path::new("x.txt"), "% c\n@article{a,\n title={x}}"),
+            Some(Format::Bibtex)
+        );
+        assert_eq!(
+            Format::detect(Path::new("x.txt"), "a:\n  type: web\n  title: x\n"),
+            Some(Format::Hayagriva)
+        );
+        assert_eq!(Format::detect(Path::new("x.bib"), ""), Some(Format::Bibtex));
+        assert_eq!(Format::detect(Path::new("x.txt"), "plain"), None);
+    }
+}
