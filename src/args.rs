@@ -270,6 +270,10 @@ pub struct BuildArgs {
     /// output is NAME.internal.pdf.
     #[arg(long)]
     pub internal: bool,
+    /// Record how long each step of the build took, as a Chrome trace (for
+    /// chrome://tracing or Perfetto) in this file.
+    #[arg(long, value_name = "FILE")]
+    pub timings: Option<PathBuf>,
     /// A folder of more fonts (.ttf, .otf), searched recursively; repeatable.
     #[arg(long, value_name = "DIR")]
     pub font_path: Vec<PathBuf>,

@@ -18,7 +18,16 @@ use crate::{registry, report};
 /// Runs the build.
 pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     let started = Instant::now();
-    let round = round(args, &mut Session::default())?;
+    if args.timings.is_some() {
+        typst_timing::enable();
+    }
+    let round = round(args, &mut Session::default());
+    if let Some(path) = &args.timings {
+        let mut file = std::fs::File::create(path)
+            .map_err(|e| Error(format!("cannot write {} ({e})", display_name(path))))?;
+        typst_timing::export_json(&mut file, |_| (String::new(), 0)).map_err(Error)?;
+    }
+    let round = round?;
     if let Some(line) = round.status(started) {
         writeln!(std::io::stderr(), "{line}")?;
     }
@@ -61,6 +70,7 @@ impl Round {
 
 /// Checks, renders and writes once, in `session` (which `watch` keeps).
 pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
+    let scope = typst_timing::TimingScope::new("dossier: read and check");
     let path = registry::find_registry(args.registry.registry.as_deref(), Some(&args.report))?;
     let mut inputs = vec![args.report.clone(), path.clone()];
     let mut files = Files::new();
@@ -111,6 +121,7 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
         return Ok(Round::failed(inputs));
     }
 
+    drop(scope);
     let job = render::Job {
         registry: &registry,
         report: &report,
@@ -148,6 +159,7 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     }
 
     let output = output_path(args);
+    let _scope = typst_timing::TimingScope::new("dossier: write");
     super::write_atomically(&output, &built.pdf)?;
     Ok(Round {
         outcome: Outcome::Clean,

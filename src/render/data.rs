@@ -5,7 +5,7 @@
 use chrono::Datelike;
 use serde_json::{Map, Value, json};
 
-use super::{Job, Style};
+use super::{Job, Style, plan};
 use crate::diag::Spanned;
 use crate::registry::{Author, Claim, Entry, Evidence, Source, Value as Reported};
 use crate::resolve::Resolved;
@@ -26,7 +26,7 @@ pub fn json(job: &Job<'_>, resolved: &Resolved<'_>) -> String {
         .claims
         .iter()
         .filter_map(|id| job.registry.claims.get(*id))
-        .map(|claim| (claim.id.value.clone(), claim_json(claim)))
+        .map(|claim| (claim.id.value.clone(), claim_json(job.registry, claim)))
         .collect();
     let sources: Map<String, Value> = resolved
         .sources
@@ -62,6 +62,7 @@ pub fn json(job: &Job<'_>, resolved: &Resolved<'_>) -> String {
         "draft": job.draft,
         "unknown": unknown,
         "nocite": nocite(job),
+        "groups": job.report.groups.iter().map(|g| plan::group(job.registry, g, &shape)).collect::<Vec<_>>(),
         "claims": claims,
         "sources": sources,
     });
@@ -94,7 +95,7 @@ fn nocite(job: &Job<'_>) -> Vec<String> {
     out
 }
 
-fn claim_json(claim: &Claim) -> Value {
+fn claim_json(registry: &crate::registry::Registry, claim: &Claim) -> Value {
     let conflict = claim.conflict.as_ref().map(|c| {
         json!({
             "resolution": c.resolution.as_ref().map(|r| r.value.as_str()),
@@ -108,6 +109,9 @@ fn claim_json(claim: &Claim) -> Value {
         "evidence": claim.evidence.iter().map(evidence_json).collect::<Vec<_>>(),
         "conflict": conflict,
         "disagrees": claim.disagrees(),
+        // How a Typst report's `@claim` is printed, worked out here.
+        "pairs": plan::by_author(registry, plan::targets(registry, &claim.id.value, None, None)),
+        "bracketed": plan::undated_twice(registry, &plan::targets(registry, &claim.id.value, None, None)),
     })
 }
 

@@ -9,6 +9,7 @@ pub mod fonts;
 pub mod leak;
 pub mod markup;
 pub mod packages;
+pub mod plan;
 pub mod style;
 mod world;
 
@@ -134,6 +135,7 @@ pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
 
 /// Compiles the report into a PDF in a session that keeps Typst's World.
 pub fn build_in(session: &mut Session, job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
+    let prepare = typst_timing::TimingScope::new("dossier: prepare data and markup");
     // Before Typst sees anything, a public build drops what is confidential.
     let public = (!job.internal).then(|| job.registry.public());
     let registry = public.as_ref().unwrap_or(job.registry);
@@ -171,6 +173,7 @@ pub fn build_in(session: &mut Session, job: &Job<'_>, files: &mut Files) -> Resu
         }
     };
     let packages = packages::Packages::new(generated);
+    drop(prepare);
     let world = match &mut session.world {
         Some(world) => {
             world
@@ -218,6 +221,7 @@ pub fn build_in(session: &mut Session, job: &Job<'_>, files: &mut Files) -> Resu
     let pdf = export(&document, job.date)
         .map_err(|errors| Failure::Diagnostics(mapper.convert(&errors)))?;
     if !job.internal {
+        let _scope = typst_timing::TimingScope::new("dossier: leak scan");
         let leaks = leak::scan(job.registry, &document, &pdf);
         if !leaks.is_empty() {
             return Err(Failure::Diagnostics(leaks));
@@ -318,8 +322,13 @@ fn preamble(job: &Job<'_>) -> Result<String, Failure> {
     } else {
         format!("#set page(foreground: {{ {} }})\n", marks.join("; "))
     };
+    // Markdown citations are planned calls; only Typst reports write `@claim`.
+    let rules = match job.report.format {
+        Format::Typst => "#show: dossier.citations\n",
+        Format::Markdown => "",
+    };
     Ok(format!(
-        "#import {} as dossier\n{template}{marks}#show: dossier.citations\n#show: template\n",
+        "#import {} as dossier\n{template}{marks}{rules}#show: template\n",
         packages::import("lib")
     ))
 }
