@@ -2,7 +2,8 @@
 //! sources a set of reports reaches, which is what the bibliography lists and
 //! what the `unused-*` rules compare against.
 
-use indexmap::IndexSet;
+/// IDs in the order they were first cited.
+pub type Set<'a> = indexmap::IndexSet<&'a str, rustc_hash::FxBuildHasher>;
 
 use crate::registry::{Entry, Registry};
 use crate::report::{Citation, Report};
@@ -11,10 +12,10 @@ use crate::report::{Citation, Report};
 #[derive(Debug, Default)]
 pub struct Resolved<'a> {
     /// Claims cited, in order of first citation.
-    pub claims: IndexSet<&'a str>,
+    pub claims: Set<'a>,
     /// Sources reached, directly or through a claim's evidence, in order of
     /// first citation; evidence naming unknown sources is left out.
-    pub sources: IndexSet<&'a str>,
+    pub sources: Set<'a>,
     /// Citations whose ID is neither a claim nor a source.
     pub unknown: Vec<&'a Citation>,
 }

@@ -15,7 +15,7 @@ pub mod watch;
 
 use std::io::IsTerminal;
 
-use termcolor::{ColorChoice, StandardStream};
+use termcolor::{BufferedStandardStream, ColorChoice};
 
 use crate::args::{DiagnosticArgs, DiagnosticFormat};
 use crate::diag::{
@@ -142,8 +142,9 @@ pub fn today() -> Result<chrono::NaiveDate, Error> {
     Ok(epoch_date()?.unwrap_or_else(|| chrono::Local::now().date_naive()))
 }
 
-/// A terminal stream that honours `NO_COLOR` and colours only terminals.
-pub fn stream(stdout: bool) -> StandardStream {
+/// A buffered terminal stream that honours `NO_COLOR` and colours only
+/// terminals; flush it when done.
+pub fn stream(stdout: bool) -> BufferedStandardStream {
     let terminal = if stdout {
         std::io::stdout().is_terminal()
     } else {
@@ -156,9 +157,9 @@ pub fn stream(stdout: bool) -> StandardStream {
         ColorChoice::Never
     };
     if stdout {
-        StandardStream::stdout(choice)
+        BufferedStandardStream::stdout(choice)
     } else {
-        StandardStream::stderr(choice)
+        BufferedStandardStream::stderr(choice)
     }
 }
 
@@ -173,7 +174,10 @@ pub fn report(
     summary: &Summary,
 ) -> Result<(), Error> {
     let mut out = stream(stdout);
-    match reporter(format, compact).report(&mut out, files, diagnostics, summary) {
+    let written = reporter(format, compact)
+        .report(&mut out, files, diagnostics, summary)
+        .and_then(|()| std::io::Write::flush(&mut out));
+    match written {
         // A reader that stopped early (`| head`) is not a failure of ours.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),

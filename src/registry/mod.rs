@@ -10,7 +10,9 @@ mod schema;
 pub mod value;
 
 use hayagriva::types::EntryType;
-use indexmap::IndexMap;
+
+/// Entries by ID, in the order they were defined.
+pub type Map<V> = indexmap::IndexMap<String, V, rustc_hash::FxBuildHasher>;
 
 use crate::diag::{Code, FileId, Span, Spanned};
 
@@ -28,9 +30,9 @@ pub struct Registry {
     /// `[registry.rules]`: severities changed from the defaults.
     pub rules: Vec<Rule>,
     /// Sources by ID, in the order they were defined.
-    pub sources: IndexMap<String, Source>,
+    pub sources: Map<Source>,
     /// Claims by ID, in the order they were defined.
-    pub claims: IndexMap<String, Claim>,
+    pub claims: Map<Claim>,
     /// Every file read, the main registry first.
     pub files: Vec<FileId>,
     /// False when a file failed to parse: checks that need every ID are skipped.
