@@ -1,6 +1,7 @@
 //! Typst's diagnostics as ours: each is placed in the file the author wrote —
-//! a generated Markdown body maps back through the source map — with 1-based
-//! character columns like every other diagnostic.
+//! the generated main file maps back through its source map, exactly where it
+//! copies a Typst report — with 1-based character columns like every other
+//! diagnostic.
 
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::ecow::EcoVec;
@@ -58,7 +59,7 @@ impl Mapper<'_> {
         if id == self.world.main() {
             return self
                 .converted
-                .origin(range.start)
+                .origin(range)
                 .map(|r| Span::new(self.report.file, r));
         }
         let path = self.world.path_of(id)?;

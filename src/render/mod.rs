@@ -159,18 +159,7 @@ pub fn build_in(session: &mut Session, job: &Job<'_>, files: &mut Files) -> Resu
         Format::Markdown => {
             markup::convert(text, job.report.body_start, &job.report.groups, &preamble)
         }
-        Format::Typst => {
-            let name = job
-                .report
-                .path
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy();
-            markup::Converted {
-                text: format!("{preamble}#include {}\n", markup::string(&name)),
-                map: Vec::new(),
-            }
-        }
+        Format::Typst => markup::inline(text, &job.report.groups, &preamble),
     };
     let packages = packages::Packages::new(generated);
     drop(prepare);
@@ -322,14 +311,22 @@ fn preamble(job: &Job<'_>) -> Result<String, Failure> {
     } else {
         format!("#set page(foreground: {{ {} }})\n", marks.join("; "))
     };
-    // Markdown citations are planned calls; only Typst reports write `@claim`.
+    // Markdown citations are all planned calls. A Typst report's runs of
+    // `@id` are too; its `#cite` calls and supplements with markup keep the
+    // show rules that expand claims.
+    let lib = packages::import("lib");
     let rules = match job.report.format {
-        Format::Typst => "#show: dossier.citations\n",
-        Format::Markdown => "",
+        Format::Typst => {
+            let mut rules = format!("#import {lib}: cite-group as {}\n", markup::TYPST_GROUP);
+            if job.report.groups.iter().any(|g| !g.planned) {
+                rules.push_str("#show: dossier.citations\n");
+            }
+            rules
+        }
+        Format::Markdown => String::new(),
     };
     Ok(format!(
-        "#import {} as dossier\n{template}{marks}{rules}#show: template\n",
-        packages::import("lib")
+        "#import {lib} as dossier\n{template}{marks}{rules}#show: template\n"
     ))
 }
 

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use super::{Citation, Group, Mode};
 use crate::diag::{FileId, Span};
@@ -29,12 +29,12 @@ pub fn citations(file: FileId, text: &str, body_start: usize) -> Vec<Group> {
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let range = range.start + body_start..range.end + body_start;
         match event {
-            Event::Text(t) if opaque == 0 => run.push(text, range, &t),
-            Event::SoftBreak if opaque == 0 => run.push(text, range, "\n"),
+            Event::Text(t) if opaque == 0 => run.push(range, t),
+            Event::SoftBreak if opaque == 0 => run.push(range, "\n".into()),
             Event::Start(
                 Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. } | Tag::MetadataBlock(_),
             ) => {
-                run.flush(file, &mut groups);
+                run.flush(file, text, &mut groups);
                 opaque += 1;
             }
             Event::End(
@@ -42,10 +42,10 @@ pub fn citations(file: FileId, text: &str, body_start: usize) -> Vec<Group> {
             ) => {
                 opaque = opaque.saturating_sub(1);
             }
-            _ => run.flush(file, &mut groups),
+            _ => run.flush(file, text, &mut groups),
         }
     }
-    run.flush(file, &mut groups);
+    run.flush(file, text, &mut groups);
     groups
 }
 
@@ -60,44 +60,58 @@ struct Char {
     escaped: bool,
 }
 
-/// Consecutive prose text, as characters mapped back to the report.
+/// Consecutive prose text: the text events as they come, turned into
+/// characters mapped back to the report only when one holds an `@`, since a
+/// run without one holds no citation.
 #[derive(Debug, Default)]
-struct Run {
-    chars: Vec<Char>,
+struct Run<'a> {
+    pieces: Vec<(Range<usize>, CowStr<'a>)>,
+    cited: bool,
 }
 
-impl Run {
-    fn push(&mut self, source: &str, range: Range<usize>, text: &str) {
-        let raw = &source[range.clone()];
-        let escaped = range.start > 0 && source.as_bytes()[range.start - 1] == b'\\';
-        if raw == text {
-            for (i, (offset, ch)) in text.char_indices().enumerate() {
-                let start = range.start + offset;
-                let end = start + ch.len_utf8();
-                self.chars.push(Char {
-                    ch,
-                    start,
-                    end,
-                    escaped: escaped && i == 0,
-                });
-            }
-        } else {
-            // Entities and the like: every character maps to the whole range.
-            for ch in text.chars() {
-                self.chars.push(Char {
-                    ch,
-                    start: range.start,
-                    end: range.end,
-                    escaped: true,
-                });
-            }
-        }
+impl<'a> Run<'a> {
+    fn push(&mut self, range: Range<usize>, text: CowStr<'a>) {
+        self.cited |= text.contains('@');
+        self.pieces.push((range, text));
     }
 
-    fn flush(&mut self, file: FileId, groups: &mut Vec<Group>) {
-        if !self.chars.is_empty() {
-            scan(file, &self.chars, groups);
-            self.chars.clear();
+    fn flush(&mut self, file: FileId, source: &str, groups: &mut Vec<Group>) {
+        if self.cited {
+            let mut chars = Vec::new();
+            for (range, text) in &self.pieces {
+                characters(source, range.clone(), text, &mut chars);
+            }
+            scan(file, &chars, groups);
+        }
+        self.pieces.clear();
+        self.cited = false;
+    }
+}
+
+/// The characters of one text event, each with its place in the report.
+fn characters(source: &str, range: Range<usize>, text: &str, out: &mut Vec<Char>) {
+    let raw = &source[range.clone()];
+    let escaped = range.start > 0 && source.as_bytes()[range.start - 1] == b'\\';
+    if raw == text {
+        for (i, (offset, ch)) in text.char_indices().enumerate() {
+            let start = range.start + offset;
+            let end = start + ch.len_utf8();
+            out.push(Char {
+                ch,
+                start,
+                end,
+                escaped: escaped && i == 0,
+            });
+        }
+    } else {
+        // Entities and the like: every character maps to the whole range.
+        for ch in text.chars() {
+            out.push(Char {
+                ch,
+                start: range.start,
+                end: range.end,
+                escaped: true,
+            });
         }
     }
 }
@@ -194,7 +208,14 @@ fn bracket(file: FileId, chars: &[Char], open: usize) -> Option<(Group, usize)> 
         start = end + 1;
     }
     let range = chars[open].start..chars[close].end;
-    Some((Group { range, citations }, close + 1))
+    Some((
+        Group {
+            range,
+            citations,
+            planned: true,
+        },
+        close + 1,
+    ))
 }
 
 /// One `prefix -@key locator suffix` item of a bracket.
@@ -260,6 +281,7 @@ fn in_text(file: FileId, chars: &[Char], at: usize) -> Option<(Group, usize)> {
         Group {
             range,
             citations: vec![citation],
+            planned: true,
         },
         end,
     ))

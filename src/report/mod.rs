@@ -67,6 +67,11 @@ pub struct Group {
     pub range: Range<usize>,
     /// The citations in order.
     pub citations: Vec<Citation>,
+    /// Whether a build prints the group from its plan, in place of the
+    /// author's text: every Markdown group, and each run of `@id` in a Typst
+    /// report whose supplements are plain text. Typst prints the others (a
+    /// `#cite` call, a supplement with markup) itself.
+    pub planned: bool,
 }
 
 /// A parsed report.

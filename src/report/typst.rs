@@ -67,26 +67,59 @@ fn walk(
         }
         return;
     }
-    if let Some(reference) = node.cast::<ast::Ref>() {
-        let target = reference.target();
-        if !labels.contains(target) {
-            let marker = node.children().find(|c| c.kind() == SyntaxKind::RefMarker);
-            let span = Span::new(file, marker.map_or(node.range(), |m| m.range()));
-            let locator = reference.supplement().map(|s| content_text(s.body()));
-            groups.push(Group {
-                range: node.range(),
-                citations: vec![citation(target, span, locator, Mode::Normal)],
-            });
-        }
-    } else if let Some(call) = node.cast::<ast::FuncCall>()
+    if let Some(call) = node.cast::<ast::FuncCall>()
         && callee_name(call).is_some()
         && let Some(group) = call_citation(file, node, call, labels)
     {
         groups.push(group);
     }
+    // `@a @b`, with nothing but space between, is one group, as Typst
+    // prints it: the index of the group the last `@id` opened or joined.
+    let mut run: Option<usize> = None;
     for child in node.children() {
+        if child.kind() == SyntaxKind::Space {
+            continue;
+        }
+        if let Some(reference) = child.cast::<ast::Ref>()
+            && !labels.contains(reference.target())
+        {
+            let marker = child.children().find(|c| c.kind() == SyntaxKind::RefMarker);
+            let span = Span::new(file, marker.map_or(child.range(), |m| m.range()));
+            let supplement = reference.supplement().map(|s| s.body());
+            let plain = supplement.is_none_or(is_plain);
+            let locator = supplement.map(content_text);
+            let citation = citation(reference.target(), span, locator, Mode::Normal);
+            match run {
+                Some(i) if plain => {
+                    groups[i].citations.push(citation);
+                    groups[i].range.end = child.range().end;
+                }
+                _ => {
+                    groups.push(Group {
+                        range: child.range(),
+                        citations: vec![citation],
+                        planned: plain,
+                    });
+                    run = plain.then(|| groups.len() - 1);
+                }
+            }
+            if plain {
+                continue;
+            }
+        } else {
+            run = None;
+        }
         walk(file, &child, labels, groups, diagnostics);
     }
+}
+
+/// Whether a supplement is words and spaces only, so a plan can print it as
+/// text.
+fn is_plain(markup: ast::Markup<'_>) -> bool {
+    markup
+        .to_untyped()
+        .children()
+        .all(|c| matches!(c.kind(), SyntaxKind::Text | SyntaxKind::Space))
 }
 
 /// `cite(<id>)`, `cite(label("id"), supplement: [..], form: "..")`, `ref(<id>)`.
@@ -128,6 +161,7 @@ fn call_citation(
     Some(Group {
         range: node.range(),
         citations: vec![citation],
+        planned: false,
     })
 }
 
@@ -192,6 +226,33 @@ mod tests {
             ]
         );
         assert_eq!(found[0].2, 31..33);
+    }
+
+    #[test]
+    fn adjacent_references_are_one_group() {
+        let text = "A @a @b[p. 4] and @c. @d[_p._ 4] @e <x> @x @f\n\n@g";
+        let mut files = Files::new();
+        let id = files.add(std::path::Path::new("r.typ"), text.into());
+        let groups = citations(id, text, &mut Vec::new());
+        let shape: Vec<(Vec<&str>, bool)> = groups
+            .iter()
+            .map(|g| {
+                let ids = g.citations.iter().map(|c| c.id.as_str()).collect();
+                (ids, g.planned)
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (vec!["a", "b"], true),
+                (vec!["c"], true),
+                (vec!["d"], false),
+                (vec!["e"], true),
+                (vec!["f"], true),
+                (vec!["g"], true),
+            ]
+        );
+        assert_eq!(&text[groups[0].range.clone()], "@a @b[p. 4]");
     }
 
     #[test]

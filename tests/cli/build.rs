@@ -75,6 +75,44 @@ fn typst_reports_cite_claims_and_sources() {
 }
 
 #[test]
+fn typst_runs_of_citations_are_one_group_and_errors_keep_their_place() {
+    let project = Project::from_fixture("build");
+    project.write(
+        "runs.typ",
+        "Executed @toll-1988 @anon-2016[p. 3]. Cabled @diplomat-2013[_para._ 9];x.\n",
+    );
+    project.run(&["build", "runs.typ"]).expect(0);
+    let text = pdf_text(&project.read("runs.pdf").unwrap());
+    assert!(
+        text.contains(
+            "Executed (Amnesty International 2018, p. 12; Stevenson 2013, para. 2; “Call for Prosecution” 2016, p. 3)."
+        ),
+        "{text}"
+    );
+    // A supplement with markup is Typst's to print; the text after stays.
+    assert!(
+        text.contains("Cabled (Stevenson 2013, para. 9);x."),
+        "{text}"
+    );
+
+    // An error after a citation is shown where the author wrote it.
+    project.write(
+        "broken.typ",
+        "/*---\ntitle: T\n---*/\nSee @toll-1988 and\n  #nothing-here() @anon-2016.\n",
+    );
+    let run = project
+        .run(&["build", "broken.typ", "--format", "short"])
+        .expect(1);
+    assert!(
+        run.stdout()
+            .contains("broken.typ:5:4: error[compile]: unknown variable: nothing-here"),
+        "{}",
+        run.stdout()
+    );
+    assert!(project.read("broken.pdf").is_none());
+}
+
+#[test]
 fn identical_inputs_give_identical_bytes() {
     let project = Project::from_fixture("build");
     project
