@@ -2,7 +2,8 @@
 """Generates the benchmark workloads, the same for the same seed.
 
 briefing-35   a ~35-page briefing with 400 citations of 250 claims and 100
-              sources, as Markdown and as Typst, plus the same document as
+              sources (and one confidential source, so every build runs the
+              leak scan), as Markdown and as Typst, plus the same document as
               plain Typst with a hayagriva bibliography (claims expanded by
               hand, as a Typst user would write it).
 registry-10k  10,000 sources and 20,000 claims in ten included files, and 100
@@ -111,6 +112,10 @@ def briefing(rng, out):
         claims[c] = [(line.split('source = "')[1].split('"')[0], line.split('locator = "')[1].split('"')[0])
                      for line in text.splitlines() if "source = " in line]
         registry.append(text)
+    # As in an NGO's registry, a confidential source: every public build then
+    # scans its PDF for the source's text.
+    registry.append('[sources.witness-001]\ntype = "misc"\ntitle = "Interview with a former prisoner"\n'
+                    'confidential = true\nnote = "Interviewed in Ankara by a researcher who asked not to be named"\n')
     (out / "sources.toml").write_text("\n".join(registry))
 
     md = ["---\ntitle: A generated briefing\nsubtitle: Thirty-five pages of cited prose\n"
@@ -180,6 +185,8 @@ def refs_yaml(out):
     for block in text.split("\n[sources.")[1:]:
         head, _, body = block.partition("]\n")
         fields = dict(re.findall(r'^([a-z-]+) = (.+)$', body.split("\n[")[0], re.M))
+        if "confidential" in fields:
+            continue
         kind = json.loads(fields["type"])
         lines = [f"{head}:", f"  type: {'article' if kind == 'article' else kind}", f"  title: {fields['title']}"]
         author = fields["authors"]
