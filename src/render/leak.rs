@@ -1,8 +1,8 @@
 //! The leak scan after every public build: the produced PDF — its page
 //! text, every string and stream in the file (metadata, bookmarks, link
-//! targets, attachments) and the laid-out document itself — is searched for
-//! the title, original title, URL, note and quotes of every confidential
-//! source. Comparison ignores case, white space, hyphens, quote marks and
+//! targets, attachments, images) and the laid-out document itself — is
+//! searched for the title, original title, URL, note and quotes of every
+//! confidential source. Comparison ignores case, white space, hyphens, quote marks and
 //! invisible characters, so line breaks, hyphenation and typography cannot
 //! hide a match. A finding names the source, never the text that leaked.
 
@@ -33,6 +33,9 @@ struct Needle {
     /// For quotes: the claim whose evidence it is.
     claim: Option<String>,
 }
+
+/// The channel of everything in the PDF file but its page text.
+const FILE: &str = "PDF file's metadata, bookmarks, links, attachments or images";
 
 /// Where in the PDF a text was found.
 struct Haystack {
@@ -205,7 +208,7 @@ fn haystacks(document: &PagedDocument, pdf: &[u8]) -> Vec<Haystack> {
             Ok(more) => haystacks.extend(more),
             // Never pass a PDF the scan could not read: search its bytes.
             Err(_) => haystacks.push(Haystack {
-                channel: "PDF's metadata, bookmarks, links or attachments",
+                channel: FILE,
                 text: normalise(&String::from_utf8_lossy(pdf)),
             }),
         }
@@ -219,7 +222,7 @@ fn pdf_haystacks(pdf: &[u8]) -> Vec<Haystack> {
     let Ok(document) = lopdf::Document::load_mem(pdf) else {
         // Not readable: scan the raw bytes rather than nothing.
         return vec![Haystack {
-            channel: "PDF's metadata, bookmarks, links or attachments",
+            channel: FILE,
             text: normalise(&String::from_utf8_lossy(pdf)),
         }];
     };
@@ -259,7 +262,7 @@ fn pdf_haystacks(pdf: &[u8]) -> Vec<Haystack> {
                 text: normalise(&extracted),
             },
             Haystack {
-                channel: "PDF's metadata, bookmarks, links or attachments",
+                channel: FILE,
                 text: strings,
             },
         ]

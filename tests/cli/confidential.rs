@@ -153,6 +153,11 @@ const CHANNELS: &[(&str, &str, &str)] = &[
         "title",
     ),
     (
+        "photo.md",
+        "![A courtyard](photo.jpg)\n\n[@toll-1988]\n",
+        "note",
+    ),
+    (
         "attachment.typ",
         "#pdf.attach(\"notes.txt\", bytes(\"no names were written down\"))\n@toll-1988\n",
         "quote",
@@ -165,6 +170,12 @@ fn every_channel_of_a_leak_is_refused_without_printing_the_secret() {
     std::fs::copy(
         super::support::data("features/chart.png"),
         project.path().join("chart.png"),
+    )
+    .unwrap();
+    // A JPEG goes into the PDF as it is, with the comment in its header.
+    std::fs::copy(
+        super::support::data("confidential/photo.jpg"),
+        project.path().join("photo.jpg"),
     )
     .unwrap();
     for (name, text, field) in CHANNELS {
