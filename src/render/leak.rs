@@ -9,6 +9,7 @@
 use typst::layout::{Frame, FrameItem};
 use typst::model::Destination;
 use typst::model::Document as _;
+use typst::visualize::ImageKind;
 use typst_layout::PagedDocument;
 use unicode_normalization::UnicodeNormalization;
 
@@ -173,15 +174,20 @@ pub fn scan(registry: &Registry, document: &PagedDocument, pdf: &[u8]) -> Vec<Di
 /// The texts to search: what the laid-out document shows and links to, its
 /// metadata, and everything the PDF file itself contains.
 fn haystacks(document: &PagedDocument, pdf: &[u8]) -> Vec<Haystack> {
-    // The PDF is read back on a second thread while this one reads the
-    // laid-out document: on the benchmark's 33 pages this halves the scan.
-    std::thread::scope(|scope| {
-        let file = scope.spawn(|| pdf_haystacks(pdf));
-        let mut text = String::new();
-        let mut links = String::new();
-        for page in document.pages() {
-            walk(&page.frame, &mut text, &mut links);
+    let mut text = String::new();
+    let mut links = String::new();
+    // Pages whose text a reader's extraction must see too: with an SVG or
+    // PDF image, whose text the layout does not hold, or with right-to-left
+    // text, whose runs the layout holds in visual order.
+    let mut reread = Vec::new();
+    for (i, page) in document.pages().iter().enumerate() {
+        if walk(&page.frame, &mut text, &mut links) {
+            reread.push(i);
         }
+    }
+    // The PDF is read back on a second thread while this one normalises.
+    std::thread::scope(|scope| {
+        let file = scope.spawn(|| pdf_haystacks(pdf, &reread));
         let info = {
             let info = document.info();
             let mut all: Vec<String> = info.title.iter().map(|t| t.to_string()).collect();
@@ -216,9 +222,10 @@ fn haystacks(document: &PagedDocument, pdf: &[u8]) -> Vec<Haystack> {
     })
 }
 
-/// The PDF file read back, parsed once: its text as a reader extracts it,
-/// and every string and stream in it.
-fn pdf_haystacks(pdf: &[u8]) -> Vec<Haystack> {
+/// The PDF file read back, parsed once: every string and stream in it, and
+/// the text a reader extracts from the pages at the indices `reread`. The
+/// other pages' text is the laid-out text, searched already.
+fn pdf_haystacks(pdf: &[u8], reread: &[usize]) -> Vec<Haystack> {
     let Ok(document) = lopdf::Document::load_mem(pdf) else {
         // Not readable: scan the raw bytes rather than nothing.
         return vec![Haystack {
@@ -226,10 +233,14 @@ fn pdf_haystacks(pdf: &[u8]) -> Vec<Haystack> {
             text: normalise(&String::from_utf8_lossy(pdf)),
         }];
     };
-    // The reader's text of each half of the pages, and every string and
+    // The reader's text of each half of those pages, and every string and
     // stream, on two threads.
     let page_ids = document.get_pages();
-    let pages: Vec<u32> = page_ids.keys().copied().collect();
+    let numbers: Vec<u32> = page_ids.keys().copied().collect();
+    let pages: Vec<u32> = reread
+        .iter()
+        .filter_map(|&i| numbers.get(i).copied())
+        .collect();
     let (first, second) = pages.split_at(pages.len() / 2);
     // Page content streams hold glyph numbers, not text: the extractor reads
     // them; the string search skips them.
@@ -286,11 +297,17 @@ fn extract(document: &lopdf::Document, pages: &[u32]) -> String {
     all
 }
 
-fn walk(frame: &Frame, text: &mut String, links: &mut String) {
+/// Collects a frame's text and link targets; whether it holds an SVG or PDF
+/// image or right-to-left text.
+fn walk(frame: &Frame, text: &mut String, links: &mut String) -> bool {
+    let mut reread = false;
     for (_, item) in frame.items() {
         match item {
-            FrameItem::Group(group) => walk(&group.frame, text, links),
-            FrameItem::Text(run) => text.push_str(&run.text),
+            FrameItem::Group(group) => reread |= walk(&group.frame, text, links),
+            FrameItem::Text(run) => {
+                text.push_str(&run.text);
+                reread |= run.text.chars().any(right_to_left);
+            }
             FrameItem::Link(Destination::Url(url), _) => {
                 links.push_str(url.as_str());
                 links.push('\u{1}');
@@ -299,11 +316,25 @@ fn walk(frame: &Frame, text: &mut String, links: &mut String) {
                 if let Some(alt) = image.alt() {
                     text.push_str(alt);
                 }
+                reread |= !matches!(image.kind(), ImageKind::Raster(_));
             }
             _ => {}
         }
     }
     text.push('\u{1}');
+    reread
+}
+
+/// Whether a character belongs to a right-to-left script (Hebrew, Arabic,
+/// Syriac, Thaana, N'Ko and their presentation forms, and the historic
+/// right-to-left scripts).
+fn right_to_left(c: char) -> bool {
+    matches!(c,
+        '\u{0590}'..='\u{08FF}'
+            | '\u{FB1D}'..='\u{FDFF}'
+            | '\u{FE70}'..='\u{FEFF}'
+            | '\u{10800}'..='\u{10FFF}'
+            | '\u{1E800}'..='\u{1EFFF}')
 }
 
 /// Every string in a PDF object, and the content of every stream but font

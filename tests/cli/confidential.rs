@@ -153,6 +153,11 @@ const CHANNELS: &[(&str, &str, &str)] = &[
         "title",
     ),
     (
+        "sketch.md",
+        "![A sketch](sketch.svg)\n\n[@toll-1988]\n",
+        "note",
+    ),
+    (
         "photo.md",
         "![A courtyard](photo.jpg)\n\n[@toll-1988]\n",
         "note",
@@ -178,6 +183,11 @@ fn every_channel_of_a_leak_is_refused_without_printing_the_secret() {
         project.path().join("photo.jpg"),
     )
     .unwrap();
+    // Text in an SVG image is text in the PDF, not in Typst's layout.
+    project.write(
+        "sketch.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"300\" height=\"40\"><text x=\"5\" y=\"25\" font-size=\"12\">Interviewed in Erbil; lives under the name Karim Hosseini</text></svg>",
+    );
     for (name, text, field) in CHANNELS {
         project.write(name, text);
         let run = project.run(&["build", name, "--format", "short"]);
