@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use super::build::{self, Round};
@@ -18,7 +19,8 @@ use crate::args::BuildArgs;
 use crate::render::Session;
 
 /// How long to wait for more events after the first, so an editor's save
-/// (often several writes and a rename) is one rebuild.
+/// (often several writes and a rename) is one rebuild; a file written in
+/// place and closed needs no wait.
 const SETTLE: Duration = Duration::from_millis(40);
 
 /// Runs until interrupted.
@@ -93,24 +95,37 @@ fn wait(
     events: &Receiver<notify::Result<notify::Event>>,
     wanted: &HashSet<PathBuf>,
 ) -> Result<(), Error> {
-    let relevant = |event: &notify::Result<notify::Event>| match event {
+    let ours = |event: &notify::Event| event.paths.iter().any(|p| wanted.contains(&absolute(p)));
+    // A file written in place is whole when it is closed.
+    let closed = |event: &notify::Result<notify::Event>| match event {
         Ok(event) => {
-            !matches!(event.kind, EventKind::Access(_))
-                && event.paths.iter().any(|p| wanted.contains(&absolute(p)))
+            matches!(
+                event.kind,
+                EventKind::Access(AccessKind::Close(AccessMode::Write))
+            ) && ours(event)
         }
+        Err(_) => false,
+    };
+    let changed = |event: &notify::Result<notify::Event>| match event {
+        Ok(event) => !matches!(event.kind, EventKind::Access(_)) && ours(event),
         Err(_) => false,
     };
     loop {
         let event = events
             .recv()
             .map_err(|_| Error("the file watcher stopped".into()))?;
-        if relevant(&event) {
+        if closed(&event) {
+            return Ok(());
+        }
+        if changed(&event) {
             break;
         }
     }
-    // Let the rest of the save arrive, then rebuild once.
+    // Let the rest of the save arrive (an editor may write a copy and rename
+    // it), then rebuild once.
     loop {
         match events.recv_timeout(SETTLE) {
+            Ok(event) if closed(&event) => return Ok(()),
             Ok(_) => continue,
             Err(RecvTimeoutError::Timeout) => return Ok(()),
             Err(RecvTimeoutError::Disconnected) => {
