@@ -6,10 +6,11 @@
 //! invisible characters, so line breaks, hyphenation and typography cannot
 //! hide a match. A finding names the source, never the text that leaked.
 
+use typst::foundations::Smart;
 use typst::layout::{Frame, FrameItem};
 use typst::model::Destination;
 use typst::model::Document as _;
-use typst::visualize::ImageKind;
+use typst::visualize::{ImageKind, Paint};
 use typst_layout::PagedDocument;
 use unicode_normalization::UnicodeNormalization;
 
@@ -181,7 +182,11 @@ fn haystacks(document: &PagedDocument, pdf: &[u8]) -> Vec<Haystack> {
     // text, whose runs the layout holds in visual order.
     let mut reread = Vec::new();
     for (i, page) in document.pages().iter().enumerate() {
-        if walk(&page.frame, &mut text, &mut links) {
+        let mut again = walk(&page.frame, &mut text, &mut links);
+        if let Smart::Custom(Some(fill)) = &page.fill {
+            again |= paint(fill, &mut text, &mut links);
+        }
+        if again {
             reread.push(i);
         }
     }
@@ -307,6 +312,18 @@ fn walk(frame: &Frame, text: &mut String, links: &mut String) -> bool {
             FrameItem::Text(run) => {
                 text.push_str(&run.text);
                 reread |= run.text.chars().any(right_to_left);
+                reread |= paint(&run.fill, text, links);
+                if let Some(stroke) = &run.stroke {
+                    reread |= paint(&stroke.paint, text, links);
+                }
+            }
+            FrameItem::Shape(shape, _) => {
+                if let Some(fill) = &shape.fill {
+                    reread |= paint(fill, text, links);
+                }
+                if let Some(stroke) = &shape.stroke {
+                    reread |= paint(&stroke.paint, text, links);
+                }
             }
             FrameItem::Link(Destination::Url(url), _) => {
                 links.push_str(url.as_str());
@@ -323,6 +340,14 @@ fn walk(frame: &Frame, text: &mut String, links: &mut String) -> bool {
     }
     text.push('\u{1}');
     reread
+}
+
+/// A tiling paints with a frame of its own, which may hold text.
+fn paint(paint: &Paint, text: &mut String, links: &mut String) -> bool {
+    match paint {
+        Paint::Tiling(tiling) => walk(tiling.frame(), text, links),
+        Paint::Solid(_) | Paint::Gradient(_) => false,
+    }
 }
 
 /// Whether a character belongs to a right-to-left script (Hebrew, Arabic,

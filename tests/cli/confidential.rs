@@ -153,6 +153,16 @@ const CHANNELS: &[(&str, &str, &str)] = &[
         "title",
     ),
     (
+        "tiling.typ",
+        "#rect(width: 100%, height: 30pt, fill: tiling(size: (400pt, 30pt))[Interviewed in Erbil; lives under the name Karim Hosseini])\n@toll-1988\n",
+        "note",
+    ),
+    (
+        "page-fill.typ",
+        "#set page(fill: tiling(size: (300pt, 20pt), text(size: 6pt)[Interviewed in Erbil; lives under the name Karim Hosseini]))\nText @toll-1988\n",
+        "note",
+    ),
+    (
         "sketch.md",
         "![A sketch](sketch.svg)\n\n[@toll-1988]\n",
         "note",
