@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde_json::{Map, Value, json};
 
 use super::{Record, adjust_id, person};
-use crate::diag::{Code, Diagnostic, FileId, Span};
+use crate::diag::{Diagnostic, FileId};
 use crate::registry::{Author, PartialDate};
 
 /// Reads the items of a CSL-JSON file.
@@ -14,15 +14,7 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
     let value: Value =
         serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|error| {
             let at = offset(text, error.line(), error.column());
-            let message = format!(
-                "{} (CSL-JSON)",
-                error
-                    .to_string()
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or_default()
-            );
-            vec![Diagnostic::new(Code::Syntax, message).at(Span::new(file, at..at))]
+            super::syntax(file, at, &error, "CSL-JSON")
         })?;
     let items = match value {
         Value::Array(items) => items,
@@ -31,10 +23,12 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
             _ => vec![Value::Object(object)],
         },
         _ => {
-            let message = "a CSL-JSON file holds an array of items";
-            return Err(vec![
-                Diagnostic::new(Code::Syntax, message).at(Span::new(file, 0..0)),
-            ]);
+            return Err(super::syntax(
+                file,
+                0,
+                &"a CSL-JSON file holds an array of items",
+                "CSL-JSON",
+            ));
         }
     };
     Ok(items

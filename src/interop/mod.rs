@@ -210,6 +210,18 @@ pub fn adjust_id(key: &str) -> String {
         .to_string()
 }
 
+/// A `syntax` diagnostic at byte `at` of `file` for a parser's error, named
+/// after the format; the parser's own "at line …" is left out, since the
+/// diagnostic carries the place.
+fn syntax(file: FileId, at: usize, error: &dyn fmt::Display, format: &str) -> Vec<Diagnostic> {
+    let error = error.to_string();
+    let message = error.split(" at line ").next().unwrap_or_default();
+    vec![
+        Diagnostic::new(crate::diag::Code::Syntax, format!("{message} ({format})"))
+            .at(crate::diag::Span::new(file, at..at)),
+    ]
+}
+
 /// Reads every record of a file in `format`; problems are located in `file`.
 pub fn read(format: Format, file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
     match format {

@@ -5,22 +5,14 @@ use hayagriva::Entry;
 use hayagriva::types::EntryType;
 
 use super::{Record, adjust_id, author_of, date_of, type_name};
-use crate::diag::{Code, Diagnostic, FileId, Span};
+use crate::diag::{Diagnostic, FileId};
 use crate::registry::Source;
 
 /// Reads a hayagriva YAML file.
 pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
     let library = hayagriva::io::from_yaml_str(text).map_err(|error| {
         let at = error.location().map_or(0, |l| l.index());
-        let message = format!(
-            "{} (hayagriva YAML)",
-            error
-                .to_string()
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-        );
-        vec![Diagnostic::new(Code::Syntax, message).at(Span::new(file, at..at))]
+        super::syntax(file, at, &error, "hayagriva YAML")
     })?;
     Ok(library.iter().map(record).collect())
 }
