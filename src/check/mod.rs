@@ -3,7 +3,6 @@
 //! then the registry's `[registry.rules]` decide what each code becomes.
 
 mod evidence;
-pub mod identity;
 mod references;
 mod sources;
 

@@ -8,8 +8,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
-use super::identity;
 use crate::diag::{Code, Diagnostic, Files, Spanned};
+use crate::identity;
 use crate::registry::{PartialDate, Registry, Source};
 
 /// `duplicate-source`: two sources with the same URL, DOI or ISBN.
@@ -22,7 +22,9 @@ pub fn duplicate_source(registry: &Registry, out: &mut Vec<Diagnostic>) {
                 .and_then(|u| identity::url(&u.value).map(|n| (u, n)))
         }),
         ("DOI", |s| {
-            s.doi.as_ref().map(|d| (d, identity::doi(&d.value)))
+            s.doi
+                .as_ref()
+                .and_then(|d| identity::doi(&d.value).map(|n| (d, n)))
         }),
         ("ISBN", |s| {
             s.isbn

@@ -138,8 +138,11 @@ fn sanitise(record: &mut Record) -> Vec<String> {
             record.language.take().unwrap_or_default()
         ));
     }
-    let web = |u: &str| url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
-    if record.url.as_deref().is_some_and(|u| !web(u)) {
+    if record
+        .url
+        .as_deref()
+        .is_some_and(|u| !crate::identity::is_web_url(u))
+    {
         dropped.push(format!(
             "the URL `{}` (not http or https)",
             record.url.take().unwrap_or_default()
@@ -148,7 +151,7 @@ fn sanitise(record: &mut Record) -> Vec<String> {
     if record
         .isbn
         .as_deref()
-        .is_some_and(|i| crate::check::identity::isbn(i).is_none())
+        .is_some_and(|i| crate::identity::isbn(i).is_none())
     {
         dropped.push(format!(
             "the ISBN `{}` (its check digit is wrong)",
@@ -158,7 +161,7 @@ fn sanitise(record: &mut Record) -> Vec<String> {
     if record
         .doi
         .as_deref()
-        .is_some_and(|d| !crate::check::identity::doi(d).starts_with("10."))
+        .is_some_and(|d| crate::identity::doi(d).is_none())
     {
         dropped.push(format!(
             "the DOI `{}`",

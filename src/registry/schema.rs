@@ -306,19 +306,17 @@ fn date_of(item: &Item<'_>) -> Result<PartialDate, String> {
 
 fn url(r: &mut Reader<'_>, t: &DeTable<'_>, key: &str) -> Option<Spanned<String>> {
     let value = r.text(t, key)?;
-    match url::Url::parse(&value.value) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(value),
-        _ => {
-            r.invalid(
-                value.span.range,
-                format!(
-                    "`{key}` must be an http or https URL (found `{}`)",
-                    value.value
-                ),
-            );
-            None
-        }
+    if crate::identity::is_web_url(&value.value) {
+        return Some(value);
     }
+    r.invalid(
+        value.span.range,
+        format!(
+            "`{key}` must be an http or https URL (found `{}`)",
+            value.value
+        ),
+    );
+    None
 }
 
 fn language(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<String>> {
@@ -416,8 +414,7 @@ fn rules(r: &mut Reader<'_>, registry: &DeTable<'_>) -> Vec<Rule> {
 /// A DOI, with or without `https://doi.org/` or `doi:` in front.
 fn doi(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<String>> {
     let value = r.text(t, "doi")?;
-    let bare = crate::check::identity::doi(&value.value);
-    if bare.starts_with("10.") && bare.contains('/') && !bare.contains(char::is_whitespace) {
+    if crate::identity::doi(&value.value).is_some() {
         return Some(value);
     }
     r.invalid(
@@ -433,7 +430,7 @@ fn doi(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<String>> {
 /// An ISBN-10 or ISBN-13 whose check digit is right.
 fn isbn(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<String>> {
     let value = r.text(t, "isbn")?;
-    if crate::check::identity::isbn(&value.value).is_some() {
+    if crate::identity::isbn(&value.value).is_some() {
         return Some(value);
     }
     r.invalid(
