@@ -70,6 +70,16 @@ impl Round {
 
 /// Checks, renders and writes once, in `session` (which `watch` keeps).
 pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
+    let output = output_path(args);
+    let internal_name = output
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with(".internal.pdf"));
+    if args.internal && !internal_name {
+        return Err(Error(format!(
+            "an internal build writes only to a file whose name ends in .internal.pdf, so it never takes the place of a public copy (not {})",
+            display_name(&output)
+        )));
+    }
     let scope = typst_timing::TimingScope::new("dossier: read and check");
     let path = registry::find_registry(args.registry.registry.as_deref(), Some(&args.report))?;
     let mut inputs = vec![args.report.clone(), path.clone()];
@@ -158,7 +168,6 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
         }
     }
 
-    let output = output_path(args);
     let _scope = typst_timing::TimingScope::new("dossier: write");
     super::write_atomically(&output, &built.pdf)?;
     Ok(Round {

@@ -30,12 +30,18 @@ impl Reporter for HumanReporter {
         short.display_style = term::DisplayStyle::Short;
         for diagnostic in diagnostics {
             let snippet = to_snippet(diagnostic);
-            let style = if self.compact_warnings && !diagnostic.is_error() {
+            // A leak's place is given, never its line: the confidential text
+            // must not reach a terminal or a CI log either.
+            let secret = diagnostic.code == super::Code::ConfidentialLeak;
+            let style = if secret || (self.compact_warnings && !diagnostic.is_error()) {
                 &short
             } else {
                 &config
             };
             term::emit(out, style, files, &snippet).map_err(io::Error::other)?;
+            if let (true, Some(help)) = (secret, &diagnostic.help) {
+                writeln!(out, "  = help: {help}")?;
+            }
         }
         writeln!(out, "{}", summary_line(summary))
     }

@@ -41,6 +41,23 @@ pub struct Span {
     pub range: std::ops::Range<usize>,
 }
 
+impl PartialOrd for Span {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Span {
+    /// By file, then start, then end.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.file, self.range.start, self.range.end).cmp(&(
+            other.file,
+            other.range.start,
+            other.range.end,
+        ))
+    }
+}
+
 impl Span {
     /// A span over `range` in `file`.
     pub fn new(file: FileId, range: std::ops::Range<usize>) -> Self {

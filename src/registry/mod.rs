@@ -162,6 +162,9 @@ pub struct Source {
     pub collected_by: Option<Spanned<String>>,
     /// A free note.
     pub note: Option<Spanned<String>>,
+    /// On a confidential source: more terms (names, places, numbers) a
+    /// public build must never show.
+    pub redact: Vec<Spanned<String>>,
 }
 
 impl Source {

@@ -54,6 +54,7 @@ const SOURCE: &[&str] = &[
     "collected-by",
     "sha256",
     "note",
+    "redact",
 ];
 const CLAIM: &[&str] = &[
     "statement",
@@ -166,8 +167,37 @@ fn source(r: &mut Reader<'_>, id: Spanned<String>, t: &DeTable<'_>) -> Source {
         collected_by: r.text(t, "collected-by"),
         sha256: sha256(r, t),
         note: r.text(t, "note"),
+        redact: redact(r, t),
         id,
     }
+}
+
+/// `redact`: terms that only mean something on a confidential source.
+fn redact(r: &mut Reader<'_>, t: &DeTable<'_>) -> Vec<Spanned<String>> {
+    let terms = r.strings(t, "redact").unwrap_or_default();
+    let confidential = matches!(
+        get(t, "confidential").map(|c| c.get_ref()),
+        Some(DeValue::Boolean(true))
+    );
+    if !terms.is_empty()
+        && !confidential
+        && let Some(span) = key_span(t, "redact")
+    {
+        r.invalid(span, "`redact` lists what a confidential source must keep hidden, but this source is not confidential")
+            .help = Some("add `confidential = true`, or remove `redact`".into());
+    }
+    let mut out = Vec::new();
+    for term in terms {
+        if term.value.trim().is_empty() || crate::skeleton::of(&term.value).is_empty() {
+            r.invalid(
+                term.span.range.clone(),
+                "a `redact` term needs at least one letter or digit",
+            );
+        } else {
+            out.push(term);
+        }
+    }
+    out
 }
 
 fn entry_type(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<EntryType>> {
@@ -392,7 +422,18 @@ fn rules(r: &mut Reader<'_>, registry: &DeTable<'_>) -> Vec<Rule> {
             r.wrong_type(name, item, "\"error\", \"warning\" or \"allow\"");
             continue;
         };
+        let guarded = matches!(code, Code::ConfidentialOnly | Code::ConfidentialLeak);
         match Level::ALL.iter().find(|(n, _)| *n == given.as_ref()) {
+            Some(&(_, level)) if guarded && level != Level::Error => {
+                r.invalid(
+                    key.span().start..item.span().end,
+                    format!("`{name}` protects confidential sources and cannot be lowered"),
+                )
+                .help = Some(
+                    "cite public evidence instead, or build for internal use with --internal"
+                        .into(),
+                );
+            }
             Some(&(_, level)) => out.push(Rule {
                 code,
                 level,

@@ -333,8 +333,7 @@ impl Writer<'_> {
                 continue;
             }
             if group.range.start > pos {
-                let plain = &self.source[pos..group.range.start];
-                self.escaped(plain);
+                self.escaped_at(pos..group.range.start);
                 pos = group.range.start;
             }
             if group.range.start == pos {
@@ -347,8 +346,7 @@ impl Writer<'_> {
             }
         }
         if pos < range.end {
-            let rest = &self.source[pos..range.end];
-            self.escaped(rest);
+            self.escaped_at(pos..range.end);
         }
     }
 
@@ -357,6 +355,45 @@ impl Writer<'_> {
             .iter()
             .take(2)
             .any(|g| g.range.start <= range.start && range.end <= g.range.end)
+    }
+
+    /// Escapes the report's text in `range`, keeping an exact source map:
+    /// runs copied as they are map byte for byte, each escape to its character.
+    fn escaped_at(&mut self, range: Range<usize>) {
+        let text = &self.source[range.clone()];
+        let mut run = None;
+        for (i, ch) in text.char_indices() {
+            let at = range.start + i;
+            if ch.is_ascii_punctuation() {
+                run = None;
+                self.out.map.push(Piece {
+                    at: self.out.text.len(),
+                    origin: at..at + 1,
+                    verbatim: false,
+                });
+                self.out.text.push('\\');
+                self.out.text.push(ch);
+                continue;
+            }
+            if run.is_none() {
+                run = Some(at);
+                self.out.map.push(Piece {
+                    at: self.out.text.len(),
+                    origin: at..range.end,
+                    verbatim: true,
+                });
+            }
+            // Line breaks become spaces of the same length.
+            self.out
+                .text
+                .push(if matches!(ch, '\n' | '\r') { ' ' } else { ch });
+        }
+        // Whatever follows belongs to the construct again.
+        self.out.map.push(Piece {
+            at: self.out.text.len(),
+            origin: range.end..range.end,
+            verbatim: false,
+        });
     }
 
     fn escaped(&mut self, text: &str) {

@@ -11,7 +11,7 @@ pub mod markup;
 pub mod packages;
 pub mod plan;
 pub mod style;
-mod world;
+pub mod world;
 
 use std::path::{Path, PathBuf};
 
@@ -134,7 +134,72 @@ pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
 }
 
 /// Compiles the report into a PDF in a session that keeps Typst's World.
+/// A public build is searched for confidential text before layout (what the
+/// report and every file it reads would show) and after it (what the laid-out
+/// document and the PDF file show); any finding means no PDF.
 pub fn build_in(session: &mut Session, job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
+    let scanner = scanner(job);
+    let compiled = compile(session, job, files, scanner.as_ref(), true)?;
+    if let Some(scanner) = &scanner {
+        let _scope = typst_timing::TimingScope::new("dossier: leak scan, after layout");
+        leak::layout::document(scanner, &compiled.document);
+        leak::layout::pdf(scanner, &compiled.pdf);
+        let findings = scanner.take();
+        if !findings.is_empty() {
+            return Err(Failure::Diagnostics(leak::diagnostics(&findings, files)));
+        }
+    }
+    Ok(Built {
+        pages: compiled.document.pages().len(),
+        pdf: compiled.pdf,
+        warnings: compiled.warnings,
+    })
+}
+
+/// What each layer of the leak scan finds in a public build, each on its
+/// own: before layout (the report and the files the document reads) and
+/// after it (the laid-out document and the PDF file). The document is laid
+/// out even when the first layer finds something, so each layer can be
+/// judged alone.
+pub fn leak_layers(
+    job: &Job<'_>,
+    files: &mut Files,
+) -> Result<(Vec<leak::Finding>, Vec<leak::Finding>), Failure> {
+    let (Some(before), Some(after)) = (scanner(job), scanner(job)) else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let compiled = compile(&mut Session::default(), job, files, Some(&before), false)?;
+    leak::layout::document(&after, &compiled.document);
+    leak::layout::pdf(&after, &compiled.pdf);
+    Ok((before.take(), after.take()))
+}
+
+/// The scanner of a public build with confidential sources.
+fn scanner(job: &Job<'_>) -> Option<std::sync::Arc<leak::Scanner>> {
+    if job.internal {
+        None
+    } else {
+        leak::Scanner::new(job.registry)
+    }
+}
+
+/// A laid-out document and its PDF.
+struct Compiled {
+    document: PagedDocument,
+    pdf: Vec<u8>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Prepares the data and markup, searches them and every file the document
+/// reads with `scanner` (stopping before layout at a finding when `stop`),
+/// and compiles.
+fn compile(
+    session: &mut Session,
+    job: &Job<'_>,
+    files: &mut Files,
+    scanner: Option<&std::sync::Arc<leak::Scanner>>,
+    stop: bool,
+) -> Result<Compiled, Failure> {
     let prepare = typst_timing::TimingScope::new("dossier: prepare data and markup");
     // Before Typst sees anything, a public build drops what is confidential.
     let public = (!job.internal).then(|| job.registry.public());
@@ -145,13 +210,6 @@ pub fn build_in(session: &mut Session, job: &Job<'_>, files: &mut Files) -> Resu
     let sources: Vec<&str> = resolved.sources.iter().copied().collect();
     let data = data::json(&view, &resolved);
     let bibliography = bib::yaml(registry, &sources).map_err(Failure::Fatal)?;
-    let mut generated = vec![
-        ("data.json", Bytes::new(data.into_bytes())),
-        ("bibliography.yml", Bytes::from_string(bibliography)),
-    ];
-    if let Style::File(_, bytes) = job.style {
-        generated.push(("style.csl", Bytes::new(bytes.clone())));
-    }
 
     let preamble = preamble(job)?;
     let text = files.text(job.report.file);
@@ -161,8 +219,27 @@ pub fn build_in(session: &mut Session, job: &Job<'_>, files: &mut Files) -> Resu
         }
         Format::Typst => markup::inline(text, &job.report.groups, &preamble),
     };
-    let packages = packages::Packages::new(generated);
     drop(prepare);
+    if let Some(scanner) = scanner {
+        let _scope = typst_timing::TimingScope::new("dossier: leak scan, before layout");
+        leak::source::report(scanner, &converted, job.report, text);
+        leak::source::data(scanner, "data.json", &data);
+        leak::source::data(scanner, "bibliography.yml", &bibliography);
+        if stop && scanner.found_any() {
+            return Err(Failure::Diagnostics(leak::diagnostics(
+                &scanner.take(),
+                files,
+            )));
+        }
+    }
+    let mut generated = vec![
+        ("data.json", Bytes::new(data.into_bytes())),
+        ("bibliography.yml", Bytes::from_string(bibliography)),
+    ];
+    if let Style::File(_, bytes) = job.style {
+        generated.push(("style.csl", Bytes::new(bytes.clone())));
+    }
+    let packages = packages::Packages::new(generated);
     let world = match &mut session.world {
         Some(world) => {
             world
@@ -184,10 +261,9 @@ pub fn build_in(session: &mut Session, job: &Job<'_>, files: &mut Files) -> Resu
             slot.insert(world)
         }
     };
-    world.protect(if job.internal {
-        Vec::new()
-    } else {
-        protected(job.registry, files)
+    world.guard(match scanner {
+        Some(scanner) => guard(job.registry, files, scanner.clone()),
+        None => world::Guard::default(),
     });
     let world = &*world;
 
@@ -199,61 +275,103 @@ pub fn build_in(session: &mut Session, job: &Job<'_>, files: &mut Files) -> Resu
         converted: &converted,
     };
     let warnings = mapper.convert(&warned.warnings);
-    let mut document = warned.output.map_err(|errors| {
+    // What the files the document read would show, found while it read them.
+    let leaked = match scanner {
+        Some(scanner) if stop && scanner.found_any() => scanner.take(),
+        _ => Vec::new(),
+    };
+    let document = warned.output.map_err(|errors| {
         let mut all = mapper.convert(&errors);
         all.extend(warnings.iter().cloned());
+        all.extend(leak::diagnostics(&leaked, mapper.files));
         Failure::Diagnostics(all)
-    })?;
+    });
+    let mut document = document?;
+    if !leaked.is_empty() {
+        return Err(Failure::Diagnostics(leak::diagnostics(&leaked, files)));
+    }
     if job.internal {
         mark_internal(&mut document)?;
     }
-    let pdf = export(&document, job.date)
-        .map_err(|errors| Failure::Diagnostics(mapper.convert(&errors)))?;
-    if !job.internal {
-        let _scope = typst_timing::TimingScope::new("dossier: leak scan");
-        let leaks = leak::scan(job.registry, &document, &pdf);
-        if !leaks.is_empty() {
-            return Err(Failure::Diagnostics(leaks));
-        }
-    }
-    Ok(Built {
+    let pdf = export(&document, job.date).map_err(|errors| {
+        let mut mapper = diagnostics::Mapper {
+            world,
+            files,
+            report: job.report,
+            converted: &converted,
+        };
+        Failure::Diagnostics(mapper.convert(&errors))
+    })?;
+    Ok(Compiled {
+        document,
         pdf,
-        pages: document.pages().len(),
         warnings,
     })
 }
 
-/// Files a public build's document may not read: the registry files, which
-/// hold the confidential sources, and every capture.
-fn protected(registry: &Registry, files: &Files) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = registry
-        .files
-        .iter()
-        .map(|id| files.path(*id).to_path_buf())
-        .collect();
+/// What a public build's document may not read: the registry files, which
+/// hold the confidential sources, and every capture — by path, by identity
+/// and (the registry and confidential captures) by content.
+fn guard(
+    registry: &Registry,
+    files: &Files,
+    scanner: std::sync::Arc<leak::Scanner>,
+) -> world::Guard {
+    use sha2::Digest;
+    let mut guard = world::Guard {
+        scanner: Some(scanner),
+        ..world::Guard::default()
+    };
+    let mut add = |path: &Path, by_content: Option<Option<[u8; 32]>>| {
+        let Ok(real) = path.canonicalize() else {
+            return;
+        };
+        guard.identities.extend(world::identity(&real));
+        match by_content {
+            Some(Some(known)) => guard.digests.push(known),
+            Some(None) => {
+                if let Ok(bytes) = std::fs::read(&real) {
+                    guard.digests.push(sha2::Sha256::digest(&bytes).into());
+                }
+            }
+            None => {}
+        }
+        guard.paths.push(real);
+    };
+    for id in &registry.files {
+        add(files.path(*id), Some(None));
+    }
     for source in registry.sources.values() {
         if let Some(capture) = &source.capture {
             let base = files
                 .path(capture.span.file)
                 .parent()
                 .unwrap_or(Path::new(""));
-            paths.push(base.join(&capture.value));
+            let known = source.sha256.as_ref().and_then(|h| digest(&h.value));
+            let by_content = source.is_confidential().then_some(known);
+            add(&base.join(&capture.value), by_content);
         }
     }
-    paths
-        .into_iter()
-        .filter_map(|p| p.canonicalize().ok())
-        .collect()
+    guard
+}
+
+/// A SHA-256 digest written in hexadecimal.
+fn digest(hex: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
 }
 
 /// Says in the PDF's metadata that it is internal, and makes sure the
 /// template let the mark onto every page.
 fn mark_internal(document: &mut PagedDocument) -> Result<(), Failure> {
-    let wanted = leak::normalise(INTERNAL_MARK);
+    let wanted = crate::skeleton::of(INTERNAL_MARK);
     for (i, page) in document.pages().iter().enumerate() {
         let mut text = String::new();
         page_text(&page.frame, &mut text);
-        if !leak::normalise(&text).contains(&wanted) {
+        if !crate::skeleton::of(&text).contains(&wanted) {
             let message = format!(
                 "page {} of the internal build does not show \"{INTERNAL_MARK}\": the template covers or removes the page foreground",
                 i + 1

@@ -15,6 +15,7 @@ use typst::{Library, LibraryExt, World};
 use typst_kit::files::{FileLoader, FileStore};
 use typst_kit::fonts::FontStore;
 
+use super::leak::{self, Scanner};
 use super::packages::Packages;
 
 /// A compilation environment for one build.
@@ -34,8 +35,25 @@ struct Loader {
     generated: HashMap<FileId, Bytes>,
     /// Our packages.
     packages: Packages,
-    /// Canonical paths the document may not read.
-    protected: Vec<PathBuf>,
+    /// What the document of a public build may not read, and the scan of
+    /// what it does read.
+    guard: Guard,
+}
+
+/// Files a public build's document may not read — the registry and the
+/// captures, by path, by identity (a hard link is the same file) and by
+/// content (a copy is the same text) — and the leak scan every file it does
+/// read goes through.
+#[derive(Debug, Default, Clone)]
+pub struct Guard {
+    /// Canonical paths.
+    pub paths: Vec<PathBuf>,
+    /// Device and inode numbers.
+    pub identities: Vec<(u64, u64)>,
+    /// SHA-256 digests of the contents.
+    pub digests: Vec<[u8; 32]>,
+    /// The scan of every file read.
+    pub scanner: Option<std::sync::Arc<Scanner>>,
 }
 
 impl DossierWorld {
@@ -65,7 +83,7 @@ impl DossierWorld {
                 root,
                 generated,
                 packages,
-                protected: Vec::new(),
+                guard: Guard::default(),
             }),
             fonts,
             today,
@@ -103,9 +121,9 @@ impl DossierWorld {
         paths
     }
 
-    /// Forbids the document to read these files (canonical paths).
-    pub fn protect(&mut self, paths: Vec<PathBuf>) {
-        self.files.loader_mut().protected = paths;
+    /// Forbids the document to read some files and scans what it reads.
+    pub fn guard(&mut self, guard: Guard) {
+        self.files.loader_mut().guard = guard;
     }
 
     /// The canonical root.
@@ -185,21 +203,50 @@ impl Loader {
                 .into(),
             )));
         }
-        if self.protected.contains(&real) {
-            return Err(FileError::Other(Some(
+        if real.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        let refused = || {
+            FileError::Other(Some(
                 format!(
                     "`{}` is part of the registry or a capture, which the document of a public build may not read (confidential sources must stay out)",
                     vpath.get_with_slash()
                 )
                 .into(),
-            )));
+            ))
+        };
+        let guard = &self.guard;
+        let same_file = identity(&real).is_some_and(|id| guard.identities.contains(&id));
+        if guard.paths.contains(&real) || same_file {
+            return Err(refused());
         }
-        if real.is_dir() {
-            return Err(FileError::IsDirectory);
+        let bytes = std::fs::read(&real).map_err(|e| FileError::from_io(e, &path))?;
+        if !guard.digests.is_empty() {
+            use sha2::Digest;
+            let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
+            if guard.digests.contains(&digest) {
+                return Err(refused());
+            }
         }
-        std::fs::read(&real)
-            .map(Bytes::new)
-            .map_err(|e| FileError::from_io(e, &path))
+        if let Some(scanner) = &guard.scanner {
+            let shown = vpath.get_without_slash();
+            leak::source::file(scanner, &real, shown, &bytes);
+        }
+        Ok(Bytes::new(bytes))
+    }
+}
+
+/// A file's device and inode numbers, which every hard link shares.
+pub fn identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 

@@ -1,0 +1,242 @@
+//! Layer two, after layout: what the reader is shown. The text of every
+//! page — text in tilings and page fills included — is one stream with no
+//! separator between runs, lines, boxes, footnotes, columns or pages; a
+//! needle cut where the eye jumps from the end of a line to the start of a
+//! line further on or on the next page (past footnotes, a running footer and
+//! header) is found too, and so are the words of a title placed out of order
+//! close together. Link targets, image descriptions, images' own text and
+//! metadata (SVG text, EXIF, embedded PDFs), the document's metadata and the
+//! PDF file itself (every string and stream, attachments opened) are
+//! searched as well.
+
+use typst::foundations::Smart;
+use typst::layout::{Frame, FrameItem, Transform};
+use typst::model::Destination;
+use typst::model::Document as _;
+use typst::visualize::{ImageKind, Paint};
+use typst_layout::PagedDocument;
+
+use super::files;
+use super::{Channel, Scanner};
+use crate::skeleton::Builder;
+
+/// How far apart two runs' baselines are before they are on different lines.
+const SAME_LINE: f64 = 1.0;
+
+/// One run of text as laid out.
+struct Run {
+    /// Skeleton bytes it spans.
+    start: usize,
+    end: usize,
+    /// Its baseline on the page, in points.
+    y: f64,
+}
+
+/// The document's text as one stream, with where each page's runs are.
+struct Stream {
+    hay: Builder,
+    /// Runs of each page.
+    pages: Vec<Vec<Run>>,
+}
+
+/// Searches the laid-out document.
+pub fn document(scanner: &Scanner, document: &PagedDocument) {
+    let mut stream = Stream {
+        hay: Builder::default(),
+        pages: Vec::new(),
+    };
+    for (i, page) in document.pages().iter().enumerate() {
+        stream.pages.push(Vec::new());
+        let mut walker = Walker {
+            scanner,
+            stream: &mut stream,
+            page: i,
+        };
+        walker.frame(&page.frame, Transform::identity());
+        if let Smart::Custom(Some(fill)) = &page.fill {
+            walker.paint(fill, Transform::identity());
+        }
+    }
+    let page_of = |origin: Option<u32>| {
+        Channel::new(match origin {
+            Some(page) => format!("the laid-out text of page {}", page + 1),
+            None => "the laid-out text".into(),
+        })
+    };
+    scanner.search(&stream.hay, &page_of);
+    for i in 0..stream.pages.len() {
+        let ends = line_ends(&stream.pages[i]);
+        let mut starts = line_starts(&stream.pages[i]);
+        if let Some(next) = stream.pages.get(i + 1) {
+            starts.extend(line_starts(next));
+        }
+        let channel = Channel::new(format!(
+            "the laid-out text of page {}, read across a break",
+            i + 1
+        ));
+        scanner.search_cut(&stream.hay, &ends, &starts, &channel);
+    }
+    let info = document.info();
+    let mut all: Vec<String> = info.title.iter().map(|t| t.to_string()).collect();
+    all.extend(info.author.iter().map(|a| a.to_string()));
+    all.extend(info.description.iter().map(|d| d.to_string()));
+    all.extend(info.keywords.iter().map(|k| k.to_string()));
+    scanner.text(&all.join("\n"), &|_| {
+        Channel::new("the PDF's metadata (title, author, subject, keywords)")
+    });
+}
+
+fn line_ends(runs: &[Run]) -> Vec<usize> {
+    runs.iter()
+        .enumerate()
+        .filter(|(i, run)| {
+            runs.get(i + 1)
+                .is_none_or(|next| (next.y - run.y).abs() > SAME_LINE)
+        })
+        .map(|(_, run)| run.end)
+        .collect()
+}
+
+fn line_starts(runs: &[Run]) -> Vec<usize> {
+    runs.iter()
+        .enumerate()
+        .filter(|(i, run)| {
+            i.checked_sub(1)
+                .is_none_or(|before| (runs[before].y - run.y).abs() > SAME_LINE)
+        })
+        .map(|(_, run)| run.start)
+        .collect()
+}
+
+struct Walker<'a> {
+    scanner: &'a Scanner,
+    stream: &'a mut Stream,
+    page: usize,
+}
+
+impl Walker<'_> {
+    fn frame(&mut self, frame: &Frame, ts: Transform) {
+        for (pos, item) in frame.items() {
+            match item {
+                FrameItem::Group(group) => {
+                    let ts = ts
+                        .pre_concat(Transform::translate(pos.x, pos.y))
+                        .pre_concat(group.transform);
+                    self.frame(&group.frame, ts);
+                }
+                FrameItem::Text(run) => {
+                    let hay = &mut self.stream.hay;
+                    hay.junction();
+                    let start = hay.text.len();
+                    hay.push(&run.text, self.page);
+                    let end = hay.text.len();
+                    if end > start {
+                        let y = pos.transform(ts).y;
+                        self.stream.pages[self.page].push(Run {
+                            start,
+                            end,
+                            y: y.to_pt(),
+                        });
+                    }
+                    self.paint(&run.fill, ts);
+                    if let Some(stroke) = &run.stroke {
+                        self.paint(&stroke.paint, ts);
+                    }
+                }
+                FrameItem::Shape(shape, _) => {
+                    if let Some(fill) = &shape.fill {
+                        self.paint(fill, ts);
+                    }
+                    if let Some(stroke) = &shape.stroke {
+                        self.paint(&stroke.paint, ts);
+                    }
+                }
+                FrameItem::Link(Destination::Url(url), _) => {
+                    let page = self.page + 1;
+                    self.scanner.text(url.as_str(), &|_| {
+                        Channel::new(format!("a link target on page {page}"))
+                    });
+                }
+                FrameItem::Image(image, _, _) => self.image(image),
+                _ => {}
+            }
+        }
+    }
+
+    /// A tiling paints with a frame of its own, which may hold text.
+    fn paint(&mut self, paint: &Paint, ts: Transform) {
+        if let Paint::Tiling(tiling) = paint {
+            self.frame(tiling.frame(), ts);
+        }
+    }
+
+    fn image(&mut self, image: &typst::visualize::Image) {
+        let page = self.page + 1;
+        if let Some(alt) = image.alt() {
+            self.scanner.text(alt, &|_| {
+                Channel::new(format!("an image description on page {page}"))
+            });
+        }
+        let channel = Channel::new(format!("an image on page {page} (its text or metadata)"));
+        match image.kind() {
+            ImageKind::Raster(raster) => self.scanner.bytes(raster.data(), &channel),
+            ImageKind::Svg(svg) => self.scanner.bytes(svg.data(), &channel),
+            ImageKind::Pdf(pdf) => {
+                let data = pdf.document().pdf().data().clone();
+                self.scanner.bytes(data.as_ref(), &channel);
+            }
+        }
+    }
+}
+
+/// Searches the PDF file: every string and every stream that can hold text
+/// (metadata, bookmarks, link targets, attachments, structure, embedded
+/// JPEGs with their EXIF), compressed or not. A file that cannot be parsed
+/// is searched as bytes.
+pub fn pdf(scanner: &Scanner, pdf: &[u8]) {
+    let channel = Channel::new("the PDF file (metadata, bookmarks, attachments, embedded data)");
+    let loaded = std::panic::catch_unwind(|| lopdf::Document::load_mem(pdf));
+    let Ok(Ok(document)) = loaded else {
+        scanner.bytes(pdf, &channel);
+        return;
+    };
+    // Page content streams hold glyph numbers, not text: the layout is
+    // searched instead.
+    let contents: std::collections::HashSet<lopdf::ObjectId> = document
+        .get_pages()
+        .values()
+        .flat_map(|id| document.get_page_contents(*id))
+        .collect();
+    let mut strings = String::new();
+    for (id, object) in &document.objects {
+        match object {
+            lopdf::Object::Stream(stream) => {
+                collect_strings(
+                    &lopdf::Object::Dictionary(stream.dict.clone()),
+                    &mut strings,
+                );
+                if contents.contains(id) || !files::worth_reading(&stream.dict) {
+                    continue;
+                }
+                let content = stream
+                    .decompressed_content()
+                    .unwrap_or_else(|_| stream.content.clone());
+                scanner.bytes(&content, &channel);
+            }
+            other => collect_strings(other, &mut strings),
+        }
+    }
+    scanner.text(&strings, &|_| channel.clone());
+}
+
+fn collect_strings(object: &lopdf::Object, out: &mut String) {
+    match object {
+        lopdf::Object::String(bytes, _) => {
+            out.push_str(&files::decode_pdf_string(bytes));
+            out.push('\n');
+        }
+        lopdf::Object::Array(items) => items.iter().for_each(|i| collect_strings(i, out)),
+        lopdf::Object::Dictionary(dict) => dict.iter().for_each(|(_, v)| collect_strings(v, out)),
+        _ => {}
+    }
+}

@@ -1,0 +1,349 @@
+//! The leak guarantee: no confidential text reaches the reader of a public
+//! build. Two layers, each enough on its own for ordinary writing:
+//!
+//! 1. [`source`], before layout: every text the build will show — the report
+//!    as parsed, its front matter, the registry data it prints, and every
+//!    file the document reads (Typst files' text and strings; images',
+//!    SVGs', PDFs' and attachments' text and metadata, archives opened).
+//! 2. [`layout`], after it: the laid-out document read as one stream with no
+//!    separators between lines, boxes, footnotes, columns or pages, the eye's
+//!    jumps past footnotes and page furniture followed, words placed out of
+//!    order caught; link targets, images, metadata, and the PDF file itself.
+//!
+//! Both match on the one [`crate::skeleton`] (letters and digits only, full
+//! case folding, confusables, script variants) and compare URLs with the one
+//! [`crate::identity`] normaliser. A finding names the source, the field and
+//! the channel, never the text.
+
+mod files;
+pub mod layout;
+mod matcher;
+pub mod needles;
+pub mod source;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use self::matcher::Matcher;
+pub use self::needles::{Field, Needles, Owner};
+use crate::diag::{Code, Diagnostic, Files, Span};
+use crate::identity::Url;
+use crate::registry::Registry;
+use crate::skeleton::Builder;
+
+/// Where a text was found, for the reader of a diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Channel {
+    /// What it is: "the report's text", "the laid-out text of page 3", …
+    pub what: String,
+    /// Where, when a place can be named.
+    pub place: Place,
+}
+
+/// A place a finding can point at.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Place {
+    /// Nowhere in particular.
+    None,
+    /// A range of a file dossier loaded (the report, a registry file).
+    Span(Span),
+    /// A byte offset in a file the document read.
+    File(PathBuf, Option<usize>),
+}
+
+impl Channel {
+    /// A channel with no place.
+    pub fn new(what: impl Into<String>) -> Channel {
+        Channel {
+            what: what.into(),
+            place: Place::None,
+        }
+    }
+}
+
+/// Confidential text found, or a file that could not be read to the end.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Finding {
+    /// A needle's text would reach the reader.
+    Leak(Owner, Channel),
+    /// A file the build shows could not be read to the end.
+    Unreadable(Channel, String),
+}
+
+/// Searches texts for every confidential needle and collects what it finds;
+/// shared by the World's file loader and both layers.
+#[derive(Debug)]
+pub struct Scanner {
+    needles: Needles,
+    matcher: Matcher,
+    findings: Mutex<Vec<Finding>>,
+}
+
+impl Scanner {
+    /// A scanner for the confidential sources of `registry`; `None` when
+    /// there are none.
+    pub fn new(registry: &Registry) -> Option<Arc<Scanner>> {
+        let needles = Needles::new(registry);
+        if needles.is_empty() {
+            return None;
+        }
+        let matcher = Matcher::new(&needles);
+        Some(Arc::new(Scanner {
+            needles,
+            matcher,
+            findings: Mutex::new(Vec::new()),
+        }))
+    }
+
+    /// Everything found so far, in a stable order, and forgets it.
+    pub fn take(&self) -> Vec<Finding> {
+        let mut findings = std::mem::take(&mut *self.lock());
+        findings.sort();
+        findings.dedup();
+        findings
+    }
+
+    /// Whether anything was found so far.
+    pub fn found_any(&self) -> bool {
+        !self.lock().is_empty()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Finding>> {
+        self.findings.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn report(&self, finding: Finding) {
+        self.lock().push(finding);
+    }
+
+    /// Reports every needle `hay` holds; `channel` names where, given the
+    /// origin of the first character found.
+    pub fn search(&self, hay: &Builder, channel: &dyn Fn(Option<u32>) -> Channel) {
+        for hit in self.matcher.find(hay) {
+            let origin = hay.marks.get(hay.char_at(hit.at)).map(|m| m.origin);
+            let owner = self.needles.list[hit.needle].owner.clone();
+            self.report(Finding::Leak(owner, channel(origin)));
+        }
+    }
+
+    /// Reports needles cut in two at a jump from one of `ends` to one of
+    /// `starts` (skeleton byte offsets of `hay`).
+    pub fn search_cut(&self, hay: &Builder, ends: &[usize], starts: &[usize], channel: &Channel) {
+        for hit in self.matcher.find_cut(hay, ends, starts) {
+            let owner = self.needles.list[hit.needle].owner.clone();
+            self.report(Finding::Leak(owner, channel.clone()));
+        }
+    }
+
+    /// Searches one text, as written and percent-decoded, and compares the
+    /// URLs in it with the confidential ones. `channel` is given the byte
+    /// offset in `text` where a finding starts.
+    pub fn text(&self, text: &str, channel: &dyn Fn(Option<usize>) -> Channel) {
+        let mut hay = Builder::default();
+        hay.push(text, 0);
+        self.search(&hay, &|origin| channel(origin.map(|o| o as usize)));
+        if text.contains('%') {
+            let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
+            if decoded != text {
+                let mut hay = Builder::default();
+                hay.push(&decoded, 0);
+                self.search(&hay, &|_| channel(None));
+            }
+        }
+        self.urls(text, channel);
+    }
+
+    /// Compares every URL-like word of `text` with the confidential URLs.
+    pub fn urls(&self, text: &str, channel: &dyn Fn(Option<usize>) -> Channel) {
+        if self.needles.urls.is_empty() {
+            return;
+        }
+        for (at, candidate) in url_words(text) {
+            let Some(found) = Url::parse(&candidate) else {
+                continue;
+            };
+            for (url, owner) in &self.needles.urls {
+                if found.reaches(url) {
+                    self.report(Finding::Leak(owner.clone(), channel(Some(at))));
+                }
+            }
+        }
+    }
+
+    /// Searches every text inside a file's bytes (see [`files::texts`]);
+    /// what cannot be read to the end is a finding too.
+    pub fn bytes(&self, bytes: &[u8], channel: &Channel) {
+        let result = files::texts(bytes, &mut |part, text| {
+            let inner = |_: Option<usize>| {
+                if part.is_empty() {
+                    channel.clone()
+                } else {
+                    Channel {
+                        what: format!("{} (inside: {part})", channel.what),
+                        place: channel.place.clone(),
+                    }
+                }
+            };
+            self.text(text, &inner);
+        });
+        if let Err(unreadable) = result {
+            let mut at = channel.clone();
+            if !unreadable.part.is_empty() {
+                at.what = format!("{} (inside: {})", at.what, unreadable.part);
+            }
+            self.report(Finding::Unreadable(at, unreadable.reason));
+        }
+    }
+}
+
+/// Words of a text that may be URLs, with their byte offsets: with a scheme,
+/// or a host name followed by a path.
+fn url_words(text: &str) -> Vec<(usize, String)> {
+    let separator = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '<' | '>' | '"' | '\'' | '(' | ')' | '[' | ']' | '{' | '}' | '`' | '|'
+            )
+    };
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (separator(c), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                let word = text[s..i].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+                if let Some(scheme) = word.find("://") {
+                    let begin = word[..scheme]
+                        .rfind(|c: char| {
+                            !c.is_ascii_alphanumeric() && !matches!(c, '+' | '-' | '.')
+                        })
+                        .map_or(0, |p| p + 1);
+                    out.push((s + begin, word[begin..].to_string()));
+                } else if looks_like_host_path(word) {
+                    out.push((s, format!("http://{word}")));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `example.org/path`, `www.example.org`: a dotted host, then a path or `www.`.
+fn looks_like_host_path(word: &str) -> bool {
+    let host = word.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.split(':').next().unwrap_or_default();
+    let dotted = host.contains('.') && !host.starts_with('.') && !host.ends_with("..");
+    dotted && (word.len() > host.len() || host.starts_with("www."))
+}
+
+/// The diagnostics of what the scan found: one per source, field and
+/// channel, at the place when there is one, never with the text.
+pub fn diagnostics(findings: &[Finding], files: &mut Files) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for finding in findings {
+        let diagnostic = match finding {
+            Finding::Leak(owner, channel) => {
+                let what = match (&owner.claim, owner.field) {
+                    (Some(claim), _) => format!(
+                        "a quote of confidential source `{}` (evidence for `{claim}`)",
+                        owner.source
+                    ),
+                    (None, field) => {
+                        format!("the {field} of confidential source `{}`", owner.source)
+                    }
+                };
+                Diagnostic::new(
+                    Code::ConfidentialLeak,
+                    format!("{what} would reach the reader through {}; no PDF was written", channel.what),
+                )
+                .with_help("take it out of what the document shows, or build for internal use with --internal")
+                .with_place(&channel.place, files)
+            }
+            Finding::Unreadable(channel, reason) => Diagnostic::new(
+                Code::ConfidentialLeak,
+                format!(
+                    "{} cannot be searched for confidential text ({reason}); no PDF was written",
+                    channel.what
+                ),
+            )
+            .with_help("a public build shows only what it can search: leave the file out, or build for internal use with --internal")
+            .with_place(&channel.place, files),
+        };
+        if !out.contains(&diagnostic) {
+            out.push(diagnostic);
+        }
+    }
+    out
+}
+
+trait WithPlace {
+    fn with_place(self, place: &Place, files: &mut Files) -> Self;
+}
+
+impl WithPlace for Diagnostic {
+    fn with_place(self, place: &Place, files: &mut Files) -> Self {
+        match place {
+            Place::None => self,
+            Place::Span(span) => self.at(span.clone()),
+            Place::File(path, offset) => {
+                let text = std::fs::read(path)
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok());
+                match (text, offset) {
+                    (Some(text), Some(offset)) if *offset <= text.len() => {
+                        let id = files.add(path, text);
+                        self.at(Span::new(id, *offset..*offset))
+                    }
+                    (Some(text), _) => {
+                        let id = files.add(path, text);
+                        self.at(Span::new(id, 0..0))
+                    }
+                    (None, _) => {
+                        let id = files.add(path, String::new());
+                        self.at(Span::new(id, 0..0))
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_words_are_found_with_and_without_scheme() {
+        let words: Vec<String> = url_words(
+            "see <https://www.example.org:443/a/./b%2Dc/?utm_source=x#top>, example.org/a/b-c. or www.example.org.",
+        )
+        .into_iter()
+        .map(|(_, w)| w)
+        .collect();
+        assert!(
+            words.contains(&"https://www.example.org:443/a/./b%2Dc/?utm_source=x#top".to_string()),
+            "{words:?}"
+        );
+        assert!(
+            words.contains(&"http://example.org/a/b-c".to_string()),
+            "{words:?}"
+        );
+        assert!(
+            words.contains(&"http://www.example.org".to_string()),
+            "{words:?}"
+        );
+        let target = Url::parse("https://example.org/a/b-c").unwrap();
+        let reached = words
+            .iter()
+            .filter_map(|w| Url::parse(w))
+            .filter(|u| u.reaches(&target))
+            .count();
+        assert_eq!(reached, 2);
+    }
+}
