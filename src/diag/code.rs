@@ -91,7 +91,7 @@ codes! {
         help: "Cite a claim that has public evidence too, or make an internal build with --internal.";
     /// Text of a confidential source appears in a public PDF.
     ConfidentialLeak => "confidential-leak", Error,
-        when: "The PDF of a public build would contain a confidential source's title, original title, URL, note or quote, in its text or metadata.",
+        when: "A public build would show a confidential source's title, short or original title, URL, archived URL, redact term, author, note or quote (or a clause of one), in what the report or a file it reads says, or in the laid-out document, its metadata, images or attachments.",
         help: "Remove the confidential text from the report (prose, headings, notes, tables, links, front matter), or make an internal build with --internal.";
     /// A capture file is missing or does not match its SHA-256.
     CaptureMismatch => "capture-mismatch", Error,

@@ -22,6 +22,13 @@ pub fn json(job: &Job<'_>, resolved: &Resolved<'_>) -> String {
             .into_owned()
     });
     let date = job.date;
+    // Checked when the front matter was read; a tag Typst cannot take never
+    // gets this far.
+    let language = front
+        .lang
+        .as_ref()
+        .and_then(|l| crate::report::typst_language(&l.value).ok())
+        .unwrap_or_else(|| ("en".into(), None));
     let claims: Map<String, Value> = resolved
         .claims
         .iter()
@@ -51,7 +58,8 @@ pub fn json(job: &Job<'_>, resolved: &Resolved<'_>) -> String {
             "authors": front.authors,
             "organisation": text(&front.organisation),
             "date": { "year": date.year(), "month": date.month(), "day": date.day() },
-            "lang": text(&front.lang).unwrap_or_else(|| "en".into()),
+            "lang": language.0,
+            "region": language.1,
             "classification": text(&front.classification),
             "keywords": front.keywords,
             "abstract": text(&front.abstract_),

@@ -344,11 +344,12 @@ fn interpret(file: FileId, fields: Vec<Field>, diagnostics: &mut Vec<Diagnostic>
                     field.key
                 )),
             },
-            "lang" => match scalar(&field.value) {
-                Some(tag) if crate::registry::is_language_tag(&tag) => {
+            "lang" => match scalar(&field.value).map(|tag| (typst_language(&tag), tag)) {
+                Some((Ok(_), tag)) => {
                     front.lang = Some(Spanned::new(tag, span.clone()));
                 }
-                _ => {
+                Some((Err(problem), _)) => invalid(problem),
+                None => {
                     invalid("front matter `lang` must be a BCP 47 tag such as `en` or `fa`".into())
                 }
             },
@@ -408,6 +409,38 @@ fn names(value: &Yaml) -> Option<Vec<String>> {
             .collect(),
         other => scalar(other).map(|s| vec![s]),
     }
+}
+
+/// A BCP 47 tag as Typst takes it: the language (ISO 639) and, when the tag
+/// names one, the region (ISO 3166-1 alpha-2); a script, a numeric region
+/// (UN M.49, as in `es-419`), variants and extensions change nothing Typst
+/// does and are left out.
+pub fn typst_language(tag: &str) -> Result<(String, Option<String>), String> {
+    use std::str::FromStr;
+    use typst::text::{Lang, Region};
+    if !crate::registry::is_language_tag(tag) {
+        return Err(format!(
+            "front matter `lang` must be a BCP 47 tag such as `en`, `fa` or `de-CH` (found `{tag}`)"
+        ));
+    }
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let lang = Lang::from_str(primary).map_err(|e| format!("front matter `lang`: {e}"))?;
+    let mut region = None;
+    for part in parts {
+        let letters = part.chars().all(|c| c.is_ascii_alphabetic());
+        match part.len() {
+            2 if letters && region.is_none() => {
+                let found =
+                    Region::from_str(part).map_err(|e| format!("front matter `lang`: {e}"))?;
+                region = Some(found.as_str().to_string());
+            }
+            // A script (`Hant`), a numeric region Typst has no code for
+            // (`419`), a variant or an extension.
+            _ => {}
+        }
+    }
+    Ok((lang.as_str().to_string(), region))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, FileId, Files, Span};
 
-pub use self::frontmatter::FrontMatter;
+pub use self::frontmatter::{FrontMatter, typst_language};
 
 /// The two report languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,6 +7,7 @@ mod confidential;
 mod document;
 mod example;
 mod formats;
+mod leak;
 mod sandbox;
 mod support;
 mod workflow;

@@ -35,6 +35,11 @@ struct Run {
 /// The document's text as one stream, with where each page's runs are.
 struct Stream {
     hay: Builder,
+    /// The runs' text as written, a line break where a line ends: for URLs
+    /// and percent-encoding.
+    raw: String,
+    /// The baseline of the last run.
+    last_y: f64,
     /// Runs of each page.
     pages: Vec<Vec<Run>>,
 }
@@ -43,6 +48,8 @@ struct Stream {
 pub fn document(scanner: &Scanner, document: &PagedDocument) {
     let mut stream = Stream {
         hay: Builder::default(),
+        raw: String::new(),
+        last_y: f64::NAN,
         pages: Vec::new(),
     };
     for (i, page) in document.pages().iter().enumerate() {
@@ -64,6 +71,8 @@ pub fn document(scanner: &Scanner, document: &PagedDocument) {
         })
     };
     scanner.search(&stream.hay, &page_of);
+    // URLs as the reader sees them, percent-decoded or compared as URLs.
+    scanner.encoded(&stream.raw, &|_| Channel::new("the laid-out text"));
     for i in 0..stream.pages.len() {
         let ends = line_ends(&stream.pages[i]);
         let mut starts = line_starts(&stream.pages[i]);
@@ -130,13 +139,14 @@ impl Walker<'_> {
                     let start = hay.text.len();
                     hay.push(&run.text, self.page);
                     let end = hay.text.len();
+                    let y = pos.transform(ts).y.to_pt();
+                    if (y - self.stream.last_y).abs() > SAME_LINE || self.stream.last_y.is_nan() {
+                        self.stream.raw.push('\n');
+                    }
+                    self.stream.last_y = y;
+                    self.stream.raw.push_str(&run.text);
                     if end > start {
-                        let y = pos.transform(ts).y;
-                        self.stream.pages[self.page].push(Run {
-                            start,
-                            end,
-                            y: y.to_pt(),
-                        });
+                        self.stream.pages[self.page].push(Run { start, end, y });
                     }
                     self.paint(&run.fill, ts);
                     if let Some(stroke) = &run.stroke {

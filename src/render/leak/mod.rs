@@ -142,6 +142,12 @@ impl Scanner {
         let mut hay = Builder::default();
         hay.push(text, 0);
         self.search(&hay, &|origin| channel(origin.map(|o| o as usize)));
+        self.encoded(text, channel);
+    }
+
+    /// What a text says once percent-decoded, and the URLs in it; for texts
+    /// whose skeleton was searched already.
+    pub fn encoded(&self, text: &str, channel: &dyn Fn(Option<usize>) -> Channel) {
         if text.contains('%') {
             let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
             if decoded != text {
@@ -215,13 +221,15 @@ fn url_words(text: &str) -> Vec<(usize, String)> {
         match (separator(c), start) {
             (false, None) => start = Some(i),
             (true, Some(s)) => {
-                let word = text[s..i].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+                let word = text[s..i].trim_end_matches([
+                    '.', ',', ';', ':', '!', '?', '»', '›', '”', '’', '「', '」', '،', '؛',
+                ]);
                 if let Some(scheme) = word.find("://") {
                     let begin = word[..scheme]
-                        .rfind(|c: char| {
-                            !c.is_ascii_alphanumeric() && !matches!(c, '+' | '-' | '.')
-                        })
-                        .map_or(0, |p| p + 1);
+                        .char_indices()
+                        .rev()
+                        .find(|&(_, c)| !c.is_ascii_alphanumeric() && !matches!(c, '+' | '-' | '.'))
+                        .map_or(0, |(p, c)| p + c.len_utf8());
                     out.push((s + begin, word[begin..].to_string()));
                 } else if looks_like_host_path(word) {
                     out.push((s, format!("http://{word}")));
@@ -317,6 +325,38 @@ impl WithPlace for Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whatever a file holds, reading it ends, without a panic.
+        #[test]
+        fn any_bytes_are_read_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
+            let _ = files::texts(&bytes, &mut |_, _| {});
+        }
+
+        /// Whatever a text holds, its URL words and skeleton come out.
+        #[test]
+        fn any_text_is_searched_without_panicking(text in "\\PC{0,200}") {
+            for (at, word) in url_words(&text) {
+                prop_assert!(text.is_char_boundary(at));
+                let _ = Url::parse(&word);
+            }
+            let mut hay = Builder::default();
+            hay.push(&text, 0);
+            prop_assert_eq!(hay.marks.len(), hay.text.chars().count());
+        }
+
+        /// Binary data shaped like the containers the scan opens.
+        #[test]
+        fn broken_containers_are_read_without_panicking(
+            kind in 0usize..5,
+            tail in prop::collection::vec(any::<u8>(), 0..600),
+        ) {
+            let head: &[u8] = [&b"PK\x03\x04"[..], b"\x1f\x8b", b"%PDF-1.7\n", b"\x89PNG\r\n\x1a\n", b"\xff\xfe"][kind];
+            let bytes = [head, &tail].concat();
+            let _ = files::texts(&bytes, &mut |_, _| {});
+        }
+    }
 
     #[test]
     fn url_words_are_found_with_and_without_scheme() {

@@ -16,14 +16,40 @@ use crate::render::markup::Converted;
 use crate::report::Report;
 use crate::skeleton::Builder;
 
-/// Appends what a Typst source shows to `hay`; origins are byte offsets in
-/// `source`.
-pub fn typst_text(source: &str, hay: &mut Builder) {
+/// Calls whose string arguments name something rather than show it: a
+/// link's target, a file's path, an attachment.
+const NAMING: &[&str] = &[
+    "link",
+    "image",
+    "read",
+    "include",
+    "json",
+    "csv",
+    "toml",
+    "yaml",
+    "xml",
+    "cbor",
+    "bytes",
+    "attach",
+    "plugin",
+    "bibliography",
+    "import",
+    "label",
+    "ref",
+    "cite",
+    "lang",
+    "region",
+];
+
+/// Appends what a Typst source shows to `hay`, and the strings that name
+/// things rather than show them (link targets, paths, named arguments such
+/// as `alt`) to `side`, each on its own; origins are byte offsets in `source`.
+pub fn typst_text(source: &str, hay: &mut Builder, side: &mut Builder) {
     let root = typst_syntax::parse(source);
-    walk(&root, 0, hay);
+    walk(&root, 0, hay, side, false);
 }
 
-fn walk(node: &SyntaxNode, offset: usize, hay: &mut Builder) {
+fn walk(node: &SyntaxNode, offset: usize, hay: &mut Builder, side: &mut Builder, naming: bool) {
     match node.kind() {
         SyntaxKind::Text | SyntaxKind::MathText | SyntaxKind::Link => {
             hay.push(node.leaf_text(), offset);
@@ -37,13 +63,14 @@ fn walk(node: &SyntaxNode, offset: usize, hay: &mut Builder) {
             None => hay.junction(),
         },
         SyntaxKind::Str => {
-            hay.junction();
+            let out = if naming { &mut *side } else { &mut *hay };
+            out.junction();
             if let Some(string) = node.cast::<ast::Str>() {
                 for c in string.get().chars() {
-                    hay.push_char(c, offset + 1);
+                    out.push_char(c, offset + 1);
                 }
             }
-            hay.junction();
+            out.junction();
         }
         SyntaxKind::LineComment | SyntaxKind::BlockComment => hay.junction(),
         _ if node.children().len() == 0 => {
@@ -62,13 +89,35 @@ fn walk(node: &SyntaxNode, offset: usize, hay: &mut Builder) {
                 hay.junction();
             }
         }
-        _ => {
+        kind => {
+            // Strings given to naming calls, and named arguments, are not
+            // shown where they stand; content blocks inside them are.
+            let naming = match kind {
+                SyntaxKind::FuncCall => callee(node).is_some_and(|name| NAMING.contains(&name)),
+                SyntaxKind::Named => true,
+                SyntaxKind::ContentBlock | SyntaxKind::Markup => false,
+                _ => naming,
+            };
             let mut at = offset;
             for child in node.children() {
-                walk(child, at, hay);
+                walk(child, at, hay, side, naming);
                 at += child.len();
             }
         }
+    }
+}
+
+/// The name a call calls: `link` for `link(…)` and `pdf.attach` alike.
+fn callee(call: &SyntaxNode) -> Option<&str> {
+    let first = call.children().next()?;
+    match first.kind() {
+        SyntaxKind::Ident => Some(first.leaf_text().as_str()),
+        SyntaxKind::FieldAccess => first
+            .children()
+            .rev()
+            .find(|c| c.kind() == SyntaxKind::Ident)
+            .map(|c| c.leaf_text().as_str()),
+        _ => None,
     }
 }
 
@@ -85,16 +134,18 @@ pub fn report(scanner: &Scanner, converted: &Converted, report: &Report, text: &
             },
         }
     };
-    let mut hay = Builder::default();
-    typst_text(&converted.text, &mut hay);
+    let (mut hay, mut side) = (Builder::default(), Builder::default());
+    typst_text(&converted.text, &mut hay, &mut side);
     scanner.search(&hay, &|origin| at(origin.map(|o| o as usize)));
+    scanner.search(&side, &|origin| at(origin.map(|o| o as usize)));
     // Link targets and strings, as URLs and percent-decoded.
     scanner.urls(&converted.text, &at);
     if converted.text.contains('%') {
         let decoded = percent_encoding::percent_decode_str(&converted.text).decode_utf8_lossy();
-        let mut hay = Builder::default();
-        typst_text(&decoded, &mut hay);
+        let (mut hay, mut side) = (Builder::default(), Builder::default());
+        typst_text(&decoded, &mut hay, &mut side);
         scanner.search(&hay, &|_| at(None));
+        scanner.search(&side, &|_| at(None));
     }
     let front = &text[..report.body_start.min(text.len())];
     if !front.is_empty() {
@@ -129,9 +180,10 @@ pub fn file(scanner: &Scanner, path: &Path, shown: &str, bytes: &[u8]) {
     if path.extension().is_some_and(|e| e == "typ")
         && let Ok(text) = std::str::from_utf8(bytes)
     {
-        let mut hay = Builder::default();
-        typst_text(text, &mut hay);
+        let (mut hay, mut side) = (Builder::default(), Builder::default());
+        typst_text(text, &mut hay, &mut side);
         scanner.search(&hay, &|origin| at(origin.map(|o| o as usize)));
+        scanner.search(&side, &|origin| at(origin.map(|o| o as usize)));
     }
     scanner.bytes(bytes, &at(None));
 }
@@ -141,9 +193,9 @@ mod tests {
     use super::*;
 
     fn shown(source: &str) -> String {
-        let mut hay = Builder::default();
-        typst_text(source, &mut hay);
-        hay.text
+        let (mut hay, mut side) = (Builder::default(), Builder::default());
+        typst_text(source, &mut hay, &mut side);
+        format!("{}|{}", hay.text, side.text)
     }
 
     #[test]
@@ -151,9 +203,14 @@ mod tests {
         let text = shown(
             "// Quiet\n= Quill#emph[feather] #let x = \"W-017\"; \\#a #box[b]c #link(\"https://e.org\")[d]",
         );
+        let of = crate::skeleton::of;
         assert_eq!(
             text,
-            crate::skeleton::of("Quillfeather W-017 #a bc https://e.org d")
+            format!(
+                "{}|{}",
+                of("Quillfeather W-017 #a bc d"),
+                of("https://e.org")
+            )
         );
     }
 }

@@ -1,0 +1,567 @@
+//! One case per family of leak found by trying the scan as an adversary and
+//! as a careless author: boxes, out-of-order placement, attachments and
+//! archives, EXIF, an embedded internal PDF, Unicode, quotes, right-to-left
+//! text, URL forms, short titles, the registry by another path, policies.
+//! Each says which layer must find it alone; the binary must refuse it.
+
+use std::io::Write;
+
+use dossier::render::leak::Field;
+
+use super::{is, layers, project, refused};
+
+/// Which layers must each find a case on their own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Layers {
+    /// Both: ordinary writing, or a file both the reader and the document see.
+    Both,
+    /// Only after layout: text that exists only once Typst has computed it.
+    After,
+}
+
+struct Case {
+    name: &'static str,
+    text: String,
+    field: Field,
+    layers: Layers,
+}
+
+fn case(name: &'static str, text: &str, field: Field, layers: Layers) -> Case {
+    Case {
+        name,
+        text: text.to_string(),
+        field,
+        layers,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    use Field::*;
+    use Layers::*;
+    let filler =
+        "Prisoners were moved between prisons at night, families say, and nobody was told where. "
+            .repeat(3);
+    vec![
+        // Boxes and out-of-order placement.
+        case(
+            "box.typ",
+            "Text @mixed. #box[Testimony of witness] Quillfeather W-017 says.\n",
+            Title,
+            Both,
+        ),
+        case(
+            "stack.typ",
+            "Text @mixed.\n\n#stack(dir: rtl, spacing: 4pt, [Quillfeather W-017], [Testimony of witness])\n",
+            Title,
+            Both,
+        ),
+        case(
+            "place.typ",
+            "Text @mixed.\n\n#block(height: 3em)[#place(dx: 8em)[Quillfeather W-017]#place(dx: 0em)[Testimony of witness]]\n",
+            Title,
+            Both,
+        ),
+        case(
+            "rotate.typ",
+            "Text @mixed. #rotate(180deg)[Testimony of witness Quillfeather W-017]\n",
+            Title,
+            Both,
+        ),
+        // Computed text: only what Typst makes of it shows the title.
+        case(
+            "upper.typ",
+            "Text @mixed. #upper(\"testimony of \" + \"witness quill\" + \"feather w-017\")\n",
+            Title,
+            After,
+        ),
+        case(
+            "join.typ",
+            "#let parts = (\"Quill\", \"feather\")\nText @mixed. Testimony of witness #parts.join() W-0#str(17).\n",
+            Title,
+            After,
+        ),
+        case(
+            "numbers.typ",
+            "#let n = 17\nText @mixed. The informant W-0#n testified.\n",
+            ShortTitle,
+            After,
+        ),
+        // Markdown as a writer types it.
+        case(
+            "md-emphasis.md",
+            &format!(
+                "{filler}As the *Testimony* of **witness** *Quill*feather W-017 says [@mixed].\n"
+            ),
+            Title,
+            Both,
+        ),
+        case(
+            "md-link.md",
+            &format!(
+                "{filler}See [the Testimony of witness](https://example.org) Quillfeather W-017 [@mixed].\n"
+            ),
+            Title,
+            Both,
+        ),
+        case(
+            "md-footnote.md",
+            &format!(
+                "Text [@mixed].[^1]\n\n[^1]: {filler} As the Testimony of witness Quillfeather W-017 says.\n"
+            ),
+            Title,
+            Both,
+        ),
+        case(
+            "md-quote.md",
+            &format!(
+                "One survivor [@mixed] said: \"They came for us after midnight, and took the men to the yard.\" {filler}\n"
+            ),
+            Quote,
+            Both,
+        ),
+        case(
+            "md-table.md",
+            "| Source | Said |\n|---|---|\n| W-017 | nothing |\n\nText [@mixed].\n",
+            ShortTitle,
+            Both,
+        ),
+        case(
+            "md-list.md",
+            &format!("- {filler} Testimony of witness Quillfeather W-017\n- Text [@mixed]\n"),
+            Title,
+            Both,
+        ),
+        case(
+            "md-code.md",
+            "Text [@mixed]. The file is `Varnhold.txt`.\n",
+            Redact,
+            Both,
+        ),
+        case(
+            "md-html.md",
+            "Text [@mixed]. Quill<span>feather</span> W-017 &amp; friends.\n",
+            ShortTitle,
+            Both,
+        ),
+        case(
+            "md-entity.md",
+            "Text [@mixed]. The Testimony of witness Quill&#102;eather W&#x2D;017.\n",
+            Title,
+            Both,
+        ),
+        // Unicode: case, look-alikes, quote marks, apostrophes, scripts.
+        case(
+            "upper-md.md",
+            "TEXT [@mixed]. THE TESTIMONY OF WITNESS QUILLFEATHER W-017.\n",
+            Title,
+            Both,
+        ),
+        case(
+            "confusable.md",
+            "Text [@mixed]. Testimony of witness Quіllfeаther W-017.\n",
+            Title,
+            Both,
+        ),
+        case(
+            "guillemets.md",
+            "Text [@mixed]. ‹Testimony› of «witness» Quill’feather `W–017`.\n",
+            Title,
+            Both,
+        ),
+        case(
+            "apostrophes.md",
+            "Text [@mixed]. Testimony of witness Quillʼfeather´ W-017.\n",
+            Title,
+            Both,
+        ),
+        case(
+            "arabic-letters.md",
+            "Text [@mixed]. شهادت شاهد كويلفدر ١٧.\n",
+            OriginalTitle,
+            Both,
+        ),
+        case(
+            "persian-in-english.md",
+            "An English report [@mixed] quoting شهادت شاهد کویلفدر ۱۷ in its own script.\n",
+            OriginalTitle,
+            Both,
+        ),
+        case(
+            "rtl-typst.typ",
+            "#set text(lang: \"fa\", dir: rtl)\nمتن @mixed شهادت شاهد کویلفدر 17 و باقی متن\n",
+            OriginalTitle,
+            Both,
+        ),
+        case(
+            "zero-width.md",
+            "Text [@mixed]. Quill\u{200B}feather W\u{2060}-017 Testimony of witness.\n",
+            Title,
+            Both,
+        ),
+        // Short titles and redact terms, as whole words.
+        case(
+            "short.md",
+            "Text [@mixed]. Source W-017 said so.\n",
+            ShortTitle,
+            Both,
+        ),
+        case(
+            "phone.md",
+            "Text [@mixed]. Call +98 (21) 555-0134.\n",
+            Redact,
+            Both,
+        ),
+        // URLs in every form duplicate-source calls the same.
+        case(
+            "url-slash.md",
+            "Text [@mixed]. <https://intranet.example.org/witness/17/>\n",
+            Url,
+            Both,
+        ),
+        case(
+            "url-www.md",
+            "Text [@mixed]. See [here](http://www.intranet.example.org/witness/17).\n",
+            Url,
+            Both,
+        ),
+        case(
+            "url-utm.md",
+            "Text [@mixed]. See [here](https://intranet.example.org/witness/17?utm_source=mail&utm_medium=x).\n",
+            Url,
+            Both,
+        ),
+        case(
+            "url-fragment.md",
+            "Text [@mixed]. See [here](https://intranet.example.org/witness/17#tape).\n",
+            Url,
+            Both,
+        ),
+        case(
+            "url-encoded.md",
+            "Text [@mixed]. See [here](https://intranet.example.org/%77itness/17).\n",
+            Url,
+            Both,
+        ),
+        case(
+            "url-dots.md",
+            "Text [@mixed]. See [here](https://intranet.example.org:443/./witness//17).\n",
+            Url,
+            Both,
+        ),
+        case(
+            "url-host-dot.md",
+            "Text [@mixed]. See [here](https://intranet.example.org./witness/17).\n",
+            Url,
+            Both,
+        ),
+        case(
+            "url-bare.md",
+            "Text [@mixed]. The tape is at intranet.example.org/witness/17 now.\n",
+            Url,
+            Both,
+        ),
+        case(
+            "url-deeper.md",
+            "Text [@mixed]. See [here](https://intranet.example.org/witness/17/tape-2.mp3).\n",
+            Url,
+            Both,
+        ),
+        case(
+            "url-punycode.md",
+            "Text [@mixed]. See [here](https://xn--bcher-archiv-dlb.example/tape-17).\n",
+            Archived,
+            Both,
+        ),
+        case(
+            "url-unicode-text.md",
+            "Text [@mixed]. The copy is at bücher-archiv.example/tape%2D17 today.\n",
+            Archived,
+            Both,
+        ),
+        case(
+            "url-percent.typ",
+            "Text @mixed. #link(\"https://b%C3%BCcher-archiv.example/tape%2D17\")[the copy]\n",
+            Archived,
+            Both,
+        ),
+        // Metadata and attachments made in Typst.
+        case(
+            "keywords.typ",
+            "#set document(keywords: (\"Quillfeather W-017\",))\nText @mixed\n",
+            ShortTitle,
+            Both,
+        ),
+        case(
+            "attach-bytes.typ",
+            "#pdf.attach(\"n.txt\", bytes(\"Testimony of \" + \"witness Quillfeather W-017\"))\nText @mixed\n",
+            Title,
+            Both,
+        ),
+    ]
+}
+
+#[test]
+fn each_family_is_found_by_its_layers_and_refused() {
+    let project = project("start.md", "Text [@mixed].\n");
+    let mut failures = Vec::new();
+    for case in cases() {
+        project.write(case.name, &case.text);
+        let (before, after) = layers(&project, case.name);
+        let found_before = before.iter().any(|f| is(f, case.field));
+        let found_after = after.iter().any(|f| is(f, case.field));
+        let wanted_before = case.layers == Layers::Both;
+        if found_before != wanted_before && wanted_before || !found_after {
+            failures.push(format!(
+                "{}: before layout {found_before} (want {wanted_before}), after {found_after}\n  before: {before:?}\n  after: {after:?}",
+                case.name
+            ));
+            continue;
+        }
+        refused(&project, case.name);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A JPEG with the title in its EXIF XPTitle (UTF-16), as Windows writes it.
+fn jpeg_with_xptitle(title: &str) -> Vec<u8> {
+    let base = std::fs::read(super::super::support::data("confidential/photo.jpg")).unwrap();
+    let mut value: Vec<u8> = title.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    value.extend([0, 0]);
+    let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+    tiff.extend(1u16.to_le_bytes());
+    tiff.extend(0x9C9Bu16.to_le_bytes());
+    tiff.extend(1u16.to_le_bytes());
+    tiff.extend((value.len() as u32).to_le_bytes());
+    tiff.extend(26u32.to_le_bytes());
+    tiff.extend(0u32.to_le_bytes());
+    tiff.extend(&value);
+    let mut segment = b"Exif\0\0".to_vec();
+    segment.extend(tiff);
+    let mut out = base[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((segment.len() + 2) as u16).to_be_bytes());
+    out.extend(segment);
+    out.extend(&base[2..]);
+    out
+}
+
+fn zip(name: &str, content: &[u8]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut writer = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        writer.start_file(name, options).unwrap();
+        writer.write_all(content).unwrap();
+        writer.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+fn gzip(content: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(content).unwrap();
+    gz.finish().unwrap()
+}
+
+#[test]
+fn files_the_document_shows_or_attaches_are_read_to_the_end() {
+    use base64::Engine as _;
+    let title = "Testimony of witness Quillfeather W-017";
+    let project = project("start.md", "Text [@mixed].\n");
+    let odt = zip(
+        "content.xml",
+        b"<office:text><text:p>Testimony of witness <text:span>Quill</text:span>feather W-017</text:p></office:text>",
+    );
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(title.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let base64 = base64::engine::general_purpose::STANDARD.encode(gzip(title.as_bytes()));
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("exif.jpg", jpeg_with_xptitle(title)),
+        ("notes.odt", odt),
+        ("notes.zip", zip("a/b.txt", title.as_bytes())),
+        ("notes.txt.gz", gzip(title.as_bytes())),
+        ("notes-utf16.txt", utf16),
+        ("notes.b64", base64.into_bytes()),
+    ];
+    let mut failures = Vec::new();
+    for (name, bytes) in files {
+        std::fs::write(project.path().join(name), bytes).unwrap();
+        let report = format!("{}.typ", name.replace('.', "-"));
+        let text = if name.ends_with(".jpg") {
+            format!("Text @mixed\n\n#image(\"{name}\", width: 2cm)\n")
+        } else {
+            format!("Text @mixed\n\n#pdf.attach(\"{name}\")\n")
+        };
+        project.write(&report, &text);
+        let (before, after) = layers(&project, &report);
+        if !before.iter().any(|f| is(f, Field::Title)) || !after.iter().any(|f| is(f, Field::Title))
+        {
+            failures.push(format!("{name}: before {before:?}\nafter {after:?}"));
+            continue;
+        }
+        refused(&project, &report);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_page_of_the_internal_pdf_cannot_be_shown_in_the_public_one() {
+    let project = project("internal.md", "Prisoners were moved at night [@mixed].\n");
+    project
+        .run(&["build", "internal.md", "--internal"])
+        .expect(0);
+    project.write(
+        "embed.typ",
+        "Text @mixed\n\n#image(\"internal.internal.pdf\", page: 1, width: 8cm)\n",
+    );
+    let (before, after) = layers(&project, "embed.typ");
+    assert!(before.iter().any(|f| is(f, Field::Title)), "{before:?}");
+    assert!(after.iter().any(|f| is(f, Field::Title)), "{after:?}");
+    refused(&project, "embed.typ");
+}
+
+#[test]
+fn the_registry_and_captures_cannot_be_read_by_another_name() {
+    let project = project("start.md", "Text [@mixed].\n");
+    project.write("captures/w17.txt", "Interview transcript, tape 1.\n");
+    let registry = std::fs::read_to_string(project.path().join("sources.toml")).unwrap();
+    let registry = registry.replace(
+        "confidential = true",
+        &format!(
+            "confidential = true\ncapture = \"captures/w17.txt\"\nsha256 = \"{}\"",
+            super::super::support::sha256(b"Interview transcript, tape 1.\n")
+        ),
+    );
+    project.write("sources.toml", &registry);
+    std::fs::hard_link(
+        project.path().join("sources.toml"),
+        project.path().join("linked.toml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        project.path().join("captures/w17.txt"),
+        project.path().join("copy.txt"),
+    )
+    .unwrap();
+    for (name, text) in [
+        (
+            "hard-link.typ",
+            "#let r = toml(\"linked.toml\")\nText @mixed\n",
+        ),
+        ("copy.typ", "#let t = read(\"copy.txt\")\nText @mixed\n"),
+        (
+            "capture.typ",
+            "#let t = read(\"captures/w17.txt\")\nText @mixed\n",
+        ),
+    ] {
+        project.write(name, text);
+        let run = project.run(&["build", name]).expect(1);
+        assert!(
+            run.stderr()
+                .contains("is part of the registry or a capture"),
+            "{name}: {}",
+            run.stderr()
+        );
+        let pdf = name.replace(".typ", ".pdf");
+        assert!(project.read(&pdf).is_none(), "{name}");
+    }
+}
+
+#[test]
+fn the_guarding_rules_cannot_be_lowered() {
+    for (code, level) in [
+        ("confidential-only", "allow"),
+        ("confidential-leak", "warning"),
+        ("confidential-leak", "allow"),
+    ] {
+        let project = project("direct.md", "The witness said so [@secret-w17].\n");
+        let registry = format!(
+            "[registry.rules]\n{code} = \"{level}\"\ninvalid-field = \"allow\"\n{}",
+            super::REGISTRY
+        );
+        project.write("sources.toml", &registry);
+        let run = project
+            .run(&["build", "direct.md", "--format", "short"])
+            .expect(1);
+        let out = run.stdout();
+        assert!(out.contains("error[confidential-only]"), "{code}: {out}");
+        assert!(project.read("direct.pdf").is_none());
+        project.write(
+            "sources.toml",
+            &registry.replace("invalid-field = \"allow\"\n", ""),
+        );
+        let run = project.run(&["check", "--format", "short"]).expect(1);
+        assert!(
+            run.stdout().contains(&format!(
+                "error[invalid-field]: `{code}` protects confidential sources and cannot be lowered"
+            )),
+            "{}",
+            run.stdout()
+        );
+    }
+}
+
+#[test]
+fn an_internal_build_writes_only_an_internal_name() {
+    let project = project("r.md", "Text [@mixed].\n");
+    project.run(&["build", "r.md"]).expect(0);
+    let public = project.read("r.pdf").unwrap();
+    let run = project
+        .run(&["build", "r.md", "--internal", "-o", "r.pdf"])
+        .expect(2);
+    assert!(
+        run.stderr().contains("ends in .internal.pdf"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(project.read("r.pdf").unwrap(), public);
+    project
+        .run(&["build", "r.md", "--internal", "-o", "copy.internal.pdf"])
+        .expect(0);
+}
+
+#[test]
+fn public_reports_sharing_common_words_with_a_secret_still_build() {
+    let project = project(
+        "fine.md",
+        "The testimony of a witness [@mixed] was heard; witnesses gave testimony \
+         about the yard, after midnight, and about the men. Record W-0171 and \
+         AW-017 are other files. The river is near.\n",
+    );
+    let (before, after) = layers(&project, "fine.md");
+    assert!(before.is_empty(), "{before:?}");
+    assert!(after.is_empty(), "{after:?}");
+    project.run(&["build", "fine.md"]).expect(0);
+}
+
+#[test]
+fn front_matter_languages_are_what_typst_takes() {
+    let project = project("de.md", "---\ntitle: T\nlang: de-CH\n---\nText [@mixed].\n");
+    project.run(&["build", "de.md"]).expect(0);
+    project.write(
+        "zh.md",
+        "---\ntitle: T\nlang: zh-Hant-TW\n---\nText [@mixed].\n",
+    );
+    project.run(&["build", "zh.md"]).expect(0);
+    project.write(
+        "es.md",
+        "---\ntitle: T\nlang: es-419\n---\nText [@mixed].\n",
+    );
+    project.run(&["build", "es.md"]).expect(0);
+    project.write(
+        "bad.md",
+        "---\ntitle: T\nlang: english\n---\nText [@mixed].\n",
+    );
+    let run = project
+        .run(&["build", "bad.md", "--format", "short"])
+        .expect(1);
+    assert!(
+        run.stdout()
+            .contains("bad.md:3:7: error[invalid-field]: front matter `lang` must be a BCP 47 tag"),
+        "{}",
+        run.stdout()
+    );
+}
