@@ -142,8 +142,10 @@ pub fn build_in(session: &mut Session, job: &Job<'_>, files: &mut Files) -> Resu
     let compiled = compile(session, job, files, scanner.as_ref(), true)?;
     if let Some(scanner) = &scanner {
         let _scope = typst_timing::TimingScope::new("dossier: leak scan, after layout");
-        leak::layout::document(scanner, &compiled.document);
-        leak::layout::pdf(scanner, &compiled.pdf);
+        scanner.guarded("the laid-out document", || {
+            leak::layout::document(scanner, &compiled.document)
+        });
+        scanner.guarded("the PDF file", || leak::layout::pdf(scanner, &compiled.pdf));
         let findings = scanner.take();
         if !findings.is_empty() {
             return Err(Failure::Diagnostics(leak::diagnostics(&findings, files)));
@@ -222,9 +224,11 @@ fn compile(
     drop(prepare);
     if let Some(scanner) = scanner {
         let _scope = typst_timing::TimingScope::new("dossier: leak scan, before layout");
-        leak::source::report(scanner, &converted, job.report, text);
-        leak::source::data(scanner, "data.json", &data);
-        leak::source::data(scanner, "bibliography.yml", &bibliography);
+        scanner.guarded("the report", || {
+            leak::source::report(scanner, &converted, job.report, text);
+            leak::source::data(scanner, "data.json", &data);
+            leak::source::data(scanner, "bibliography.yml", &bibliography);
+        });
         if stop && scanner.found_any() {
             return Err(Failure::Diagnostics(leak::diagnostics(
                 &scanner.take(),

@@ -230,7 +230,9 @@ impl Loader {
         }
         if let Some(scanner) = &guard.scanner {
             let shown = vpath.get_without_slash();
-            leak::source::file(scanner, &real, shown, &bytes);
+            scanner.guarded(&format!("`{shown}`"), || {
+                leak::source::file(scanner, &real, shown, &bytes)
+            });
         }
         Ok(Bytes::new(bytes))
     }

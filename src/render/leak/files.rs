@@ -1,10 +1,14 @@
 //! Every text a file carries, whatever it is: the text of text files (XML,
-//! SVG and HTML without their tags, with attribute values), UTF-16 and
-//! single-byte runs inside binary files (JPEG comments, EXIF, XMP), PNG text
-//! chunks, base64 blobs decoded, gzip and zip archives (ODT, DOCX) opened,
-//! and PDFs read for their strings, streams and page text. Archives nest;
-//! depth and decompressed size are bounded, and what cannot be read to the
-//! end is said so, never passed over.
+//! SVG and HTML without their tags, with attribute values), images'
+//! metadata read by format ([`super::images`]: EXIF, XMP, comments, PNG text
+//! chunks; never the pixels), base64 blobs decoded, gzip and zip archives
+//! (ODT, DOCX) opened, PDFs read for their strings, streams and page text,
+//! and in any other binary data the runs of UTF-8 and UTF-16 text. Archives
+//! nest; depth and decompressed size are bounded, and what cannot be read to
+//! the end is said so, never passed over.
+//!
+//! Runs found in binary data may be chance: they are [`Trust::Binary`], and
+//! only needles long enough not to arise by chance are searched in them.
 
 use std::io::Read;
 
@@ -22,6 +26,18 @@ const RUN: usize = 4;
 /// Shortest base64 blob worth decoding.
 const BASE64: usize = 24;
 
+/// How far a text found in a file is a text someone wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trust {
+    /// Text: a text file, a metadata field, a comment.
+    Text,
+    /// A run of printable characters in binary data, which may be chance.
+    Binary,
+}
+
+/// Where the texts of a file go: the part of the file, the text, its trust.
+pub type Sink<'s> = dyn FnMut(&str, &str, Trust) + 's;
+
 /// A file could not be read to the end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unreadable {
@@ -31,29 +47,32 @@ pub struct Unreadable {
     pub reason: String,
 }
 
-/// Reads every text in `bytes`, calling `sink(part, text)` for each; `part`
-/// names where inside the file it lies ("" for the file itself).
-pub fn texts(bytes: &[u8], sink: &mut dyn FnMut(&str, &str)) -> Result<(), Unreadable> {
+/// Reads every text in `bytes`, calling `sink(part, text, trust)` for each;
+/// `part` names where inside the file it lies ("" for the file itself).
+pub fn texts(bytes: &[u8], sink: &mut Sink<'_>) -> Result<(), Unreadable> {
     texts_within(bytes, BUDGET, sink)
 }
 
 /// [`texts`] with a budget of decompressed bytes.
-fn texts_within(
-    bytes: &[u8],
-    budget: u64,
-    sink: &mut dyn FnMut(&str, &str),
-) -> Result<(), Unreadable> {
+fn texts_within(bytes: &[u8], budget: u64, sink: &mut Sink<'_>) -> Result<(), Unreadable> {
     let mut reader = Reader { budget, sink };
     reader.read(bytes, "", 0)
 }
 
-struct Reader<'s> {
+/// Reads a file and what it contains, within a budget.
+pub(super) struct Reader<'s, 't> {
     budget: u64,
-    sink: &'s mut dyn FnMut(&str, &str),
+    sink: &'s mut Sink<'t>,
 }
 
-impl Reader<'_> {
-    fn read(&mut self, bytes: &[u8], part: &str, depth: usize) -> Result<(), Unreadable> {
+impl Reader<'_, '_> {
+    /// Reads `bytes`, found at `part` of the file, nested `depth` deep.
+    pub(super) fn read(
+        &mut self,
+        bytes: &[u8],
+        part: &str,
+        depth: usize,
+    ) -> Result<(), Unreadable> {
         if depth > DEPTH {
             return Err(self.unreadable(part, "archives or encodings nest too deep"));
         }
@@ -64,55 +83,66 @@ impl Reader<'_> {
         if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
             return self.zip(bytes, part, depth);
         }
-        if bytes
-            .get(..1024)
-            .unwrap_or(bytes)
-            .windows(5)
-            .any(|w| w == b"%PDF-")
-        {
-            self.pdf(bytes, part, depth)?;
+        let head = bytes.get(..1024).unwrap_or(bytes);
+        if head.windows(5).any(|w| w == b"%PDF-") && self.pdf(bytes, part, depth)? {
+            return Ok(());
         }
-        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            self.png(bytes, part, depth)?;
+        if self.image(bytes, part, depth)? {
+            return Ok(());
         }
         self.plain(bytes, part, depth)
     }
 
-    /// Text as text, or the printable runs of binary data; UTF-16 and
-    /// base64 inside either.
-    fn plain(&mut self, bytes: &[u8], part: &str, depth: usize) -> Result<(), Unreadable> {
+    /// Text as text, or the runs of text inside binary data.
+    pub(super) fn plain(
+        &mut self,
+        bytes: &[u8],
+        part: &str,
+        depth: usize,
+    ) -> Result<(), Unreadable> {
         match bytes {
             [0xFF, 0xFE, rest @ ..] => self.text(&utf16(rest, u16::from_le_bytes), part, depth),
             [0xFE, 0xFF, rest @ ..] => self.text(&utf16(rest, u16::from_be_bytes), part, depth),
             _ => match std::str::from_utf8(bytes) {
                 Ok(text) => self.text(text.trim_start_matches('\u{feff}'), part, depth),
                 Err(_) => {
-                    self.text(&runs(bytes), part, depth)?;
-                    // UTF-16 without a byte-order mark inside binary data:
-                    // EXIF's XPTitle, Windows metadata; both byte orders,
-                    // both alignments.
-                    for order in [u16::from_le_bytes, u16::from_be_bytes] {
-                        for skip in 0..2 {
-                            let found = utf16_runs(bytes.get(skip..).unwrap_or_default(), order);
-                            if !found.is_empty() {
-                                (self.sink)(part, &found);
-                            }
-                        }
-                    }
+                    self.binary(bytes, part);
                     Ok(())
                 }
             },
         }
     }
 
+    /// The runs of UTF-8 and UTF-16 text in binary data, in both byte orders
+    /// and both alignments.
+    pub(super) fn binary(&mut self, bytes: &[u8], part: &str) {
+        let found = runs(bytes);
+        if !found.is_empty() {
+            (self.sink)(part, &found, Trust::Binary);
+        }
+        for order in [u16::from_le_bytes, u16::from_be_bytes] {
+            for skip in 0..2 {
+                let found = utf16_runs(bytes.get(skip..).unwrap_or_default(), order);
+                if !found.is_empty() {
+                    (self.sink)(part, &found, Trust::Binary);
+                }
+            }
+        }
+    }
+
+    /// A text someone wrote: a metadata field, a comment.
+    pub(super) fn written(&mut self, text: &str, part: &str) {
+        (self.sink)(part, text, Trust::Text);
+    }
+
     /// A text: itself, without markup when it is markup, and decoded base64.
-    fn text(&mut self, text: &str, part: &str, depth: usize) -> Result<(), Unreadable> {
+    pub(super) fn text(&mut self, text: &str, part: &str, depth: usize) -> Result<(), Unreadable> {
         if looks_like_markup(text) {
             let (content, attributes) = strip_markup(text);
-            (self.sink)(part, &content);
-            (self.sink)(part, &attributes);
+            (self.sink)(part, &content, Trust::Text);
+            (self.sink)(part, &attributes, Trust::Text);
         }
-        (self.sink)(part, text);
+        (self.sink)(part, text, Trust::Text);
         for blob in base64_blobs(text) {
             if let Some(decoded) = decode_base64(&blob) {
                 self.read(&decoded, &join(part, "(base64)"), depth + 1)?;
@@ -144,12 +174,12 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn pdf(&mut self, bytes: &[u8], part: &str, depth: usize) -> Result<(), Unreadable> {
+    /// A PDF's strings, streams and page text; `false` if it does not parse
+    /// (its bytes are then read as binary data).
+    fn pdf(&mut self, bytes: &[u8], part: &str, depth: usize) -> Result<bool, Unreadable> {
         let loaded = std::panic::catch_unwind(|| lopdf::Document::load_mem(bytes));
         let Ok(Ok(document)) = loaded else {
-            // Not a PDF a reader could open either; its bytes are read as
-            // binary data all the same.
-            return Ok(());
+            return Ok(false);
         };
         let part = join(part, "(PDF)");
         let mut strings = String::new();
@@ -157,7 +187,7 @@ impl Reader<'_> {
         for object in document.objects.values() {
             collect(object, &mut strings, &mut streams);
         }
-        (self.sink)(&part, &strings);
+        (self.sink)(&part, &strings, Trust::Text);
         for stream in streams {
             let content = stream
                 .decompressed_content()
@@ -176,40 +206,14 @@ impl Reader<'_> {
                 pdf_extract::output_doc_page(&document, &mut output, *page)
             }));
             if matches!(read, Ok(Ok(()))) {
-                (self.sink)(&part, &text);
+                (self.sink)(&part, &text, Trust::Text);
             }
         }
-        Ok(())
-    }
-
-    /// PNG text chunks, which may be compressed.
-    fn png(&mut self, bytes: &[u8], part: &str, depth: usize) -> Result<(), Unreadable> {
-        let mut at = 8;
-        while let Some(header) = bytes.get(at..at + 8) {
-            let length = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
-            let kind = &header[4..8];
-            let Some(data) = bytes.get(at + 8..(at + 8).saturating_add(length)) else {
-                break;
-            };
-            let compressed = match kind {
-                b"zTXt" => data
-                    .iter()
-                    .position(|&b| b == 0)
-                    .and_then(|nul| data.get(nul + 2..)),
-                b"iTXt" => itxt_compressed(data),
-                _ => None,
-            };
-            if let Some(compressed) = compressed {
-                let text = self.inflate(flate2::read::ZlibDecoder::new(compressed), part)?;
-                self.read(&text, &join(part, "(PNG text)"), depth + 1)?;
-            }
-            at += 12 + length;
-        }
-        Ok(())
+        Ok(true)
     }
 
     /// Decompresses within the budget.
-    fn inflate(&mut self, reader: impl Read, part: &str) -> Result<Vec<u8>, Unreadable> {
+    pub(super) fn inflate(&mut self, reader: impl Read, part: &str) -> Result<Vec<u8>, Unreadable> {
         let mut out = Vec::new();
         let read = reader.take(self.budget + 1).read_to_end(&mut out);
         if read.is_err() {
@@ -222,7 +226,7 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    fn unreadable(&self, part: &str, reason: &str) -> Unreadable {
+    pub(super) fn unreadable(&self, part: &str, reason: &str) -> Unreadable {
         Unreadable {
             part: part.to_string(),
             reason: reason.to_string(),
@@ -230,28 +234,12 @@ impl Reader<'_> {
     }
 }
 
-fn join(part: &str, inner: &str) -> String {
+pub(super) fn join(part: &str, inner: &str) -> String {
     if part.is_empty() {
         inner.to_string()
     } else {
         format!("{part} › {inner}")
     }
-}
-
-/// The compressed text of an iTXt chunk, if it is compressed.
-fn itxt_compressed(data: &[u8]) -> Option<&[u8]> {
-    let keyword = data.iter().position(|&b| b == 0)?;
-    let flag = *data.get(keyword + 1)?;
-    if flag != 1 {
-        return None;
-    }
-    // Skip compression method, then the language tag and the translated
-    // keyword, each ending in a zero byte.
-    let rest = data.get(keyword + 3..)?;
-    let language = rest.iter().position(|&b| b == 0)?;
-    let rest = rest.get(language + 1..)?;
-    let translated = rest.iter().position(|&b| b == 0)?;
-    rest.get(translated + 1..)
 }
 
 /// Every string in a PDF object (text strings decoded), and every stream
@@ -319,15 +307,18 @@ pub fn decode_pdf_string(bytes: &[u8]) -> String {
     }
 }
 
-fn utf16(bytes: &[u8], order: fn([u8; 2]) -> u16) -> String {
+pub(super) fn utf16(bytes: &[u8], order: fn([u8; 2]) -> u16) -> String {
     let units: Vec<u16> = bytes.chunks_exact(2).map(|p| order([p[0], p[1]])).collect();
     String::from_utf16_lossy(&units)
 }
 
-/// Runs of at least [`RUN`] printable UTF-16 characters, one per line.
+/// Runs of at least [`RUN`] printable UTF-16 characters, one per line. A
+/// run keeps to one script block (the high byte of its code units) beside
+/// ASCII, as written text does; random bytes rarely do.
 fn utf16_runs(bytes: &[u8], order: fn([u8; 2]) -> u16) -> String {
     let mut out = String::new();
     let mut run = String::new();
+    let mut block: Option<u8> = None;
     let flush = |run: &mut String, out: &mut String| {
         if run.chars().count() >= RUN {
             out.push_str(run);
@@ -335,18 +326,37 @@ fn utf16_runs(bytes: &[u8], order: fn([u8; 2]) -> u16) -> String {
         }
         run.clear();
     };
-    for unit in char::decode_utf16(bytes.chunks_exact(2).map(|p| order([p[0], p[1]]))) {
-        match unit {
-            Ok(c) if printable(c) && !(c.is_ascii_control() || c == '\u{0}') => run.push(c),
-            _ => flush(&mut run, &mut out),
+    for pair in bytes.chunks_exact(2) {
+        let unit = order([pair[0], pair[1]]);
+        let c = char::from_u32(u32::from(unit)).filter(|c| printable(*c) && *c != '\t');
+        let high = (unit >> 8) as u8;
+        let fits = match (c, block) {
+            (None, _) => false,
+            (Some(c), _) if c.is_ascii() => true,
+            (Some(_), None) => {
+                block = Some(high);
+                true
+            }
+            (Some(_), Some(b)) => b == high,
+        };
+        match (fits, c) {
+            (true, Some(c)) => run.push(c),
+            _ => {
+                flush(&mut run, &mut out);
+                block = None;
+                if let Some(c) = c.filter(|c| !c.is_ascii()) {
+                    block = Some(high);
+                    run.push(c);
+                }
+            }
         }
     }
     flush(&mut run, &mut out);
     out
 }
 
-/// Runs of printable text in binary data: UTF-8 where it is valid, else
-/// bytes as Latin-1 (PNG's tEXt, old EXIF), one run per line.
+/// Runs of printable text in binary data, where it is valid UTF-8, one run
+/// per line.
 fn runs(bytes: &[u8]) -> String {
     let mut out = String::new();
     let mut run = String::new();
@@ -368,16 +378,12 @@ fn runs(bytes: &[u8]) -> String {
                 let (valid, after) = rest.split_at(error.valid_up_to());
                 let valid = std::str::from_utf8(valid).unwrap_or_default();
                 push_printable(valid, &mut run, &mut out, flush);
-                let bad = error.error_len().unwrap_or(after.len()).max(1);
-                for &b in &after[..bad.min(after.len())] {
-                    let c = char::from(b);
-                    if b >= 0xA0 {
-                        run.push(c);
-                    } else {
-                        flush(&mut run, &mut out);
-                    }
-                }
-                rest = &after[bad.min(after.len())..];
+                flush(&mut run, &mut out);
+                let bad = error
+                    .error_len()
+                    .unwrap_or(after.len())
+                    .clamp(1, after.len());
+                rest = &after[bad..];
             }
         }
     }
@@ -544,7 +550,7 @@ mod tests {
 
     fn all(bytes: &[u8]) -> String {
         let mut out = String::new();
-        texts(bytes, &mut |_, t| {
+        texts(bytes, &mut |_, t, _| {
             out.push_str(t);
             out.push('\n');
         })
@@ -563,14 +569,14 @@ mod tests {
 
     #[test]
     fn utf16_and_latin1_inside_binary() {
-        let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE1, 0, 0];
-        for unit in "Quillfeather W-017".encode_utf16() {
+        let mut bytes = vec![0x00, 0x01, 0xFE, 0x80, 0, 0];
+        for unit in "Quillfeather W-017 کویلفدر".encode_utf16() {
             bytes.extend(unit.to_le_bytes());
         }
         bytes.extend([0, 0, 0x01, 0x02]);
-        bytes.extend(b"Caf\xe9 Nordstr\xf6m\x00\x01");
+        bytes.extend("Café Nordström\x00\x01".as_bytes());
         let found = all(&bytes);
-        assert!(found.contains("Quillfeather W-017"), "{found}");
+        assert!(found.contains("Quillfeather W-017 کویلفدر"), "{found}");
         assert!(found.contains("Café Nordström"), "{found}");
     }
 
@@ -605,8 +611,8 @@ mod tests {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gz.write_all(&vec![0u8; 1 << 20]).unwrap();
         let gz = gz.finish().unwrap();
-        let result = texts_within(&gz, 1 << 19, &mut |_, _| {});
+        let result = texts_within(&gz, 1 << 19, &mut |_, _, _| {});
         assert_eq!(result.unwrap_err().reason, "it unfolds into too much data");
-        assert!(texts_within(&gz, 1 << 21, &mut |_, _| {}).is_ok());
+        assert!(texts_within(&gz, 1 << 21, &mut |_, _, _| {}).is_ok());
     }
 }

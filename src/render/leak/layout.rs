@@ -46,6 +46,7 @@ struct Stream {
 
 /// Searches the laid-out document.
 pub fn document(scanner: &Scanner, document: &PagedDocument) {
+    let _scope = typst_timing::TimingScope::new("dossier: leak scan, pages");
     let mut stream = Stream {
         hay: Builder::default(),
         raw: String::new(),
@@ -70,7 +71,9 @@ pub fn document(scanner: &Scanner, document: &PagedDocument) {
             None => "the laid-out text".into(),
         })
     };
+    let search = typst_timing::TimingScope::new("dossier: leak scan, pages, search");
     scanner.search(&stream.hay, &page_of);
+    drop(search);
     // URLs as the reader sees them, percent-decoded or compared as URLs.
     scanner.encoded(&stream.raw, &|_| Channel::new("the laid-out text"));
     for i in 0..stream.pages.len() {
@@ -204,6 +207,7 @@ impl Walker<'_> {
 /// JPEGs with their EXIF), compressed or not. A file that cannot be parsed
 /// is searched as bytes.
 pub fn pdf(scanner: &Scanner, pdf: &[u8]) {
+    let _scope = typst_timing::TimingScope::new("dossier: leak scan, PDF file");
     let channel = Channel::new("the PDF file (metadata, bookmarks, attachments, embedded data)");
     let loaded = std::panic::catch_unwind(|| lopdf::Document::load_mem(pdf));
     let Ok(Ok(document)) = loaded else {
@@ -217,6 +221,7 @@ pub fn pdf(scanner: &Scanner, pdf: &[u8]) {
         .values()
         .flat_map(|id| document.get_page_contents(*id))
         .collect();
+    let _streams = typst_timing::TimingScope::new("dossier: leak scan, PDF streams");
     let mut strings = String::new();
     for (id, object) in &document.objects {
         match object {

@@ -167,7 +167,10 @@ impl Matcher {
 
     /// Every needle in `hay`: whole, or (titles, names, terms, notes and
     /// quotes) as its words out of order within a short span.
-    pub fn find(&self, hay: &Builder) -> Vec<Hit> {
+    /// With `long_only`, for text that may be chance (runs found in binary
+    /// data): only needles that match anywhere, not short whole words, and
+    /// no words out of order.
+    pub fn find(&self, hay: &Builder, long_only: bool) -> Vec<Hit> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
@@ -180,13 +183,19 @@ impl Matcher {
             for use_ in &self.uses[found.pattern().as_usize()] {
                 match *use_ {
                     Use::Needle(i) => {
-                        if (!self.whole[i] || aligned()) && seen.insert(i) {
+                        let allowed = if self.whole[i] {
+                            !long_only && aligned()
+                        } else {
+                            true
+                        };
+                        if allowed && seen.insert(i) {
                             hits.push(Hit {
                                 needle: i,
                                 at: start,
                             });
                         }
                     }
+                    Use::Word(_) if long_only => {}
                     Use::Word(w) => {
                         if self.word_lengths[w] >= SHORT_WORD || aligned() {
                             occurrences[w].push((start, end));
@@ -349,7 +358,7 @@ mod tests {
 
     fn found(matcher: &Matcher, pieces: &[&str]) -> Vec<usize> {
         matcher
-            .find(&hay(pieces))
+            .find(&hay(pieces), false)
             .into_iter()
             .map(|h| h.needle)
             .collect()
@@ -412,7 +421,7 @@ mod tests {
         let at = |piece: &str| h.text.find(&skeleton::of(piece)).unwrap();
         let ends = [at("1 A footnote"), at("Report title"), at("Quillfeather")];
         let starts = [at("1 A footnote"), at("Report title"), at("Quillfeather")];
-        assert_eq!(m.find(&h), []);
+        assert_eq!(m.find(&h, false), []);
         let hits = m.find_cut(&h, &ends, &starts);
         assert_eq!(hits.len(), 1);
         assert!(m.find_cut(&h, &ends[..1], &starts[..2]).is_empty());

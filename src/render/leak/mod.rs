@@ -16,6 +16,7 @@
 //! the channel, never the text.
 
 mod files;
+mod images;
 pub mod layout;
 mod matcher;
 pub mod needles;
@@ -116,10 +117,33 @@ impl Scanner {
         self.lock().push(finding);
     }
 
+    /// Runs one search of `what`; should it fail unexpectedly, the build
+    /// fails rather than pass what was not searched.
+    pub fn guarded(&self, what: &str, search: impl FnOnce()) {
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(search));
+        if ran.is_err() {
+            self.report(Finding::Unreadable(
+                Channel::new(what.to_string()),
+                "the search for confidential text stopped unexpectedly".into(),
+            ));
+        }
+    }
+
     /// Reports every needle `hay` holds; `channel` names where, given the
     /// origin of the first character found.
     pub fn search(&self, hay: &Builder, channel: &dyn Fn(Option<u32>) -> Channel) {
-        for hit in self.matcher.find(hay) {
+        self.search_with(hay, false, channel);
+    }
+
+    /// [`Scanner::search`]; with `long_only`, only needles long enough not
+    /// to arise by chance in binary data, contiguous.
+    fn search_with(
+        &self,
+        hay: &Builder,
+        long_only: bool,
+        channel: &dyn Fn(Option<u32>) -> Channel,
+    ) {
+        for hit in self.matcher.find(hay, long_only) {
             let origin = hay.marks.get(hay.char_at(hit.at)).map(|m| m.origin);
             let owner = self.needles.list[hit.needle].owner.clone();
             self.report(Finding::Leak(owner, channel(origin)));
@@ -179,7 +203,7 @@ impl Scanner {
     /// Searches every text inside a file's bytes (see [`files::texts`]);
     /// what cannot be read to the end is a finding too.
     pub fn bytes(&self, bytes: &[u8], channel: &Channel) {
-        let result = files::texts(bytes, &mut |part, text| {
+        let result = files::texts(bytes, &mut |part, text, trust| {
             let inner = |_: Option<usize>| {
                 if part.is_empty() {
                     channel.clone()
@@ -190,7 +214,14 @@ impl Scanner {
                     }
                 }
             };
-            self.text(text, &inner);
+            match trust {
+                files::Trust::Text => self.text(text, &inner),
+                files::Trust::Binary => {
+                    let mut hay = Builder::default();
+                    hay.push(text, 0);
+                    self.search_with(&hay, true, &|_| inner(None));
+                }
+            }
         });
         if let Err(unreadable) = result {
             let mut at = channel.clone();
@@ -331,7 +362,7 @@ mod tests {
         /// Whatever a file holds, reading it ends, without a panic.
         #[test]
         fn any_bytes_are_read_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
-            let _ = files::texts(&bytes, &mut |_, _| {});
+            let _ = files::texts(&bytes, &mut |_, _, _| {});
         }
 
         /// Whatever a text holds, its URL words and skeleton come out.
@@ -352,9 +383,9 @@ mod tests {
             kind in 0usize..5,
             tail in prop::collection::vec(any::<u8>(), 0..600),
         ) {
-            let head: &[u8] = [&b"PK\x03\x04"[..], b"\x1f\x8b", b"%PDF-1.7\n", b"\x89PNG\r\n\x1a\n", b"\xff\xfe"][kind];
+            let head: &[u8] = [&b"PK\x03\x04"[..], b"\x1f\x8b", b"%PDF-1.7\n", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"][kind];
             let bytes = [head, &tail].concat();
-            let _ = files::texts(&bytes, &mut |_, _| {});
+            let _ = files::texts(&bytes, &mut |_, _, _| {});
         }
     }
 
