@@ -27,6 +27,12 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         diagnostics.extend(found);
         reports.push(report);
     }
+    if !args.internal {
+        // What a report writes itself is a leak before any build.
+        diagnostics.extend(crate::render::leak::reports(
+            &registry, &reports, &mut files,
+        ));
+    }
     let options = Options {
         unused: true,
         today: super::today()?,

@@ -84,8 +84,13 @@ impl Reader<'_, '_> {
             return self.zip(bytes, part, depth);
         }
         let head = bytes.get(..1024).unwrap_or(bytes);
-        if head.windows(5).any(|w| w == b"%PDF-") && self.pdf(bytes, part, depth)? {
-            return Ok(());
+        if head.windows(5).any(|w| w == b"%PDF-") {
+            if self.pdf(bytes, part, depth)? {
+                return Ok(());
+            }
+            // A viewer may still show what this cannot open (an encrypted
+            // or damaged PDF): what cannot be read cannot be shown.
+            return Err(self.unreadable(part, "a PDF that cannot be opened to read its text"));
         }
         if self.image(bytes, part, depth)? {
             return Ok(());

@@ -281,6 +281,32 @@ fn looks_like_host_path(word: &str) -> bool {
     dotted && (word.len() > host.len() || host.starts_with("www."))
 }
 
+/// What `dossier check` can tell without building: whether a report's own
+/// text, as written, shows a confidential source (the first layer, without
+/// the files a build would read).
+pub fn reports(
+    registry: &Registry,
+    reports: &[crate::report::Report],
+    files: &mut Files,
+) -> Vec<Diagnostic> {
+    let Some(scanner) = Scanner::new(registry) else {
+        return Vec::new();
+    };
+    for report in reports {
+        let text = files.text(report.file);
+        let converted = match report.format {
+            crate::report::Format::Markdown => {
+                super::markup::convert(text, report.body_start, &report.groups, "")
+            }
+            crate::report::Format::Typst => super::markup::inline(text, &report.groups, ""),
+        };
+        scanner.guarded("the report", || {
+            source::report(&scanner, &converted, report, text)
+        });
+    }
+    diagnostics(&scanner.take(), files)
+}
+
 /// The diagnostics of what the scan found: one per source, field and
 /// channel, at the place when there is one, never with the text.
 pub fn diagnostics(findings: &[Finding], files: &mut Files) -> Vec<Diagnostic> {
@@ -299,7 +325,7 @@ pub fn diagnostics(findings: &[Finding], files: &mut Files) -> Vec<Diagnostic> {
                 };
                 Diagnostic::new(
                     Code::ConfidentialLeak,
-                    format!("{what} would reach the reader through {}; no PDF was written", channel.what),
+                    format!("{what} would reach the reader through {}", channel.what),
                 )
                 .with_help("take it out of what the document shows, or build for internal use with --internal")
                 .with_place(&channel.place, files)
@@ -307,7 +333,7 @@ pub fn diagnostics(findings: &[Finding], files: &mut Files) -> Vec<Diagnostic> {
             Finding::Unreadable(channel, reason) => Diagnostic::new(
                 Code::ConfidentialLeak,
                 format!(
-                    "{} cannot be searched for confidential text ({reason}); no PDF was written",
+                    "{} cannot be searched for confidential text ({reason})",
                     channel.what
                 ),
             )

@@ -565,3 +565,25 @@ fn front_matter_languages_are_what_typst_takes() {
         run.stdout()
     );
 }
+
+#[test]
+fn check_refuses_a_report_that_writes_a_secret_itself() {
+    let project = project(
+        "wrap.md",
+        "Moved at night [@mixed], as the Testimony of\nwitness *Quill*feather W-017 says.\n",
+    );
+    let run = project
+        .run(&["check", "wrap.md", "--format", "short"])
+        .expect(1);
+    let out = run.stdout();
+    assert!(
+        out.contains("wrap.md:1:33: error[confidential-leak]: the title of confidential source `secret-w17` would reach the reader through the report's text"),
+        "{out}"
+    );
+    assert!(!out.contains("Quillfeather"), "{out}");
+    // The human format gives the place, never the line.
+    let run = project.run(&["check", "wrap.md"]).expect(1);
+    assert!(run.stdout().contains("wrap.md:1:33"), "{}", run.stdout());
+    assert!(!run.stdout().contains("Testimony of"), "{}", run.stdout());
+    project.run(&["check", "wrap.md", "--internal"]).expect(0);
+}
