@@ -121,6 +121,10 @@ pub struct ListArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextFormat::Human)]
     pub format: TextFormat,
+    /// Print confidential sources' fields and the evidence resting on them
+    /// (withheld by default, so a log never holds them).
+    #[arg(long)]
+    pub internal: bool,
     /// Where the registry is.
     #[command(flatten)]
     pub registry: RegistryArgs,
@@ -135,6 +139,10 @@ pub struct ShowArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextFormat::Human)]
     pub format: TextFormat,
+    /// Print confidential sources' fields and the evidence resting on them
+    /// (withheld by default, so a log never holds them).
+    #[arg(long)]
+    pub internal: bool,
     /// Where the registry is.
     #[command(flatten)]
     pub registry: RegistryArgs,

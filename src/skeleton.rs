@@ -26,32 +26,87 @@ pub fn of(text: &str) -> String {
     builder.text
 }
 
-/// A skeleton built piece by piece, with the origin of every character.
+/// A word boundary lies before this character.
+const BOUNDARY: u8 = 1;
+/// The characters dropped before it are only those that join the parts of a
+/// URL or a file name (`-`, `_`, `.`, `~`, `%`, `+`).
+const JOINED: u8 = 2;
+
+/// What came between the last character kept and the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Gap {
+    /// Nothing: the next character continues the word.
+    #[default]
+    None,
+    /// Only characters that join the parts of a URL.
+    Joined,
+    /// A space, punctuation, a junction: a word ends.
+    Other,
+}
+
+/// What kind of character the last one kept was, for boundaries between
+/// letters and digits and in scripts written without spaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Class {
+    #[default]
+    None,
+    Letter,
+    Digit,
+    Spaceless,
+}
+
+/// A skeleton built piece by piece, with, for every character, whether a
+/// word boundary comes before it and (when asked) where it came from.
 #[derive(Debug, Default, Clone)]
 pub struct Builder {
     /// The skeleton text.
     pub text: String,
-    /// One mark per character of `text`, in order.
-    pub marks: Vec<Mark>,
-    /// Whether the next character follows a boundary.
-    pending: bool,
-    /// Characters already mapped.
-    cache: HashMap<char, Box<str>>,
+    /// For each byte of `text`: the flags of the character starting there.
+    flags: Vec<u8>,
+    /// For each byte of `text`: the origin of its character, when kept.
+    origins: Option<Vec<u32>>,
+    gap: Gap,
+    class: Class,
 }
 
-/// Where one skeleton character came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Mark {
-    /// Its byte offset in the skeleton text.
-    pub at: u32,
-    /// The origin (a byte offset the caller chose) of the character it came from.
-    pub origin: u32,
-    /// Whether something that is not a letter or digit (or a junction
-    /// between pieces) came before it.
-    pub boundary: bool,
+/// What one character becomes.
+#[derive(Debug, Clone)]
+struct Mapped {
+    /// Its skeleton: none, one or more characters.
+    text: Box<str>,
+    /// Its kind, for boundaries.
+    class: Class,
+    /// Whether it is a combining mark, which belongs to the letter before.
+    mark: bool,
+    /// Whether, dropped, it joins the parts of a URL.
+    joins: bool,
+}
+
+impl Mapped {
+    fn of(c: char) -> Mapped {
+        Mapped {
+            text: map(c).into(),
+            class: class(c),
+            mark: is_mark(c),
+            joins: matches!(c, '-' | '_' | '.' | '~' | '%' | '+'),
+        }
+    }
+}
+
+thread_local! {
+    /// Characters beyond ASCII already mapped on this thread.
+    static CACHE: std::cell::RefCell<HashMap<char, Mapped>> = std::cell::RefCell::new(HashMap::new());
 }
 
 impl Builder {
+    /// A builder that keeps the origin of every character.
+    pub fn with_origins() -> Builder {
+        Builder {
+            origins: Some(Vec::new()),
+            ..Builder::default()
+        }
+    }
+
     /// Appends the skeleton of `text`, whose first byte has origin `origin`.
     pub fn push(&mut self, text: &str, origin: usize) {
         for (offset, c) in text.char_indices() {
@@ -61,65 +116,139 @@ impl Builder {
 
     /// Appends the skeleton of one character.
     pub fn push_char(&mut self, c: char, origin: usize) {
-        let origin = u32::try_from(origin).unwrap_or(u32::MAX);
         if c.is_ascii() {
-            let mapped = ascii()[c as usize];
-            self.append(mapped, origin, c);
+            self.append(&ascii()[c as usize], origin);
             return;
         }
-        let mapped = match self.cache.get(&c) {
-            Some(mapped) => mapped.clone(),
-            None => {
-                let mapped: Box<str> = map(c).into();
-                self.cache.insert(c, mapped.clone());
-                mapped
-            }
-        };
-        self.append(&mapped, origin, c);
+        let mapped = CACHE.with(|cache| {
+            cache
+                .borrow_mut()
+                .entry(c)
+                .or_insert_with(|| Mapped::of(c))
+                .clone()
+        });
+        self.append(&mapped, origin);
     }
 
-    fn append(&mut self, mapped: &str, origin: u32, c: char) {
-        if mapped.is_empty() {
+    fn append(&mut self, mapped: &Mapped, origin: usize) {
+        if mapped.text.is_empty() {
             // Marks (accents, vowel signs) belong to the letter before them;
             // everything else dropped separates words.
-            if !is_mark(c) {
-                self.pending = true;
+            if !mapped.mark {
+                self.gap = match (self.gap, mapped.joins) {
+                    (Gap::None | Gap::Joined, true) => Gap::Joined,
+                    _ => Gap::Other,
+                };
             }
             return;
         }
-        for (i, ch) in mapped.chars().enumerate() {
-            self.marks.push(Mark {
-                at: self.text.len() as u32,
-                origin,
-                boundary: i == 0 && (self.pending || self.marks.is_empty()),
-            });
-            self.text.push(ch);
+        let class = mapped.class;
+        let boundary = self.text.is_empty()
+            || self.gap != Gap::None
+            || class == Class::Spaceless
+            || self.class == Class::Spaceless
+            || (class != self.class && self.class != Class::None && class != Class::None);
+        let mut flags = if boundary { BOUNDARY } else { 0 };
+        if self.gap == Gap::Joined {
+            flags |= JOINED;
         }
-        self.pending = false;
+        let origin = u32::try_from(origin).unwrap_or(u32::MAX);
+        for (i, ch) in mapped.text.chars().enumerate() {
+            let at = self.text.len();
+            self.text.push(ch);
+            let width = self.text.len() - at;
+            self.flags.push(if i == 0 { flags } else { 0 });
+            self.flags.extend(std::iter::repeat_n(0, width - 1));
+            if let Some(origins) = &mut self.origins {
+                origins.extend(std::iter::repeat_n(origin, width));
+            }
+        }
+        self.gap = Gap::None;
+        self.class = class;
+    }
+
+    /// Appends another skeleton after a junction, with its boundaries and
+    /// (where both keep them) its origins.
+    pub fn extend(&mut self, other: &Builder) {
+        if other.text.is_empty() {
+            return;
+        }
+        let at = self.text.len();
+        self.text.push_str(&other.text);
+        self.flags.extend_from_slice(&other.flags);
+        if let Some(first) = self.flags.get_mut(at) {
+            *first |= BOUNDARY;
+        }
+        if let Some(origins) = &mut self.origins {
+            match &other.origins {
+                Some(theirs) => origins.extend_from_slice(theirs),
+                None => origins.extend(std::iter::repeat_n(u32::MAX, other.text.len())),
+            }
+        }
+        self.gap = Gap::Other;
+        self.class = Class::None;
     }
 
     /// Marks a junction: what follows is another piece, as if after a space.
     pub fn junction(&mut self) {
-        self.pending = true;
+        self.gap = Gap::Other;
     }
 
-    /// The index of the character at byte `at` of the skeleton text.
-    pub fn char_at(&self, at: usize) -> usize {
-        self.marks.partition_point(|m| (m.at as usize) < at)
-    }
-
-    /// Whether a word boundary lies before the character at byte `at`
+    /// Whether a word boundary lies before byte `at` of the skeleton text
     /// (or `at` is the end).
     pub fn boundary_at(&self, at: usize) -> bool {
-        let index = self.char_at(at);
-        self.marks.get(index).is_none_or(|m| m.boundary)
+        self.flags.get(at).is_none_or(|f| f & BOUNDARY != 0)
+    }
+
+    /// Whether a URL ends before byte `at`: a boundary that is more than
+    /// the `-`, `.` or `_` inside a path.
+    pub fn url_ends_at(&self, at: usize) -> bool {
+        self.flags
+            .get(at)
+            .is_none_or(|f| f & BOUNDARY != 0 && f & JOINED == 0)
+    }
+
+    /// The origin of the character at byte `at`, when origins are kept.
+    pub fn origin_at(&self, at: usize) -> Option<u32> {
+        self.origins.as_ref()?.get(at).copied()
     }
 
     /// Forgets the text, keeping the cache.
     pub fn clear(&mut self) {
         self.text.clear();
-        self.marks.clear();
-        self.pending = false;
+        self.flags.clear();
+        if let Some(origins) = &mut self.origins {
+            origins.clear();
+        }
+        self.gap = Gap::None;
+        self.class = Class::None;
+    }
+}
+
+/// Letters, digits, and the letters of scripts written without spaces
+/// between words, where every character may start a word.
+fn class(c: char) -> Class {
+    use unicode_script::{Script, UnicodeScript};
+    if matches!(
+        c.script(),
+        Script::Han
+            | Script::Hiragana
+            | Script::Katakana
+            | Script::Thai
+            | Script::Lao
+            | Script::Khmer
+            | Script::Myanmar
+            | Script::Tibetan
+            | Script::Yi
+            | Script::Bopomofo
+    ) {
+        return Class::Spaceless;
+    }
+    match c.general_category() {
+        GeneralCategory::DecimalNumber
+        | GeneralCategory::LetterNumber
+        | GeneralCategory::OtherNumber => Class::Digit,
+        _ => Class::Letter,
     }
 }
 
@@ -132,15 +261,10 @@ fn is_mark(c: char) -> bool {
     )
 }
 
-/// The skeleton of every ASCII character, worked out once.
-fn ascii() -> &'static [&'static str; 128] {
-    static TABLE: OnceLock<[&'static str; 128]> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        std::array::from_fn(|i| {
-            let mapped = map(char::from(i as u8));
-            &*Box::leak(mapped.into_boxed_str())
-        })
-    })
+/// What every ASCII character becomes, worked out once.
+fn ascii() -> &'static [Mapped; 128] {
+    static TABLE: OnceLock<[Mapped; 128]> = OnceLock::new();
+    TABLE.get_or_init(|| std::array::from_fn(|i| Mapped::of(char::from(i as u8))))
 }
 
 /// The skeleton of one character: compatibility decomposition, full case
@@ -246,14 +370,24 @@ mod tests {
 
     #[test]
     fn boundaries_are_kept() {
-        let mut b = Builder::default();
+        let mut b = Builder::with_origins();
         b.push("ab c-d", 10);
         b.junction();
-        b.push("e\u{301}f", 100);
-        assert_eq!(b.text, "abcdef");
-        let flags: Vec<bool> = b.marks.iter().map(|m| m.boundary).collect();
-        assert_eq!(flags, [true, false, true, true, true, false]);
-        let origins: Vec<u32> = b.marks.iter().map(|m| m.origin).collect();
-        assert_eq!(origins, [10, 11, 13, 15, 100, 103]);
+        b.push("e\u{301}f W017s 東京", 100);
+        assert_eq!(b.text, format!("abcdef{}東京", of("W017s")));
+        let starts: Vec<usize> = b.text.char_indices().map(|(i, _)| i).collect();
+        let flags: Vec<bool> = starts.iter().map(|&i| b.boundary_at(i)).collect();
+        // a b c d e f w o l 7 s 東 京: letters and digits part, and every
+        // character of a script written without spaces starts a word.
+        assert_eq!(
+            flags,
+            [
+                true, false, true, true, true, false, true, true, false, false, true, true, true
+            ]
+        );
+        assert!(!b.url_ends_at(3));
+        assert!(b.url_ends_at(4));
+        let origins: Vec<u32> = starts.iter().map(|&i| b.origin_at(i).unwrap()).collect();
+        assert_eq!(&origins[..6], [10, 11, 13, 15, 100, 103]);
     }
 }

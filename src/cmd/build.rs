@@ -117,8 +117,9 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     let (Some(style), Some(template)) = (&settings.style, &settings.template) else {
         show(
             args,
-            &files,
-            &diagnostics,
+            &registry,
+            &mut files,
+            &mut diagnostics,
             &Summary {
                 errors: summary.errors.max(1),
                 ..summary
@@ -127,7 +128,7 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
         return Ok(Round::failed(inputs));
     };
     if super::outcome(&summary, &args.diagnostics) == Outcome::Failed {
-        show(args, &files, &diagnostics, &summary)?;
+        show(args, &registry, &mut files, &mut diagnostics, &summary)?;
         return Ok(Round::failed(inputs));
     }
 
@@ -150,19 +151,15 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
         Err(Failure::Fatal(message)) => return Err(Error(message)),
         Err(Failure::Diagnostics(found)) => {
             diagnostics.extend(found);
-            show(
-                args,
-                &files,
-                &diagnostics,
-                &summarise(&diagnostics, &summary),
-            )?;
+            let summary = summarise(&diagnostics, &summary);
+            show(args, &registry, &mut files, &mut diagnostics, &summary)?;
             return Ok(Round::failed(inputs));
         }
     };
     diagnostics.extend(built.warnings);
     if !diagnostics.is_empty() {
         let summary = summarise(&diagnostics, &summary);
-        show(args, &files, &diagnostics, &summary)?;
+        show(args, &registry, &mut files, &mut diagnostics, &summary)?;
         if super::outcome(&summary, &args.diagnostics) == Outcome::Failed {
             return Ok(Round::failed(inputs));
         }
@@ -189,10 +186,14 @@ pub fn output_path(args: &BuildArgs) -> PathBuf {
 /// with warnings one line each; machines read the other formats on stdout.
 fn show(
     args: &BuildArgs,
-    files: &Files,
-    diagnostics: &[Diagnostic],
+    registry: &registry::Registry,
+    files: &mut Files,
+    diagnostics: &mut [Diagnostic],
     summary: &Summary,
 ) -> Result<(), Error> {
+    if !args.internal {
+        crate::render::leak::redact(registry, files, diagnostics);
+    }
     let human = args.diagnostics.format == DiagnosticFormat::Human;
     super::report(
         args.diagnostics.format,

@@ -38,7 +38,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         today: super::today()?,
         internal: args.internal,
     };
-    let (diagnostics, summary) = check::check(&registry, &reports, &files, diagnostics, options);
+    let (mut diagnostics, summary) =
+        check::check(&registry, &reports, &files, diagnostics, options);
+    if !args.internal {
+        crate::render::leak::redact(&registry, &files, &mut diagnostics);
+    }
     match &args.output {
         Some(file) => super::report_to_file(
             args.diagnostics.format,

@@ -18,6 +18,11 @@ pub fn run(args: &ListArgs) -> Result<Outcome, Error> {
     let path = registry::find_registry(args.registry.registry.as_deref(), near)?;
     let mut files = Files::new();
     let (registry, _) = registry::load(&path, &mut files)?;
+    let registry = if args.internal {
+        registry
+    } else {
+        registry.withheld()
+    };
     let used = if args.unused {
         let folder = path.parent().map(|p| {
             if p.as_os_str().is_empty() {
@@ -135,7 +140,7 @@ fn sources(registry: &Registry, used: Option<&Vec<String>>) -> Vec<Row> {
                     date.clone().unwrap_or_else(|| "-".into()),
                     reliability.clone().unwrap_or_else(|| "-".into()),
                     text(&s.affiliation).unwrap_or_else(|| "-".into()),
-                    text(&s.title).unwrap_or_default()
+                    text(&s.title).unwrap_or_else(|| withheld(s))
                         + &if flags.is_empty() {
                             String::new()
                         } else {
@@ -151,6 +156,15 @@ fn sources(registry: &Registry, used: Option<&Vec<String>>) -> Vec<Row> {
             }
         })
         .collect()
+}
+
+/// What stands for a confidential source's title when it is withheld.
+fn withheld(source: &crate::registry::Source) -> String {
+    if source.is_confidential() {
+        "(withheld; --internal shows it)".into()
+    } else {
+        String::new()
+    }
 }
 
 /// Columns padded to their widest entry; the last one runs free.

@@ -16,6 +16,11 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
     let path = registry::find_registry(args.registry.registry.as_deref(), None)?;
     let mut files = Files::new();
     let (registry, _) = registry::load(&path, &mut files)?;
+    let registry = if args.internal {
+        registry
+    } else {
+        registry.withheld()
+    };
     let (text, json) = match registry.get(&args.id) {
         Some(Entry::Claim(claim)) => (claim_text(&registry, claim), claim_json(&registry, claim)),
         Some(Entry::Source(source)) => (
@@ -134,7 +139,13 @@ fn source_lines(source: &Source, indent: &str) -> String {
         ),
         (
             "confidential",
-            source.is_confidential().then(|| "yes".to_string()),
+            source.is_confidential().then(|| {
+                if source.title.is_some() {
+                    "yes".to_string()
+                } else {
+                    "yes (its fields are withheld; --internal shows them)".to_string()
+                }
+            }),
         ),
         ("capture", text(&source.capture)),
         (

@@ -32,7 +32,7 @@ impl Reporter for HumanReporter {
             let snippet = to_snippet(diagnostic);
             // A leak's place is given, never its line: the confidential text
             // must not reach a terminal or a CI log either.
-            let secret = diagnostic.code == super::Code::ConfidentialLeak;
+            let secret = diagnostic.quiet;
             let style = if secret || (self.compact_warnings && !diagnostic.is_error()) {
                 &short
             } else {

@@ -130,6 +130,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Secondary locations.
     pub labels: Vec<Label>,
+    /// Whether the lines around its place must not be printed: they would
+    /// show a confidential source's text (to a terminal or a CI log).
+    pub quiet: bool,
 }
 
 impl Diagnostic {
@@ -142,6 +145,7 @@ impl Diagnostic {
             span: None,
             help: None,
             labels: Vec::new(),
+            quiet: code == Code::ConfidentialLeak,
         }
     }
 

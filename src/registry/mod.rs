@@ -90,20 +90,72 @@ impl Registry {
     }
 
     /// The registry a public build may show: no confidential source, no
-    /// evidence that rests on one, no preferred source that is one.
+    /// evidence that rests on one, no resolution that prefers one.
     pub fn public(&self) -> Registry {
         let mut public = self.clone();
         public.sources.retain(|_, source| !source.is_confidential());
         let hidden = |id: &str| self.sources.get(id).is_some_and(Source::is_confidential);
         for claim in public.claims.values_mut() {
             claim.evidence.retain(|e| !hidden(&e.source.value));
-            if let Some(conflict) = &mut claim.conflict
-                && conflict.source.as_ref().is_some_and(|s| hidden(&s.value))
+            // A resolution that follows a confidential source would tell the
+            // reader one exists, and its rationale may say why: it goes too.
+            if claim
+                .conflict
+                .as_ref()
+                .and_then(|c| c.source.as_ref())
+                .is_some_and(|s| hidden(&s.value))
             {
-                conflict.source = None;
+                claim.conflict = None;
             }
         }
         public
+    }
+
+    /// The registry as a terminal may print it without `--internal`: a
+    /// confidential source keeps its ID, type and flag and nothing else, and
+    /// evidence resting on one keeps only its source.
+    pub fn withheld(&self) -> Registry {
+        let mut out = self.clone();
+        for source in out.sources.values_mut().filter(|s| s.is_confidential()) {
+            *source = Source {
+                id: source.id.clone(),
+                kind: source.kind.clone(),
+                confidential: source.confidential.clone(),
+                title: None,
+                short_title: None,
+                authors: Vec::new(),
+                publisher: None,
+                date: None,
+                url: None,
+                doi: None,
+                isbn: None,
+                accessed: None,
+                archived: None,
+                language: None,
+                original_title: None,
+                affiliation: None,
+                reliability: None,
+                capture: None,
+                sha256: None,
+                captured_at: None,
+                collected_by: None,
+                note: None,
+                redact: Vec::new(),
+            };
+        }
+        let hidden = |id: &str| self.sources.get(id).is_some_and(Source::is_confidential);
+        for claim in out.claims.values_mut() {
+            for evidence in claim
+                .evidence
+                .iter_mut()
+                .filter(|e| hidden(&e.source.value))
+            {
+                evidence.locator = None;
+                evidence.quote = None;
+                evidence.value = None;
+            }
+        }
+        out
     }
 
     /// Every ID, claims first.

@@ -15,7 +15,7 @@ use std::io::Read;
 use base64::Engine as _;
 
 /// Decompressed bytes one file may unfold into.
-const BUDGET: u64 = 256 * 1024 * 1024;
+const BUDGET: u64 = 128 * 1024 * 1024;
 
 /// How deep archives and encodings may nest.
 const DEPTH: usize = 5;
@@ -83,6 +83,21 @@ impl Reader<'_, '_> {
         if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
             return self.zip(bytes, part, depth);
         }
+        if let Some(format) = closed_format(bytes) {
+            // What cannot be opened cannot be searched, and cannot be shown.
+            return Err(self.unreadable(
+                part,
+                &format!("it is compressed as {format}, which a build cannot open"),
+            ));
+        }
+        if is_zlib(bytes)
+            && let Ok(inflated) = self.inflate(flate2::read::ZlibDecoder::new(bytes), part)
+        {
+            return self.read(&inflated, &join(part, "(zlib)"), depth + 1);
+        }
+        if bytes.get(257..262) == Some(b"ustar") {
+            return self.tar(bytes, part, depth);
+        }
         let head = bytes.get(..1024).unwrap_or(bytes);
         if head.windows(5).any(|w| w == b"%PDF-") {
             if self.pdf(bytes, part, depth)? {
@@ -143,15 +158,66 @@ impl Reader<'_, '_> {
     /// A text: itself, without markup when it is markup, and decoded base64.
     pub(super) fn text(&mut self, text: &str, part: &str, depth: usize) -> Result<(), Unreadable> {
         if looks_like_markup(text) {
+            // What markup shows: its text and attribute values, not its
+            // tag names (`x:xmpmeta` is no word anyone reads).
             let (content, attributes) = strip_markup(text);
             (self.sink)(part, &content, Trust::Text);
             (self.sink)(part, &attributes, Trust::Text);
+            // An SVG's text where it is drawn, and backwards where it is
+            // turned around (which may be chance for short words).
+            if text.contains("<svg")
+                && let Some((seen, turned)) = super::seen::svg(text)
+            {
+                (self.sink)(part, &seen, Trust::Text);
+                (self.sink)(part, &turned, Trust::Binary);
+            }
+        } else {
+            (self.sink)(part, text, Trust::Text);
+            // Escapes a viewer or a program decodes: HTML entities outside
+            // markup, `\u` escapes of JSON and JavaScript.
+            if text.contains('&') {
+                (self.sink)(part, &decode_entities(text), Trust::Text);
+            }
+            if text.contains("\\u") || text.contains("\\x") {
+                (self.sink)(part, &decode_escapes(text), Trust::Text);
+            }
         }
-        (self.sink)(part, text, Trust::Text);
         for blob in base64_blobs(text) {
             if let Some(decoded) = decode_base64(&blob) {
                 self.read(&decoded, &join(part, "(base64)"), depth + 1)?;
             }
+        }
+        for blob in hex_blobs(text) {
+            self.read(&blob, &join(part, "(hexadecimal)"), depth + 1)?;
+        }
+        Ok(())
+    }
+
+    /// A tar archive's files.
+    fn tar(&mut self, bytes: &[u8], part: &str, depth: usize) -> Result<(), Unreadable> {
+        let mut at = 0;
+        while let Some(header) = bytes.get(at..at + 512) {
+            if header.iter().all(|&b| b == 0) {
+                break;
+            }
+            let name = String::from_utf8_lossy(&header[..100])
+                .trim_end_matches('\0')
+                .to_string();
+            let size = std::str::from_utf8(&header[124..136])
+                .ok()
+                .and_then(|s| {
+                    u64::from_str_radix(s.trim_matches(|c: char| c == '\0' || c == ' '), 8).ok()
+                })
+                .ok_or_else(|| self.unreadable(part, "a broken tar archive"))?;
+            let size = usize::try_from(size).unwrap_or(usize::MAX);
+            let start = at + 512;
+            let data = bytes
+                .get(start..start.saturating_add(size))
+                .ok_or_else(|| self.unreadable(part, "a tar archive cut short"))?;
+            if header[156] == b'0' || header[156] == 0 {
+                self.read(data, &join(part, &name), depth + 1)?;
+            }
+            at = start + size.div_ceil(512) * 512;
         }
         Ok(())
     }
@@ -182,7 +248,7 @@ impl Reader<'_, '_> {
     /// A PDF's strings, streams and page text; `false` if it does not parse
     /// (its bytes are then read as binary data).
     fn pdf(&mut self, bytes: &[u8], part: &str, depth: usize) -> Result<bool, Unreadable> {
-        let loaded = std::panic::catch_unwind(|| lopdf::Document::load_mem(bytes));
+        let loaded = super::quietly(|| lopdf::Document::load_mem(bytes));
         let Ok(Ok(document)) = loaded else {
             return Ok(false);
         };
@@ -203,16 +269,22 @@ impl Reader<'_, '_> {
             }
             self.read(&content, &part, depth + 1)?;
         }
-        // What a reader sees on its pages, through the fonts' own maps.
+        // What a reader sees on its pages, through the fonts' own maps: in
+        // the order drawn, and as the eye reads it. A page that cannot be
+        // read is not passed over.
         for page in document.get_pages().keys() {
-            let mut text = String::new();
-            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let mut output = pdf_extract::PlainTextOutput::new(&mut text);
-                pdf_extract::output_doc_page(&document, &mut output, *page)
-            }));
-            if matches!(read, Ok(Ok(()))) {
-                (self.sink)(&part, &text, Trust::Text);
+            let mut drawn = super::seen::PdfPage::default();
+            let read =
+                super::quietly(|| pdf_extract::output_doc_page(&document, &mut drawn, *page));
+            if !matches!(read, Ok(Ok(()))) {
+                return Err(self.unreadable(
+                    &part,
+                    &format!("page {page} of a PDF cannot be read for its text"),
+                ));
             }
+            let in_order: String = drawn.glyphs.iter().map(|g| g.text.as_str()).collect();
+            (self.sink)(&part, &in_order, Trust::Text);
+            (self.sink)(&part, &super::seen::read(drawn.glyphs), Trust::Text);
         }
         Ok(true)
     }
@@ -501,6 +573,94 @@ fn decode_entities(text: &str) -> String {
     out
 }
 
+/// The compression formats a build cannot open, by their magic numbers.
+fn closed_format(bytes: &[u8]) -> Option<&'static str> {
+    let formats: [(&[u8], &str); 6] = [
+        (b"\xFD7zXZ\0", "xz"),
+        (b"BZh", "bzip2"),
+        (b"\x28\xB5\x2F\xFD", "zstd"),
+        (b"7z\xBC\xAF\x27\x1C", "7z"),
+        (b"Rar!\x1A\x07", "RAR"),
+        (b"\x04\x22\x4D\x18", "LZ4"),
+    ];
+    let bzip2 = |b: &[u8]| b.get(3).is_some_and(|l| (b'1'..=b'9').contains(l));
+    formats
+        .iter()
+        .find(|(magic, name)| bytes.starts_with(magic) && (*name != "bzip2" || bzip2(bytes)))
+        .map(|(_, name)| *name)
+}
+
+/// Whether `bytes` begin as a zlib stream does.
+fn is_zlib(bytes: &[u8]) -> bool {
+    match bytes {
+        [cmf, flg, ..] => {
+            cmf & 0x0F == 8 && cmf >> 4 <= 7 && (u16::from(*cmf) * 256 + u16::from(*flg)) % 31 == 0
+        }
+        _ => false,
+    }
+}
+
+/// Runs of hexadecimal digits long enough to hide a text, decoded.
+fn hex_blobs(text: &str) -> Vec<Vec<u8>> {
+    text.split(|c: char| !c.is_ascii_hexdigit())
+        .filter(|run| run.len() >= 32 && run.chars().any(|c| c.is_ascii_digit()))
+        .map(|run| {
+            run.as_bytes()
+                .chunks_exact(2)
+                .filter_map(|pair| {
+                    u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("zz"), 16).ok()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `\u0041`, `\u{41}` and `\x41` escapes decoded (surrogate pairs joined).
+fn decode_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut units: Vec<u16> = Vec::new();
+    let mut at = 0;
+    while let Some(rest) = text.get(at..).filter(|r| !r.is_empty()) {
+        match escape(rest) {
+            Some((value, used)) => {
+                match u16::try_from(value) {
+                    Ok(unit) => units.push(unit),
+                    Err(_) => {
+                        out.push_str(&String::from_utf16_lossy(&units));
+                        units.clear();
+                        out.extend(char::from_u32(value));
+                    }
+                }
+                at += used;
+            }
+            None => {
+                out.push_str(&String::from_utf16_lossy(&units));
+                units.clear();
+                let c = rest.chars().next().unwrap_or_default();
+                out.push(c);
+                at += c.len_utf8().max(1);
+            }
+        }
+    }
+    out.push_str(&String::from_utf16_lossy(&units));
+    out
+}
+
+/// The value of the escape `rest` starts with, and its length.
+fn escape(rest: &str) -> Option<(u32, usize)> {
+    let hex = |h: Option<&str>| h.and_then(|h| u32::from_str_radix(h, 16).ok());
+    if let Some(braced) = rest.strip_prefix("\\u{") {
+        let end = braced.find('}').filter(|&e| (1..=6).contains(&e))?;
+        Some((hex(Some(&braced[..end]))?, 4 + end))
+    } else if let Some(h) = rest.strip_prefix("\\u") {
+        Some((hex(h.get(..4))?, 6))
+    } else if let Some(h) = rest.strip_prefix("\\x") {
+        Some((hex(h.get(..2))?, 4))
+    } else {
+        None
+    }
+}
+
 /// Runs of base64 characters long enough to hide a text, line breaks
 /// inside them allowed (MIME wraps at 76).
 fn base64_blobs(text: &str) -> Vec<String> {
@@ -607,6 +767,18 @@ mod tests {
         assert!(
             crate::skeleton::of(&found).contains(&crate::skeleton::of("Quillfeather W-017")),
             "{found}"
+        );
+    }
+
+    #[test]
+    fn escapes_are_decoded() {
+        assert_eq!(
+            decode_escapes(r"\u0051uill\x66eather \u{1F600} \ud83d\ude00 \u12 \\"),
+            "Quillfeather 😀 😀 \\u12 \\\\"
+        );
+        assert_eq!(
+            decode_entities("&#84;&#x65;st &amp; &bogus;"),
+            "Test & &bogus;"
         );
     }
 

@@ -35,12 +35,20 @@ impl Reader<'_, '_> {
     }
 
     fn jpeg(&mut self, bytes: &[u8], part: &str, depth: usize) -> Result<(), Unreadable> {
+        // Metadata split across segments is read joined: extended XMP by its
+        // offsets, an ICC profile by its sequence, any other application
+        // segment with the others of its marker.
+        let mut extended: Vec<(u32, &[u8])> = Vec::new();
+        let mut icc: Vec<(u8, &[u8])> = Vec::new();
+        let mut other: Vec<(u8, Vec<u8>)> = Vec::new();
+        let mut comments: Vec<u8> = Vec::new();
         let mut at = 2;
+        let mut after = None;
         while at + 4 <= bytes.len() {
             if bytes[at] != 0xFF {
                 // Not where a marker should be: read the rest as data.
                 self.binary(&bytes[at..], part);
-                return Ok(());
+                break;
             }
             let marker = bytes[at + 1];
             match marker {
@@ -49,8 +57,8 @@ impl Reader<'_, '_> {
                     continue;
                 }
                 0xD9 => {
-                    // End of image: anything after it travels with the file.
-                    return self.after(bytes, at + 2, part, depth);
+                    after = Some(at + 2);
+                    break;
                 }
                 0xD0..=0xD7 | 0x01 => {
                     at += 2;
@@ -63,23 +71,61 @@ impl Reader<'_, '_> {
             let data = bytes.get(at + 4..end).unwrap_or_default();
             match marker {
                 0xE1 if data.starts_with(b"Exif\0\0") => self.exif(&data[6..], part, depth)?,
+                0xE1 if data.starts_with(b"http://ns.adobe.com/xmp/extension/\0") => {
+                    let rest = &data[35..];
+                    if let Some(offset) = rest.get(36..40) {
+                        let offset =
+                            u32::from_be_bytes([offset[0], offset[1], offset[2], offset[3]]);
+                        extended.push((offset, rest.get(40..).unwrap_or_default()));
+                    }
+                }
                 0xE1 if data.starts_with(b"http://ns.adobe.com/") => {
                     let xml = data.splitn(2, |&b| b == 0).nth(1).unwrap_or_default();
                     self.plain(xml, &join(part, "(XMP)"), depth + 1)?;
                 }
-                0xFE => self.plain(data, &join(part, "(comment)"), depth + 1)?,
+                0xE2 if data.starts_with(b"ICC_PROFILE\0") && data.len() > 14 => {
+                    icc.push((data[12], &data[14..]));
+                }
+                0xFE => {
+                    self.plain(data, &join(part, "(comment)"), depth + 1)?;
+                    comments.extend_from_slice(data);
+                }
                 // Frame and table definitions hold numbers only.
                 0xC0..=0xCF | 0xDB | 0xDD => {}
                 0xDA => {
                     at = entropy_end(bytes, end);
                     continue;
                 }
-                // Other application segments: IPTC, ICC profiles, makers' own.
-                _ => self.binary(data, part),
+                // Other application segments: IPTC, makers' own.
+                _ => match other.iter_mut().find(|(m, _)| *m == marker) {
+                    Some((_, joined)) => joined.extend_from_slice(data),
+                    None => other.push((marker, data.to_vec())),
+                },
             }
             at = end;
         }
-        Ok(())
+        extended.sort_by_key(|(offset, _)| *offset);
+        let xml: Vec<u8> = extended
+            .iter()
+            .flat_map(|(_, d)| d.iter().copied())
+            .collect();
+        if !xml.is_empty() {
+            self.plain(&xml, &join(part, "(XMP)"), depth + 1)?;
+        }
+        icc.sort_by_key(|(sequence, _)| *sequence);
+        let profile: Vec<u8> = icc.iter().flat_map(|(_, d)| d.iter().copied()).collect();
+        if !profile.is_empty() {
+            self.binary(&profile, &join(part, "(ICC profile)"));
+        }
+        for (_, data) in other {
+            self.binary(&data, part);
+        }
+        // Comments read one after another, as tools show them.
+        self.plain(&comments, &join(part, "(comment)"), depth + 1)?;
+        match after {
+            Some(from) => self.after(bytes, from, part, depth),
+            None => Ok(()),
+        }
     }
 
     /// EXIF (a TIFF structure): every text field, the UTF-16 ones decoded,
@@ -160,6 +206,14 @@ impl Reader<'_, '_> {
                 }
                 b"iTXt" => self.itxt(data, &inner)?,
                 b"eXIf" => self.exif(data, part, depth)?,
+                b"iCCP" => {
+                    let (_, rest) = split_nul(data);
+                    let profile = self.inflate(
+                        flate2::read::ZlibDecoder::new(rest.get(1..).unwrap_or_default()),
+                        part,
+                    )?;
+                    self.binary(&profile, &join(part, "(ICC profile)"));
+                }
                 b"IEND" => return self.after(bytes, end + 4, part, depth),
                 // Pixels, palettes and the other critical chunks.
                 b"IDAT" | b"fdAT" | b"IHDR" | b"PLTE" | b"acTL" | b"fcTL" | b"tRNS" => {}
@@ -238,7 +292,7 @@ impl Reader<'_, '_> {
                     self.exif(data.strip_prefix(b"Exif\0\0").unwrap_or(data), part, depth)?
                 }
                 b"XMP " => self.plain(data, &join(part, "(XMP)"), depth + 1)?,
-                b"VP8 " | b"VP8L" | b"VP8X" | b"ALPH" | b"ANIM" | b"ANMF" | b"ICCP" => {}
+                b"VP8 " | b"VP8L" | b"VP8X" | b"ALPH" | b"ANIM" | b"ANMF" => {}
                 _ => self.binary(data, part),
             }
             at = end + (length & 1);

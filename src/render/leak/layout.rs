@@ -1,23 +1,28 @@
-//! Layer two, after layout: what the reader is shown. The text of every
-//! page — text in tilings and page fills included — is one stream with no
-//! separator between runs, lines, boxes, footnotes, columns or pages; a
-//! needle cut where the eye jumps from the end of a line to the start of a
-//! line further on or on the next page (past footnotes, a running footer and
-//! header) is found too, and so are the words of a title placed out of order
-//! close together. Link targets, image descriptions, images' own text and
+//! Layer two, after layout: what the reader is shown. Every page is read
+//! twice. In the order Typst laid it out, the text of all pages — text in
+//! tilings and page fills included — is one stream with no separator between
+//! runs, lines, boxes, footnotes, columns or pages, and a needle cut where
+//! the eye jumps from the end of a line to the start of a line further on or
+//! on the next page (past footnotes, a running footer and header) is found
+//! too. As the eye sees it, the plainly visible glyphs of each page are
+//! sorted into lines by their baseline and along each line by their place,
+//! left to right and right to left: text placed out of order (`#place`,
+//! `#stack(dir: rtl)`, mirrored, rotated, right-to-left overrides) reads as
+//! it looks, and letters too small, transparent, white or clipped away do
+//! not split a word. Link targets, image descriptions, images' own text and
 //! metadata (SVG text, EXIF, embedded PDFs), the document's metadata and the
 //! PDF file itself (every string and stream, attachments opened) are
 //! searched as well.
 
 use typst::foundations::Smart;
-use typst::layout::{Frame, FrameItem, Transform};
+use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst::model::Destination;
 use typst::model::Document as _;
 use typst::visualize::{ImageKind, Paint};
 use typst_layout::PagedDocument;
 
-use super::files;
-use super::{Channel, Scanner};
+use super::seen::{self, Glyph};
+use super::{Channel, Scanner, files};
 use crate::skeleton::Builder;
 
 /// How far apart two runs' baselines are before they are on different lines.
@@ -32,9 +37,12 @@ struct Run {
     y: f64,
 }
 
-/// The document's text as one stream, with where each page's runs are.
+/// The document's text in layout order, with where each page's runs are.
 struct Stream {
     hay: Builder,
+    /// The same without the runs that are marks (a footnote number, an
+    /// asterisk), which sit inside a word without belonging to it.
+    unmarked: Builder,
     /// The runs' text as written, a line break where a line ends: for URLs
     /// and percent-encoding.
     raw: String,
@@ -48,22 +56,29 @@ struct Stream {
 pub fn document(scanner: &Scanner, document: &PagedDocument) {
     let _scope = typst_timing::TimingScope::new("dossier: leak scan, pages");
     let mut stream = Stream {
-        hay: Builder::default(),
+        hay: Builder::with_origins(),
+        unmarked: Builder::with_origins(),
         raw: String::new(),
         last_y: f64::NAN,
         pages: Vec::new(),
     };
+    let mut seen = Builder::with_origins();
     for (i, page) in document.pages().iter().enumerate() {
         stream.pages.push(Vec::new());
         let mut walker = Walker {
             scanner,
             stream: &mut stream,
             page: i,
+            glyphs: Vec::new(),
+            clip: None,
         };
         walker.frame(&page.frame, Transform::identity());
         if let Smart::Custom(Some(fill)) = &page.fill {
             walker.paint(fill, Transform::identity());
         }
+        let glyphs = std::mem::take(&mut walker.glyphs);
+        seen.junction();
+        seen.push(&seen::read(glyphs), i);
     }
     let page_of = |origin: Option<u32>| {
         Channel::new(match origin {
@@ -71,9 +86,14 @@ pub fn document(scanner: &Scanner, document: &PagedDocument) {
             None => "the laid-out text".into(),
         })
     };
-    let search = typst_timing::TimingScope::new("dossier: leak scan, pages, search");
     scanner.search(&stream.hay, &page_of);
-    drop(search);
+    scanner.search(&stream.unmarked, &page_of);
+    scanner.search(&seen, &|origin| {
+        Channel::new(match origin {
+            Some(page) => format!("page {} as it looks", page + 1),
+            None => "the pages as they look".into(),
+        })
+    });
     // URLs as the reader sees them, percent-decoded or compared as URLs.
     scanner.encoded(&stream.raw, &|_| Channel::new("the laid-out text"));
     for i in 0..stream.pages.len() {
@@ -120,10 +140,20 @@ fn line_starts(runs: &[Run]) -> Vec<usize> {
         .collect()
 }
 
+/// An axis-aligned box on the page, in points.
+#[derive(Clone, Copy)]
+struct Area {
+    min: (f64, f64),
+    max: (f64, f64),
+}
+
 struct Walker<'a> {
     scanner: &'a Scanner,
     stream: &'a mut Stream,
     page: usize,
+    glyphs: Vec<Glyph>,
+    /// What the enclosing groups' clips leave visible.
+    clip: Option<Area>,
 }
 
 impl Walker<'_> {
@@ -134,28 +164,18 @@ impl Walker<'_> {
                     let ts = ts
                         .pre_concat(Transform::translate(pos.x, pos.y))
                         .pre_concat(group.transform);
+                    let outer = self.clip;
+                    if let Some(clip) = &group.clip {
+                        let area = area(clip.bbox(None).min, clip.bbox(None).max, ts);
+                        self.clip = Some(match outer {
+                            Some(o) => intersect(o, area),
+                            None => area,
+                        });
+                    }
                     self.frame(&group.frame, ts);
+                    self.clip = outer;
                 }
-                FrameItem::Text(run) => {
-                    let hay = &mut self.stream.hay;
-                    hay.junction();
-                    let start = hay.text.len();
-                    hay.push(&run.text, self.page);
-                    let end = hay.text.len();
-                    let y = pos.transform(ts).y.to_pt();
-                    if (y - self.stream.last_y).abs() > SAME_LINE || self.stream.last_y.is_nan() {
-                        self.stream.raw.push('\n');
-                    }
-                    self.stream.last_y = y;
-                    self.stream.raw.push_str(&run.text);
-                    if end > start {
-                        self.stream.pages[self.page].push(Run { start, end, y });
-                    }
-                    self.paint(&run.fill, ts);
-                    if let Some(stroke) = &run.stroke {
-                        self.paint(&stroke.paint, ts);
-                    }
-                }
+                FrameItem::Text(run) => self.text(run, *pos, ts),
                 FrameItem::Shape(shape, _) => {
                     if let Some(fill) = &shape.fill {
                         self.paint(fill, ts);
@@ -174,6 +194,66 @@ impl Walker<'_> {
                 _ => {}
             }
         }
+    }
+
+    fn text(&mut self, run: &typst::text::TextItem, pos: Point, ts: Transform) {
+        let hay = &mut self.stream.hay;
+        hay.junction();
+        let start = hay.text.len();
+        hay.push(&run.text, self.page);
+        let end = hay.text.len();
+        let mark = run.text.chars().count() <= 3 && !run.text.chars().any(char::is_alphabetic);
+        if !mark {
+            self.stream.unmarked.junction();
+            self.stream.unmarked.push(&run.text, self.page);
+        }
+        let y = pos.transform(ts).y.to_pt();
+        if (y - self.stream.last_y).abs() > SAME_LINE || self.stream.last_y.is_nan() {
+            self.stream.raw.push('\n');
+        }
+        self.stream.last_y = y;
+        self.stream.raw.push_str(&run.text);
+        if end > start {
+            self.stream.pages[self.page].push(Run { start, end, y });
+        }
+        // Each glyph where the eye sees it, if it can be seen at all.
+        let size = run.size.to_pt() * scale(ts);
+        if plainly_visible(&run.fill) && size >= 1.0 {
+            let mut x = Abs::zero();
+            let mut last = usize::MAX;
+            for glyph in &run.glyphs {
+                let range = glyph.range();
+                let left = pos.x + x + glyph.x_offset.at(run.size);
+                let advance = glyph.x_advance.at(run.size);
+                let at = Point::new(left, pos.y).transform(ts);
+                // A glyph is seen if its middle is: one in a clipping box of
+                // no width is not.
+                let middle = Point::new(left + advance / 2.0, pos.y).transform(ts);
+                x += advance;
+                if range.start == last || !self.inside(middle) {
+                    continue;
+                }
+                last = range.start;
+                let text = run.text.get(range).unwrap_or_default().to_string();
+                self.glyphs.push(Glyph {
+                    x: at.x.to_pt(),
+                    y: at.y.to_pt(),
+                    size,
+                    text,
+                });
+            }
+        }
+        self.paint(&run.fill, ts);
+        if let Some(stroke) = &run.stroke {
+            self.paint(&stroke.paint, ts);
+        }
+    }
+
+    fn inside(&self, at: Point) -> bool {
+        let (x, y) = (at.x.to_pt(), at.y.to_pt());
+        self.clip.is_none_or(|c| {
+            x >= c.min.0 - 0.01 && x <= c.max.0 + 0.01 && y >= c.min.1 - 0.01 && y <= c.max.1 + 0.01
+        })
     }
 
     /// A tiling paints with a frame of its own, which may hold text.
@@ -202,6 +282,50 @@ impl Walker<'_> {
     }
 }
 
+/// Whether text painted so stands out on a page: not transparent, not
+/// white; a tiling or gradient does.
+fn plainly_visible(paint: &Paint) -> bool {
+    match paint {
+        Paint::Solid(color) => {
+            let rgb = color.to_rgb();
+            let white = rgb.red >= 0.94 && rgb.green >= 0.94 && rgb.blue >= 0.94;
+            rgb.alpha >= 0.1 && !white
+        }
+        Paint::Gradient(_) | Paint::Tiling(_) => true,
+    }
+}
+
+/// How much a transform enlarges lengths (the root of its determinant).
+fn scale(ts: Transform) -> f64 {
+    let det = ts.sx.get() * ts.sy.get() - ts.kx.get() * ts.ky.get();
+    det.abs().sqrt()
+}
+
+/// The box on the page that a box in a group's space covers.
+fn area(min: Point, max: Point, ts: Transform) -> Area {
+    let corners = [
+        Point::new(min.x, min.y),
+        Point::new(max.x, min.y),
+        Point::new(min.x, max.y),
+        Point::new(max.x, max.y),
+    ]
+    .map(|p| p.transform(ts));
+    let xs = corners.map(|p| p.x.to_pt());
+    let ys = corners.map(|p| p.y.to_pt());
+    let fold = |v: [f64; 4], f: fn(f64, f64) -> f64| v.into_iter().reduce(f).unwrap_or(0.0);
+    Area {
+        min: (fold(xs, f64::min), fold(ys, f64::min)),
+        max: (fold(xs, f64::max), fold(ys, f64::max)),
+    }
+}
+
+fn intersect(a: Area, b: Area) -> Area {
+    Area {
+        min: (a.min.0.max(b.min.0), a.min.1.max(b.min.1)),
+        max: (a.max.0.min(b.max.0), a.max.1.min(b.max.1)),
+    }
+}
+
 /// Searches the PDF file: every string and every stream that can hold text
 /// (metadata, bookmarks, link targets, attachments, structure, embedded
 /// JPEGs with their EXIF), compressed or not. A file that cannot be parsed
@@ -209,7 +333,7 @@ impl Walker<'_> {
 pub fn pdf(scanner: &Scanner, pdf: &[u8]) {
     let _scope = typst_timing::TimingScope::new("dossier: leak scan, PDF file");
     let channel = Channel::new("the PDF file (metadata, bookmarks, attachments, embedded data)");
-    let loaded = std::panic::catch_unwind(|| lopdf::Document::load_mem(pdf));
+    let loaded = super::quietly(|| lopdf::Document::load_mem(pdf));
     let Ok(Ok(document)) = loaded else {
         scanner.bytes(pdf, &channel);
         return;
@@ -221,7 +345,6 @@ pub fn pdf(scanner: &Scanner, pdf: &[u8]) {
         .values()
         .flat_map(|id| document.get_page_contents(*id))
         .collect();
-    let _streams = typst_timing::TimingScope::new("dossier: leak scan, PDF streams");
     let mut strings = String::new();
     for (id, object) in &document.objects {
         match object {

@@ -20,6 +20,7 @@ mod images;
 pub mod layout;
 mod matcher;
 pub mod needles;
+mod seen;
 pub mod source;
 
 use std::path::PathBuf;
@@ -120,7 +121,7 @@ impl Scanner {
     /// Runs one search of `what`; should it fail unexpectedly, the build
     /// fails rather than pass what was not searched.
     pub fn guarded(&self, what: &str, search: impl FnOnce()) {
-        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(search));
+        let ran = quietly(search);
         if ran.is_err() {
             self.report(Finding::Unreadable(
                 Channel::new(what.to_string()),
@@ -144,7 +145,7 @@ impl Scanner {
         channel: &dyn Fn(Option<u32>) -> Channel,
     ) {
         for hit in self.matcher.find(hay, long_only) {
-            let origin = hay.marks.get(hay.char_at(hit.at)).map(|m| m.origin);
+            let origin = hay.origin_at(hit.at);
             let owner = self.needles.list[hit.needle].owner.clone();
             self.report(Finding::Leak(owner, channel(origin)));
         }
@@ -163,15 +164,45 @@ impl Scanner {
     /// URLs in it with the confidential ones. `channel` is given the byte
     /// offset in `text` where a finding starts.
     pub fn text(&self, text: &str, channel: &dyn Fn(Option<usize>) -> Channel) {
-        let mut hay = Builder::default();
-        hay.push(text, 0);
-        self.search(&hay, &|origin| channel(origin.map(|o| o as usize)));
-        self.encoded(text, channel);
+        if text.len() <= CHUNK {
+            let mut hay = Builder::with_origins();
+            hay.push(text, 0);
+            self.search(&hay, &|origin| channel(origin.map(|o| o as usize)));
+            self.encoded(text, channel);
+            return;
+        }
+        // A long text in pieces that overlap by more than any needle, each
+        // starting after white space, so memory stays bounded.
+        let mut start = 0;
+        while start < text.len() {
+            let end = floor(text, start + CHUNK);
+            let reach = floor(text, end + OVERLAP);
+            let piece = &text[start..reach];
+            let mut hay = Builder::default();
+            hay.push(piece, 0);
+            self.search(&hay, &|_| channel(None));
+            self.encoded(piece, channel);
+            if reach == text.len() {
+                break;
+            }
+            let back = text[..end]
+                .char_indices()
+                .rev()
+                .take(256)
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(end, |(i, c)| i + c.len_utf8());
+            start = if back > start { back } else { end };
+        }
     }
 
-    /// What a text says once percent-decoded, and the URLs in it; for texts
-    /// whose skeleton was searched already.
+    /// What a text says once percent-decoded or reordered as a reader sees
+    /// it, and the URLs in it; for texts whose skeleton was searched already.
     pub fn encoded(&self, text: &str, channel: &dyn Fn(Option<usize>) -> Channel) {
+        if let Some(visual) = visual(text) {
+            let mut hay = Builder::default();
+            hay.push(&visual, 0);
+            self.search(&hay, &|_| channel(None));
+        }
         if text.contains('%') {
             let decoded = percent_encoding::percent_decode_str(text).decode_utf8_lossy();
             if decoded != text {
@@ -231,6 +262,65 @@ impl Scanner {
             self.report(Finding::Unreadable(at, unreadable.reason));
         }
     }
+}
+
+/// The order a reader sees a text in, line by line, when it holds
+/// directional overrides, embeddings or isolates (U+202A–U+202E,
+/// U+2066–U+2069), which display characters in another order than they are
+/// stored: `U+202E 710-W` shows as `W-017`. `None` when it holds none.
+pub fn visual(text: &str) -> Option<String> {
+    let controls = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.contains(controls) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split('\n') {
+        let info = unicode_bidi::BidiInfo::new(line, None);
+        for paragraph in &info.paragraphs {
+            out.push_str(&info.reorder_line(paragraph, paragraph.range.clone()));
+        }
+        out.push('\n');
+    }
+    Some(out)
+}
+
+thread_local! {
+    /// Whether a panic on this thread is caught and answered by the scan.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `work`, catching a panic (a library that cannot read a file) without
+/// printing it: the scan answers for what it could not read.
+pub(crate) fn quietly<R>(work: impl FnOnce() -> R) -> std::thread::Result<R> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let before = QUIET.with(|q| q.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    QUIET.with(|q| q.set(before));
+    result
+}
+
+/// Texts longer than this are searched in pieces.
+const CHUNK: usize = 1 << 20;
+
+/// How far the pieces of a long text overlap, in bytes: more than the
+/// longest needle.
+const OVERLAP: usize = 8192;
+
+/// The largest char boundary of `text` at or before `at`.
+fn floor(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// Words of a text that may be URLs, with their byte offsets: with a scheme,
@@ -305,6 +395,97 @@ pub fn reports(
         });
     }
     diagnostics(&scanner.take(), files)
+}
+
+/// Keeps confidential text out of what is printed about a public check or
+/// build: a diagnostic whose message or help would show it says so instead,
+/// and one whose lines would show it is printed with its place only. When
+/// the registry did not load whole, nothing of a registry file that holds
+/// confidential sources is printed but its places.
+pub fn redact(registry: &Registry, files: &Files, diagnostics: &mut [Diagnostic]) {
+    let scanner = Scanner::new(registry);
+    let registry_secret = |file| {
+        !registry.complete
+            && registry.files.contains(&file)
+            && files.text(file).contains("confidential")
+    };
+    for diagnostic in diagnostics {
+        if let Some(scanner) = &scanner {
+            let owner = |text: &str| {
+                scanner.text(text, &|_| Channel::new(""));
+                scanner.take().into_iter().find_map(|f| match f {
+                    Finding::Leak(owner, _) => Some(owner),
+                    Finding::Unreadable(..) => None,
+                })
+            };
+            let mut said = diagnostic.message.clone();
+            said.extend(diagnostic.help.iter().map(|h| format!("\n{h}")));
+            for label in &diagnostic.labels {
+                said.push('\n');
+                said.push_str(&label.message);
+            }
+            if let Some(owner) = owner(&said) {
+                diagnostic.message = format!(
+                    "[{}: the message is withheld, since it would show text of confidential source `{}`]",
+                    diagnostic.code, owner.source
+                );
+                diagnostic.help = None;
+                for label in &mut diagnostic.labels {
+                    label.message.clear();
+                }
+            }
+            let spans = diagnostic
+                .span
+                .iter()
+                .chain(diagnostic.labels.iter().map(|l| &l.span));
+            let lines: String = spans.map(|span| lines(files, span)).collect();
+            if owner(&lines).is_some() {
+                diagnostic.quiet = true;
+            }
+        }
+        let in_secret_registry = diagnostic
+            .span
+            .iter()
+            .chain(diagnostic.labels.iter().map(|l| &l.span))
+            .any(|span| registry_secret(span.file) || in_confidential_table(registry, files, span));
+        if in_secret_registry {
+            diagnostic.quiet = true;
+        }
+    }
+}
+
+/// Whether a span lies in a registry file inside the table of a confidential
+/// source, whose every line may be confidential (a misspelt field included).
+fn in_confidential_table(registry: &Registry, files: &Files, span: &Span) -> bool {
+    if !registry.files.contains(&span.file) {
+        return false;
+    }
+    let text = files.text(span.file);
+    let before = &text[..span.range.start.min(text.len())];
+    let header = before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|line| line.starts_with('[') && !line.starts_with("[["));
+    let Some(header) = header else {
+        return false;
+    };
+    let name = header.trim_matches(|c| c == '[' || c == ']').trim();
+    let id = name.strip_prefix("sources.").map(|id| id.trim_matches('"'));
+    id.and_then(|id| registry.sources.get(id))
+        .is_some_and(|s| s.is_confidential())
+}
+
+/// The whole lines a span touches, as a snippet prints them.
+fn lines(files: &Files, span: &Span) -> String {
+    let text = files.text(span.file);
+    let start = text[..span.range.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = text[span.range.end.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| span.range.end.min(text.len()) + i);
+    format!("{}\n", &text[start..end.max(start)])
 }
 
 /// The diagnostics of what the scan found: one per source, field and
@@ -398,9 +579,11 @@ mod tests {
                 prop_assert!(text.is_char_boundary(at));
                 let _ = Url::parse(&word);
             }
-            let mut hay = Builder::default();
+            let mut hay = Builder::with_origins();
             hay.push(&text, 0);
-            prop_assert_eq!(hay.marks.len(), hay.text.chars().count());
+            for (i, _) in hay.text.char_indices() {
+                prop_assert!(hay.origin_at(i).is_some_and(|o| text.is_char_boundary(o as usize)));
+            }
         }
 
         /// Binary data shaped like the containers the scan opens.

@@ -10,9 +10,13 @@ use crate::identity::Url;
 use crate::registry::{Author, Registry};
 use crate::skeleton;
 
-/// Needles shorter than this (in skeleton characters) match only as whole
-/// words: `W-017` must not be found inside `W-0171`.
-const WHOLE_BELOW: usize = 8;
+/// Needles shorter than this (in skeleton characters) are short: in runs
+/// of text found in binary data they could arise by chance.
+const SHORT_BELOW: usize = 8;
+
+/// Fewest letters and digits a clause needs to be searched alone: `it was
+/// cold` says nothing about anyone; `met in Erbil` may.
+const CLAUSE_LETTERS: usize = 10;
 
 /// Fewest words a clause of a note or quote needs to be searched alone.
 const CLAUSE_WORDS: usize = 3;
@@ -73,13 +77,14 @@ pub struct Owner {
 pub struct Needle {
     /// Whose it is.
     pub owner: Owner,
-    /// Its skeleton.
+    /// Its skeleton. It matches as whole words only: `W-017` is not found
+    /// in `W-0171`, nor `Mohammadi` in `Mohammadinejad`.
     pub skeleton: String,
-    /// Whether it matches only as whole words.
-    pub whole: bool,
-    /// The skeletons of its words, when its pieces may be placed out of
-    /// order (titles, names, terms, whole notes and quotes).
-    pub words: Vec<String>,
+    /// Whether it is short enough to arise by chance in binary data.
+    pub short: bool,
+    /// Whether it is a URL, which ends only where a path segment ends
+    /// (`/witness/17` is not in `/witness/17-public`).
+    pub url: bool,
 }
 
 /// Everything a public build must not show.
@@ -108,11 +113,11 @@ impl Needles {
             ];
             for (field, value) in texts {
                 if let Some(value) = value {
-                    needles.text(&value.value, owner(field), true);
+                    needles.text(&value.value, owner(field));
                 }
             }
             for term in &source.redact {
-                needles.text(&term.value, owner(Field::Redact), true);
+                needles.text(&term.value, owner(Field::Redact));
             }
             for author in &source.authors {
                 if let Author::Person(name) = &author.value {
@@ -155,54 +160,66 @@ impl Needles {
         self.list.is_empty() && self.urls.is_empty()
     }
 
-    /// A text; `pieces` says whether its words may be found out of order.
-    fn text(&mut self, text: &str, owner: Owner, pieces: bool) {
-        let skeleton = skeleton::of(text);
-        if skeleton.is_empty() {
+    /// A text.
+    fn text(&mut self, text: &str, owner: Owner) {
+        self.push(skeleton::of(text), owner, false);
+    }
+
+    fn push(&mut self, skeleton: String, owner: Owner, url: bool) {
+        if skeleton.is_empty()
+            || self
+                .list
+                .iter()
+                .any(|n| n.skeleton == skeleton && n.owner == owner)
+        {
             return;
         }
-        let words: Vec<String> = if pieces {
-            text.split(|c: char| c.is_whitespace() || c == '/')
-                .map(skeleton::of)
-                .filter(|w| !w.is_empty())
-                .collect()
-        } else {
-            Vec::new()
-        };
         self.list.push(Needle {
-            whole: skeleton.chars().count() < WHOLE_BELOW,
+            short: skeleton.chars().count() < SHORT_BELOW,
             skeleton,
             owner,
-            words: if words.len() >= 2 { words } else { Vec::new() },
+            url,
         });
     }
 
-    /// A person's name, "Family, Given", in both orders.
+    /// A person's name, "Family, Given Middle": in both orders, with the
+    /// first given name alone, and with initials for the given names.
     fn person(&mut self, name: &str, owner: Owner) {
-        match name.split_once(',') {
-            Some((family, given)) if !given.trim().is_empty() => {
-                self.text(
-                    &format!("{} {}", given.trim(), family.trim()),
-                    owner.clone(),
-                    true,
-                );
-                self.text(&format!("{} {}", family.trim(), given.trim()), owner, true);
-            }
+        let Some((family, given)) = name.split_once(',') else {
             // A single name alone is too common to refuse a document for.
-            _ => {}
+            return;
+        };
+        let family = family.trim();
+        let given: Vec<&str> = given.split_whitespace().collect();
+        let Some(first) = given.first() else {
+            return;
+        };
+        let initials: Vec<String> = given
+            .iter()
+            .filter_map(|g| g.chars().next().map(String::from))
+            .collect();
+        let forms = [
+            given.join(" "),
+            first.to_string(),
+            initials.join(" "),
+            initials[0].clone(),
+        ];
+        for form in forms {
+            self.text(&format!("{form} {family}"), owner.clone());
+            self.text(&format!("{family} {form}"), owner.clone());
         }
     }
 
     /// A note or quote, and every clause of it long enough to identify.
     fn prose(&mut self, text: &str, owner: Owner) {
-        self.text(text, owner.clone(), true);
-        let whole = skeleton::of(text);
+        self.text(text, owner.clone());
         for clause in text.split(is_clause_break) {
             let words = clause
                 .split_whitespace()
                 .filter(|w| !skeleton::of(w).is_empty());
-            if words.count() >= CLAUSE_WORDS && skeleton::of(clause) != whole {
-                self.text(clause, owner.clone(), false);
+            let letters = skeleton::of(clause).chars().count();
+            if words.count() >= CLAUSE_WORDS && letters >= CLAUSE_LETTERS {
+                self.text(clause, owner.clone());
             }
         }
     }
@@ -211,7 +228,7 @@ impl Needles {
     /// normalised, to compare URLs found in the document with.
     fn url(&mut self, text: &str, owner: Owner) {
         let Some(url) = Url::parse(text) else {
-            self.text(text, owner, false);
+            self.text(text, owner);
             return;
         };
         // The forms a reader may be shown: the host as registered (ASCII
@@ -227,9 +244,8 @@ impl Needles {
                 forms.push(variant.location());
             }
         }
-        forms.dedup();
         for form in forms {
-            self.text(&form, owner.clone(), false);
+            self.push(skeleton::of(&form), owner.clone(), true);
         }
         self.urls.push((url, owner));
     }
@@ -293,24 +309,25 @@ mod tests {
     fn clauses_of_three_words_are_needles() {
         let mut needles = Needles::default();
         needles.prose(
-            "Interviewed in Erbil; lives under the name Karim Hosseini, since 2019",
+            "Interviewed in Erbil; lives under the name Karim Hosseini, since 2019, it was cold",
             owner(),
         );
         let all: Vec<&str> = needles.list.iter().map(|n| n.skeleton.as_str()).collect();
         let has = |text: &str| all.contains(&skeleton::of(text).as_str());
         assert!(has("lives under the name Karim Hosseini"), "{all:?}");
         assert!(has("Interviewed in Erbil"), "{all:?}");
-        // Two words are not a clause.
+        // Two words are not a clause, nor three that say little.
         assert!(!has("since 2019"), "{all:?}");
+        assert!(!has("it was cold"), "{all:?}");
     }
 
     #[test]
-    fn short_needles_are_whole_words() {
+    fn short_needles_are_marked() {
         let mut needles = Needles::default();
-        needles.text("W-017", owner(), true);
-        needles.text("Quillfeather", owner(), true);
-        assert!(needles.list[0].whole);
-        assert!(!needles.list[1].whole);
+        needles.text("W-017", owner());
+        needles.text("Quillfeather", owner());
+        assert!(needles.list[0].short);
+        assert!(!needles.list[1].short);
     }
 
     #[test]
@@ -323,5 +340,35 @@ mod tests {
         assert!(has("xn--bcher-kva.example/witness/17"), "{all:?}");
         assert!(has("bücher.example:443/witness/17"), "{all:?}");
         assert_eq!(needles.urls.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod names {
+    use super::*;
+
+    #[test]
+    fn persons_are_found_by_initials_and_first_names() {
+        let mut needles = Needles::default();
+        let owner = Owner {
+            source: "s".into(),
+            field: Field::Author,
+            claim: None,
+        };
+        needles.person("Ardent, Lale Miriam", owner);
+        let all: Vec<&str> = needles.list.iter().map(|n| n.skeleton.as_str()).collect();
+        for form in [
+            "Lale Miriam Ardent",
+            "Lale Ardent",
+            "L. M. Ardent",
+            "L. Ardent",
+            "Ardent, L. M.",
+            "Ardent, Lale",
+        ] {
+            assert!(
+                all.contains(&skeleton::of(form).as_str()),
+                "{form}: {all:?}"
+            );
+        }
     }
 }

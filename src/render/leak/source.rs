@@ -16,6 +16,38 @@ use crate::render::markup::Converted;
 use crate::report::Report;
 use crate::skeleton::Builder;
 
+/// The text a Typst source shows, as plain text: markup text, escapes,
+/// shorthands and strings, a space for every other piece, a line break for
+/// every paragraph break.
+pub fn shown(source: &str) -> String {
+    fn walk(node: &SyntaxNode, out: &mut String) {
+        match node.kind() {
+            SyntaxKind::Text | SyntaxKind::MathText | SyntaxKind::Link => {
+                out.push_str(node.leaf_text())
+            }
+            SyntaxKind::Escape => out.extend(node.cast::<ast::Escape>().map(|e| e.get())),
+            SyntaxKind::Shorthand => out.extend(node.cast::<ast::Shorthand>().map(|s| s.get())),
+            SyntaxKind::Str => {
+                out.push(' ');
+                if let Some(string) = node.cast::<ast::Str>() {
+                    out.push_str(&string.get());
+                }
+                out.push(' ');
+            }
+            SyntaxKind::Parbreak => out.push('\n'),
+            _ if node.children().len() == 0 => {
+                if node.leaf_text().chars().any(char::is_whitespace) {
+                    out.push(' ');
+                }
+            }
+            _ => node.children().for_each(|child| walk(child, out)),
+        }
+    }
+    let mut out = String::new();
+    walk(&typst_syntax::parse(source), &mut out);
+    out
+}
+
 /// Calls whose string arguments name something rather than show it: a
 /// link's target, a file's path, an attachment.
 const NAMING: &[&str] = &[
@@ -98,11 +130,17 @@ fn walk(node: &SyntaxNode, offset: usize, hay: &mut Builder, side: &mut Builder,
                 SyntaxKind::ContentBlock | SyntaxKind::Markup => false,
                 _ => naming,
             };
+            // A footnote's text stands at the foot of the page, not between
+            // the words around its mark.
+            let footnote = kind == SyntaxKind::FuncCall && callee(node) == Some("footnote");
+            let mut note = Builder::with_origins();
             let mut at = offset;
             for child in node.children() {
-                walk(child, at, hay, side, naming);
+                let into = if footnote { &mut note } else { &mut *hay };
+                walk(child, at, into, side, naming);
                 at += child.len();
             }
+            side.extend(&note);
         }
     }
 }
@@ -134,15 +172,21 @@ pub fn report(scanner: &Scanner, converted: &Converted, report: &Report, text: &
             },
         }
     };
-    let (mut hay, mut side) = (Builder::default(), Builder::default());
+    let (mut hay, mut side) = (Builder::with_origins(), Builder::with_origins());
     typst_text(&converted.text, &mut hay, &mut side);
     scanner.search(&hay, &|origin| at(origin.map(|o| o as usize)));
     scanner.search(&side, &|origin| at(origin.map(|o| o as usize)));
-    // Link targets and strings, as URLs and percent-decoded.
+    // Link targets and strings, as URLs; text with directional overrides
+    // as a reader sees it.
     scanner.urls(&converted.text, &at);
+    if let Some(visual) = super::visual(&shown(&converted.text)) {
+        let mut hay = Builder::default();
+        hay.push(&visual, 0);
+        scanner.search(&hay, &|_| at(None));
+    }
     if converted.text.contains('%') {
         let decoded = percent_encoding::percent_decode_str(&converted.text).decode_utf8_lossy();
-        let (mut hay, mut side) = (Builder::default(), Builder::default());
+        let (mut hay, mut side) = (Builder::with_origins(), Builder::with_origins());
         typst_text(&decoded, &mut hay, &mut side);
         scanner.search(&hay, &|_| at(None));
         scanner.search(&side, &|_| at(None));
@@ -159,20 +203,87 @@ pub fn report(scanner: &Scanner, converted: &Converted, report: &Report, text: &
     }
 }
 
-/// Searches data the build generates for the document (the registry's
-/// public entries, the front matter, the bibliography).
+/// Keys of the build's data whose values are never shown as text: IDs,
+/// names of styles and languages, grades, planning data.
+const UNSHOWN: &[&str] = &[
+    "source",
+    "style",
+    "style-file",
+    "lang",
+    "region",
+    "language",
+    "type",
+    "resolution",
+    "reliability",
+    "credibility",
+    "nocite",
+    "unknown",
+    "pairs",
+    "bracketed",
+    "citation",
+    "draft",
+];
+
+/// Searches data the build generates for the document (`data.json`, the
+/// registry's public entries and the front matter; `bibliography.yml`):
+/// every value it may print, not its keys.
 pub fn data(scanner: &Scanner, name: &str, text: &str) {
-    scanner.text(text, &|_| {
+    let mut shown = String::new();
+    if name.ends_with(".json") {
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+            json_values(&value, &mut shown);
+        }
+    } else if let Ok(value) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+        yaml_values(&value, &mut shown);
+    }
+    scanner.text(&shown, &|_| {
         Channel::new(format!(
             "the data the document prints ({name}: registry entries or front matter)"
         ))
     });
 }
 
+fn json_values(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| json_values(v, out)),
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                if !UNSHOWN.contains(&key.as_str()) {
+                    json_values(v, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn yaml_values(value: &serde_yaml::Value, out: &mut String) {
+    match value {
+        serde_yaml::Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        serde_yaml::Value::Sequence(items) => items.iter().for_each(|v| yaml_values(v, out)),
+        serde_yaml::Value::Mapping(map) => {
+            for (key, v) in map {
+                if !key.as_str().is_some_and(|k| UNSHOWN.contains(&k)) {
+                    yaml_values(v, out);
+                }
+            }
+        }
+        serde_yaml::Value::Tagged(tagged) => yaml_values(&tagged.value, out),
+        _ => {}
+    }
+}
+
 /// Searches a file the document reads: a Typst file for what it shows,
 /// any file for every text it carries.
-pub fn file(scanner: &Scanner, path: &Path, shown: &str, bytes: &[u8]) {
-    let what = format!("`{shown}`, which the document reads");
+pub fn file(scanner: &Scanner, path: &Path, name: &str, bytes: &[u8]) {
+    let what = format!("`{name}`, which the document reads");
     let at = |origin: Option<usize>| Channel {
         what: what.clone(),
         place: Place::File(path.to_path_buf(), origin),
@@ -180,10 +291,15 @@ pub fn file(scanner: &Scanner, path: &Path, shown: &str, bytes: &[u8]) {
     if path.extension().is_some_and(|e| e == "typ")
         && let Ok(text) = std::str::from_utf8(bytes)
     {
-        let (mut hay, mut side) = (Builder::default(), Builder::default());
+        let (mut hay, mut side) = (Builder::with_origins(), Builder::with_origins());
         typst_text(text, &mut hay, &mut side);
         scanner.search(&hay, &|origin| at(origin.map(|o| o as usize)));
         scanner.search(&side, &|origin| at(origin.map(|o| o as usize)));
+        if let Some(visual) = super::visual(&shown(text)) {
+            let mut hay = Builder::default();
+            hay.push(&visual, 0);
+            scanner.search(&hay, &|_| at(None));
+        }
     }
     scanner.bytes(bytes, &at(None));
 }
@@ -193,7 +309,7 @@ mod tests {
     use super::*;
 
     fn shown(source: &str) -> String {
-        let (mut hay, mut side) = (Builder::default(), Builder::default());
+        let (mut hay, mut side) = (Builder::with_origins(), Builder::with_origins());
         typst_text(source, &mut hay, &mut side);
         format!("{}|{}", hay.text, side.text)
     }

@@ -53,11 +53,35 @@ fn cases() -> Vec<Case> {
             "stack.typ",
             "Text @mixed.\n\n#stack(dir: rtl, spacing: 4pt, [Quillfeather W-017], [Testimony of witness])\n",
             Title,
-            Both,
+            After,
         ),
         case(
             "place.typ",
             "Text @mixed.\n\n#block(height: 3em)[#place(dx: 8em)[Quillfeather W-017]#place(dx: 0em)[Testimony of witness]]\n",
+            Title,
+            After,
+        ),
+        case(
+            "letters.typ",
+            "Text @mixed. #stack(dir: rtl, ..\"dlohnraV\".clusters()) case.\n",
+            Redact,
+            After,
+        ),
+        case(
+            "mirror.typ",
+            "Text @mixed. #scale(x: -100%)[#for c in \"dlohnraV\".clusters() { box(scale(x: -100%, c)) }] case.\n",
+            Redact,
+            After,
+        ),
+        case(
+            "invisible.typ",
+            "Text @mixed. The Varn#text(size: 0pt)[x]hold and Varn#box(width: 0pt, clip: true)[y]hold and Varn#text(fill: white)[z]hold case.\n",
+            Redact,
+            After,
+        ),
+        case(
+            "override.md",
+            "Text [@mixed]. Title: \u{202E}710-W rehtaeflliuQ ssentiw fo ynomitseT\u{202C}.\n",
             Title,
             Both,
         ),
@@ -194,7 +218,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "zero-width.md",
-            "Text [@mixed]. Quill\u{200B}feather W\u{2060}-017 Testimony of witness.\n",
+            "Text [@mixed]. Testimony of witness Quill\u{200B}feather W\u{2060}-017.\n",
             Title,
             Both,
         ),
@@ -586,4 +610,280 @@ fn check_refuses_a_report_that_writes_a_secret_itself() {
     assert!(run.stdout().contains("wrap.md:1:33"), "{}", run.stdout());
     assert!(!run.stdout().contains("Testimony of"), "{}", run.stdout());
     project.run(&["check", "wrap.md", "--internal"]).expect(0);
+}
+
+/// A one-page PDF drawing `content` with `font` as /F1.
+fn pdf(content: &str, font: &str) -> Vec<u8> {
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 80] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        font.to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn embedded_pdfs_are_read_as_drawn_or_refused() {
+    let helvetica = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
+    let project = project("start.md", "Text [@mixed].\n");
+    let cases = [
+        // Words drawn back to front: a reader sees "Varnhold".
+        (
+            "reorder.pdf",
+            pdf(
+                "BT /F1 30 Tf 75 30 Td (hold) Tj -65 0 Td (Varn) Tj ET",
+                helvetica,
+            ),
+        ),
+        // A font the text extractor cannot read: refused, not passed over.
+        (
+            "no-base-font.pdf",
+            pdf(
+                "BT /F1 14 Tf 5 30 Td (Varnhold) Tj ET",
+                "<< /Type /Font /Subtype /Type1 >>",
+            ),
+        ),
+    ];
+    for (name, bytes) in cases {
+        std::fs::write(project.path().join(name), bytes).unwrap();
+        let report = name.replace(".pdf", ".typ");
+        project.write(
+            &report,
+            &format!("Text @mixed\n\n#image(\"{name}\", width: 6cm)\n"),
+        );
+        let run = project
+            .run(&["build", &report, "--format", "short"])
+            .expect(1);
+        let out = run.stdout() + &run.stderr();
+        assert!(out.contains("error[confidential-leak]"), "{name}: {out}");
+        assert!(!out.contains("panicked"), "{name}: {out}");
+        assert!(!out.contains("Varnhold"), "{name}: {out}");
+    }
+}
+
+#[test]
+fn svg_text_is_read_where_it_is_drawn() {
+    let project = project("start.md", "Text [@mixed].\n");
+    let svgs = [
+        r#"<text y="40" font-size="30" x="111 103 87 70 55 43 28 10">dlohnraV</text>"#,
+        r#"<text y="40" font-size="30"><tspan x="75">hold</tspan><tspan x="10">Varn</tspan></text>"#,
+        r#"<text x="10" y="40" font-size="30" rotate="180">dlohnraV</text>"#,
+        r#"<text x="10" y="40" font-size="30" direction="rtl" unicode-bidi="bidi-override">dlohnraV</text>"#,
+    ];
+    for (i, text) in svgs.iter().enumerate() {
+        let name = format!("s{i}.svg");
+        project.write(
+            &name,
+            &format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" width="400" height="60">{text}</svg>"#
+            ),
+        );
+        let report = format!("s{i}.typ");
+        project.write(
+            &report,
+            &format!("Text @mixed\n\n#image(\"{name}\", width: 6cm)\n"),
+        );
+        let (before, after) = layers(&project, &report);
+        assert!(
+            before.iter().any(|f| is(f, Field::Redact)),
+            "{text}: {before:?}"
+        );
+        assert!(
+            after.iter().any(|f| is(f, Field::Redact)),
+            "{text}: {after:?}"
+        );
+    }
+}
+
+#[test]
+fn attachments_in_formats_a_build_cannot_open_are_refused() {
+    let project = project("start.md", "Text [@mixed].\n");
+    let formats: [(&str, &[u8]); 3] = [
+        ("notes.xz", b"\xFD7zXZ\0\0\x04\xE6\xD6\xB4\x46"),
+        ("notes.bz2", b"BZh91AY&SY"),
+        ("notes.zst", b"\x28\xB5\x2F\xFD\x04\x58"),
+    ];
+    for (name, bytes) in formats {
+        std::fs::write(project.path().join(name), bytes).unwrap();
+        let report = format!("{}.typ", name.replace('.', "-"));
+        project.write(
+            &report,
+            &format!("Text @mixed\n\n#pdf.attach(\"{name}\")\n"),
+        );
+        let run = project
+            .run(&["build", &report, "--format", "short"])
+            .expect(1);
+        assert!(
+            run.stdout()
+                .contains("cannot be searched for confidential text (it is compressed as"),
+            "{name}: {}",
+            run.stdout()
+        );
+    }
+    // Escapes a browser or a program decodes are read decoded.
+    for (name, text) in [
+        (
+            "notes.html",
+            "Seen: &#86;&#97;&#114;&#110;&#104;&#111;&#108;&#100;",
+        ),
+        ("notes.json", r#"{"who": "\u0056arnhold"}"#),
+    ] {
+        project.write(name, text);
+        let report = format!("{}.typ", name.replace('.', "-"));
+        project.write(
+            &report,
+            &format!("Text @mixed\n\n#pdf.attach(\"{name}\")\n"),
+        );
+        refused(&project, &report);
+    }
+}
+
+#[test]
+fn what_is_printed_about_a_public_build_never_shows_a_secret() {
+    let project = project(
+        "direct.md",
+        "Witness W-017 (Testimony of witness Quillfeather W-017) said so [@secret-w17].\n\nVarnhold was there [@mixd].\n",
+    );
+    for args in [
+        &["check", "direct.md"][..],
+        &["build", "direct.md"],
+        &["check", "direct.md", "--format", "sarif"],
+    ] {
+        let run = project.run(args).expect(1);
+        let out = run.stdout() + &run.stderr();
+        assert!(out.contains("direct.md"), "{args:?}: {out}");
+        for secret in ["Quillfeather", "Varnhold"] {
+            assert!(!out.contains(secret), "{args:?} printed {secret}: {out}");
+        }
+    }
+    // A message Typst makes of computed text.
+    project.write("panic.typ", "#panic(\"dlohnraV\".rev())\n");
+    let run = project.run(&["build", "panic.typ"]).expect(1);
+    assert!(!run.stderr().contains("Varnhold"), "{}", run.stderr());
+    assert!(run.stderr().contains("withheld"), "{}", run.stderr());
+    // A registry error inside a confidential source.
+    let registry = std::fs::read_to_string(project.path().join("sources.toml")).unwrap();
+    project.write(
+        "sources.toml",
+        &registry.replace("short-title = \"W-017\"", "short-tittle = \"W-017\""),
+    );
+    let run = project.run(&["check"]).expect(1);
+    assert!(
+        run.stdout().contains("error[invalid-field]"),
+        "{}",
+        run.stdout()
+    );
+    assert!(!run.stdout().contains("W-017"), "{}", run.stdout());
+    project.write("sources.toml", &registry);
+    // list and show keep confidential fields back unless asked.
+    for args in [
+        &["list", "sources"][..],
+        &["show", "secret-w17"],
+        &["show", "mixed"],
+        &["list", "sources", "--format", "json"],
+    ] {
+        let out = project.run(args).expect(0).stdout();
+        for secret in ["Quillfeather", "intranet", "Lale", "midnight"] {
+            assert!(!out.contains(secret), "{args:?} printed {secret}: {out}");
+        }
+    }
+    let out = project
+        .run(&["show", "secret-w17", "--internal"])
+        .expect(0)
+        .stdout();
+    assert!(out.contains("Quillfeather"), "{out}");
+}
+
+#[test]
+fn reordered_common_words_and_longer_words_are_not_secrets() {
+    let project = super::super::support::Project::new();
+    project.write(
+        "sources.toml",
+        r#"
+[sources.pub-a]
+type = "report"
+title = "Public account"
+url = "https://www.example.org/view?id=12"
+
+[sources.secret]
+type = "manuscript"
+title = "Mass graves in Khavaran"
+short-title = "Interview 3"
+url = "https://example.org/doc/1"
+redact = ["Mohammadi"]
+note = "Yes, I was there, it was cold."
+confidential = true
+
+[claims.c]
+statement = "Something happened."
+evidence = [{ source = "pub-a" }, { source = "secret", quote = "They took us, all of us, to the yard" }]
+"#,
+    );
+    project.write(
+        "fine.md",
+        "Families visit Khavaran. Mass graves were found there in 1988 [@c]. \
+         In Khavaran, families found mass graves. Interview 30 was published. \
+         Mohammadinejad and Mohammadieh are other names. He said it was cold; \
+         all of us went. See https://example.org/doc/10 and https://example.org/doc/1-public \
+         and https://www.example.org/view?id=1.\n",
+    );
+    let (before, after) = layers(&project, "fine.md");
+    assert!(before.is_empty(), "{before:?}");
+    assert!(after.is_empty(), "{after:?}");
+    project.run(&["build", "fine.md"]).expect(0);
+    // The same words in the title's order are the title.
+    project.write("leak.md", "Mass graves in Khavaran [@c].\n");
+    project.run(&["build", "leak.md"]).expect(1);
+}
+
+#[test]
+fn names_are_found_by_initials_and_codes_by_their_plural() {
+    let project = project("start.md", "Text [@mixed].\n");
+    for (name, text, field) in [
+        (
+            "initials.md",
+            "Text [@mixed]. As L. Ardent said.\n",
+            Field::Author,
+        ),
+        (
+            "reversed.md",
+            "Text [@mixed]. Ardent, L. (2019) said.\n",
+            Field::Author,
+        ),
+        (
+            "plural.md",
+            "Text [@mixed]. The W-017s were heard.\n",
+            Field::ShortTitle,
+        ),
+        (
+            "footnote-mark.md",
+            "Text [@mixed]. The Varn[^1]hold case.\n\n[^1]: A note.\n",
+            Field::Redact,
+        ),
+    ] {
+        project.write(name, text);
+        let (before, after) = layers(&project, name);
+        assert!(before.iter().any(|f| is(f, field)), "{name}: {before:?}");
+        assert!(after.iter().any(|f| is(f, field)), "{name}: {after:?}");
+    }
 }
