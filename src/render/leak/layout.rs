@@ -70,6 +70,7 @@ pub fn document(scanner: &Scanner, document: &PagedDocument) {
             stream: &mut stream,
             page: i,
             glyphs: Vec::new(),
+            links: String::new(),
             clip: None,
         };
         walker.frame(&page.frame, Transform::identity());
@@ -77,9 +78,15 @@ pub fn document(scanner: &Scanner, document: &PagedDocument) {
             walker.paint(fill, Transform::identity());
         }
         let glyphs = std::mem::take(&mut walker.glyphs);
+        if !walker.links.is_empty() {
+            scanner.text(&walker.links, &|_| {
+                Channel::new(format!("a link target on page {}", i + 1))
+            });
+        }
         seen.junction();
         seen.push(&seen::read(glyphs), i);
     }
+    let _search = typst_timing::TimingScope::new("dossier: leak scan, pages, search");
     let page_of = |origin: Option<u32>| {
         Channel::new(match origin {
             Some(page) => format!("the laid-out text of page {}", page + 1),
@@ -152,6 +159,8 @@ struct Walker<'a> {
     stream: &'a mut Stream,
     page: usize,
     glyphs: Vec<Glyph>,
+    /// The page's link targets, one a line.
+    links: String,
     /// What the enclosing groups' clips leave visible.
     clip: Option<Area>,
 }
@@ -185,10 +194,8 @@ impl Walker<'_> {
                     }
                 }
                 FrameItem::Link(Destination::Url(url), _) => {
-                    let page = self.page + 1;
-                    self.scanner.text(url.as_str(), &|_| {
-                        Channel::new(format!("a link target on page {page}"))
-                    });
+                    self.links.push_str(url.as_str());
+                    self.links.push('\n');
                 }
                 FrameItem::Image(image, _, _) => self.image(image),
                 _ => {}

@@ -15,11 +15,13 @@
 //! [`crate::identity`] normaliser. A finding names the source, the field and
 //! the channel, never the text.
 
+mod decode;
 mod files;
 mod images;
 pub mod layout;
 mod matcher;
 pub mod needles;
+mod printed;
 mod seen;
 pub mod source;
 
@@ -28,7 +30,8 @@ use std::sync::{Arc, Mutex};
 
 use self::matcher::Matcher;
 pub use self::needles::{Field, Needles, Owner};
-use crate::diag::{Code, Diagnostic, Files, Span};
+pub use self::printed::{diagnostics, redact};
+use crate::diag::{Diagnostic, Files, Span};
 use crate::identity::Url;
 use crate::registry::Registry;
 use crate::skeleton::Builder;
@@ -395,169 +398,6 @@ pub fn reports(
         });
     }
     diagnostics(&scanner.take(), files)
-}
-
-/// Keeps confidential text out of what is printed about a public check or
-/// build: a diagnostic whose message or help would show it says so instead,
-/// and one whose lines would show it is printed with its place only. When
-/// the registry did not load whole, nothing of a registry file that holds
-/// confidential sources is printed but its places.
-pub fn redact(registry: &Registry, files: &Files, diagnostics: &mut [Diagnostic]) {
-    let scanner = Scanner::new(registry);
-    let registry_secret = |file| {
-        !registry.complete
-            && registry.files.contains(&file)
-            && files.text(file).contains("confidential")
-    };
-    for diagnostic in diagnostics {
-        if let Some(scanner) = &scanner {
-            let owner = |text: &str| {
-                scanner.text(text, &|_| Channel::new(""));
-                scanner.take().into_iter().find_map(|f| match f {
-                    Finding::Leak(owner, _) => Some(owner),
-                    Finding::Unreadable(..) => None,
-                })
-            };
-            let mut said = diagnostic.message.clone();
-            said.extend(diagnostic.help.iter().map(|h| format!("\n{h}")));
-            for label in &diagnostic.labels {
-                said.push('\n');
-                said.push_str(&label.message);
-            }
-            if let Some(owner) = owner(&said) {
-                diagnostic.message = format!(
-                    "[{}: the message is withheld, since it would show text of confidential source `{}`]",
-                    diagnostic.code, owner.source
-                );
-                diagnostic.help = None;
-                for label in &mut diagnostic.labels {
-                    label.message.clear();
-                }
-            }
-            let spans = diagnostic
-                .span
-                .iter()
-                .chain(diagnostic.labels.iter().map(|l| &l.span));
-            let lines: String = spans.map(|span| lines(files, span)).collect();
-            if owner(&lines).is_some() {
-                diagnostic.quiet = true;
-            }
-        }
-        let in_secret_registry = diagnostic
-            .span
-            .iter()
-            .chain(diagnostic.labels.iter().map(|l| &l.span))
-            .any(|span| registry_secret(span.file) || in_confidential_table(registry, files, span));
-        if in_secret_registry {
-            diagnostic.quiet = true;
-        }
-    }
-}
-
-/// Whether a span lies in a registry file inside the table of a confidential
-/// source, whose every line may be confidential (a misspelt field included).
-fn in_confidential_table(registry: &Registry, files: &Files, span: &Span) -> bool {
-    if !registry.files.contains(&span.file) {
-        return false;
-    }
-    let text = files.text(span.file);
-    let before = &text[..span.range.start.min(text.len())];
-    let header = before
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|line| line.starts_with('[') && !line.starts_with("[["));
-    let Some(header) = header else {
-        return false;
-    };
-    let name = header.trim_matches(|c| c == '[' || c == ']').trim();
-    let id = name.strip_prefix("sources.").map(|id| id.trim_matches('"'));
-    id.and_then(|id| registry.sources.get(id))
-        .is_some_and(|s| s.is_confidential())
-}
-
-/// The whole lines a span touches, as a snippet prints them.
-fn lines(files: &Files, span: &Span) -> String {
-    let text = files.text(span.file);
-    let start = text[..span.range.start.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let end = text[span.range.end.min(text.len())..]
-        .find('\n')
-        .map_or(text.len(), |i| span.range.end.min(text.len()) + i);
-    format!("{}\n", &text[start..end.max(start)])
-}
-
-/// The diagnostics of what the scan found: one per source, field and
-/// channel, at the place when there is one, never with the text.
-pub fn diagnostics(findings: &[Finding], files: &mut Files) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for finding in findings {
-        let diagnostic = match finding {
-            Finding::Leak(owner, channel) => {
-                let what = match (&owner.claim, owner.field) {
-                    (Some(claim), _) => format!(
-                        "a quote of confidential source `{}` (evidence for `{claim}`)",
-                        owner.source
-                    ),
-                    (None, field) => {
-                        format!("the {field} of confidential source `{}`", owner.source)
-                    }
-                };
-                Diagnostic::new(
-                    Code::ConfidentialLeak,
-                    format!("{what} would reach the reader through {}", channel.what),
-                )
-                .with_help("take it out of what the document shows, or build for internal use with --internal")
-                .with_place(&channel.place, files)
-            }
-            Finding::Unreadable(channel, reason) => Diagnostic::new(
-                Code::ConfidentialLeak,
-                format!(
-                    "{} cannot be searched for confidential text ({reason})",
-                    channel.what
-                ),
-            )
-            .with_help("a public build shows only what it can search: leave the file out, or build for internal use with --internal")
-            .with_place(&channel.place, files),
-        };
-        if !out.contains(&diagnostic) {
-            out.push(diagnostic);
-        }
-    }
-    out
-}
-
-trait WithPlace {
-    fn with_place(self, place: &Place, files: &mut Files) -> Self;
-}
-
-impl WithPlace for Diagnostic {
-    fn with_place(self, place: &Place, files: &mut Files) -> Self {
-        match place {
-            Place::None => self,
-            Place::Span(span) => self.at(span.clone()),
-            Place::File(path, offset) => {
-                let text = std::fs::read(path)
-                    .ok()
-                    .and_then(|bytes| String::from_utf8(bytes).ok());
-                match (text, offset) {
-                    (Some(text), Some(offset)) if *offset <= text.len() => {
-                        let id = files.add(path, text);
-                        self.at(Span::new(id, *offset..*offset))
-                    }
-                    (Some(text), _) => {
-                        let id = files.add(path, text);
-                        self.at(Span::new(id, 0..0))
-                    }
-                    (None, _) => {
-                        let id = files.add(path, String::new());
-                        self.at(Span::new(id, 0..0))
-                    }
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

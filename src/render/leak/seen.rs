@@ -110,8 +110,13 @@ fn flush<'g>(seen: &mut String, ltr: &mut Vec<&'g Glyph>, last: &mut Option<&'g 
 /// script: letters of left-to-right scripts and digits of every script.
 fn left_to_right(text: &str) -> bool {
     use unicode_bidi::BidiClass::{AN, EN, L};
-    text.chars()
-        .any(|c| matches!(unicode_bidi::bidi_class(c), L | EN | AN))
+    text.chars().any(|c| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            matches!(unicode_bidi::bidi_class(c), L | EN | AN)
+        }
+    })
 }
 
 /// Collects a PDF page's glyphs where they are drawn, through pdf-extract's

@@ -1,0 +1,185 @@
+//! What is printed about a public check or build: the diagnostics of the
+//! leak scan, which name a source, a field and a place but never the text,
+//! and every other diagnostic kept from quoting confidential text — in its
+//! message, or in the lines of the report or registry a snippet would show.
+
+use super::{Channel, Finding, Place, Scanner};
+use crate::diag::{Code, Diagnostic, Files, Span};
+use crate::registry::Registry;
+
+/// Keeps confidential text out of what is printed about a public check or
+/// build: a diagnostic whose message or help would show it says so instead,
+/// and one whose lines would show it is printed with its place only. When
+/// the registry did not load whole, nothing of a registry file that holds
+/// confidential sources is printed but its places.
+pub fn redact(registry: &Registry, files: &Files, diagnostics: &mut [Diagnostic]) {
+    let scanner = Scanner::new(registry);
+    if scanner.is_none() && registry.complete {
+        return;
+    }
+    // Where each registry file's tables begin, and whether each is a
+    // confidential source's.
+    let tables: Vec<(crate::diag::FileId, Vec<(usize, bool)>)> = registry
+        .files
+        .iter()
+        .map(|&file| (file, tables(registry, files.text(file))))
+        .collect();
+    let quiet_at = |span: &Span| {
+        let Some((_, starts)) = tables.iter().find(|(file, _)| *file == span.file) else {
+            return false;
+        };
+        // A registry that did not load whole may hold confidential sources
+        // it could not read: none of its lines are printed.
+        let broken = !registry.complete && files.text(span.file).contains("confidential");
+        let index = starts.partition_point(|(at, _)| *at <= span.range.start);
+        broken || index.checked_sub(1).is_some_and(|i| starts[i].1)
+    };
+    for diagnostic in diagnostics {
+        if let Some(scanner) = &scanner {
+            let owner = |text: &str| {
+                scanner.text(text, &|_| Channel::new(""));
+                scanner.take().into_iter().find_map(|f| match f {
+                    Finding::Leak(owner, _) => Some(owner),
+                    Finding::Unreadable(..) => None,
+                })
+            };
+            let mut said = diagnostic.message.clone();
+            said.extend(diagnostic.help.iter().map(|h| format!("\n{h}")));
+            for label in &diagnostic.labels {
+                said.push('\n');
+                said.push_str(&label.message);
+            }
+            if let Some(owner) = owner(&said) {
+                diagnostic.message = format!(
+                    "[{}: the message is withheld, since it would show text of confidential source `{}`]",
+                    diagnostic.code, owner.source
+                );
+                diagnostic.help = None;
+                for label in &mut diagnostic.labels {
+                    label.message.clear();
+                }
+            }
+            let spans = diagnostic
+                .span
+                .iter()
+                .chain(diagnostic.labels.iter().map(|l| &l.span));
+            let lines: String = spans.map(|span| lines(files, span)).collect();
+            if owner(&lines).is_some() {
+                diagnostic.quiet = true;
+            }
+        }
+        let secret_table = diagnostic
+            .span
+            .iter()
+            .chain(diagnostic.labels.iter().map(|l| &l.span))
+            .any(&quiet_at);
+        if secret_table {
+            diagnostic.quiet = true;
+        }
+    }
+}
+
+/// Where each table of a registry file begins, and whether it is the table
+/// of a confidential source, whose every line may be confidential (a
+/// misspelt field included).
+fn tables(registry: &Registry, text: &str) -> Vec<(usize, bool)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') && !trimmed.starts_with("[[") {
+            let name = trimmed.trim_matches(|c| c == '[' || c == ']').trim();
+            let id = name.strip_prefix("sources.").map(|id| id.trim_matches('"'));
+            let secret = id
+                .and_then(|id| registry.sources.get(id))
+                .is_some_and(|s| s.is_confidential());
+            out.push((at, secret));
+        }
+        at += line.len();
+    }
+    out
+}
+
+/// The whole lines a span touches, as a snippet prints them.
+fn lines(files: &Files, span: &Span) -> String {
+    let text = files.text(span.file);
+    let start = text[..span.range.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = text[span.range.end.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| span.range.end.min(text.len()) + i);
+    format!("{}\n", &text[start..end.max(start)])
+}
+
+/// The diagnostics of what the scan found: one per source, field and
+/// channel, at the place when there is one, never with the text.
+pub fn diagnostics(findings: &[Finding], files: &mut Files) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for finding in findings {
+        let diagnostic = match finding {
+            Finding::Leak(owner, channel) => {
+                let what = match (&owner.claim, owner.field) {
+                    (Some(claim), _) => format!(
+                        "a quote of confidential source `{}` (evidence for `{claim}`)",
+                        owner.source
+                    ),
+                    (None, field) => {
+                        format!("the {field} of confidential source `{}`", owner.source)
+                    }
+                };
+                Diagnostic::new(
+                    Code::ConfidentialLeak,
+                    format!("{what} would reach the reader through {}", channel.what),
+                )
+                .with_help("take it out of what the document shows, or build for internal use with --internal")
+                .with_place(&channel.place, files)
+            }
+            Finding::Unreadable(channel, reason) => Diagnostic::new(
+                Code::ConfidentialLeak,
+                format!(
+                    "{} cannot be searched for confidential text ({reason})",
+                    channel.what
+                ),
+            )
+            .with_help("a public build shows only what it can search: leave the file out, or build for internal use with --internal")
+            .with_place(&channel.place, files),
+        };
+        if !out.contains(&diagnostic) {
+            out.push(diagnostic);
+        }
+    }
+    out
+}
+
+trait WithPlace {
+    fn with_place(self, place: &Place, files: &mut Files) -> Self;
+}
+
+impl WithPlace for Diagnostic {
+    fn with_place(self, place: &Place, files: &mut Files) -> Self {
+        match place {
+            Place::None => self,
+            Place::Span(span) => self.at(span.clone()),
+            Place::File(path, offset) => {
+                let text = std::fs::read(path)
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok());
+                match (text, offset) {
+                    (Some(text), Some(offset)) if *offset <= text.len() => {
+                        let id = files.add(path, text);
+                        self.at(Span::new(id, *offset..*offset))
+                    }
+                    (Some(text), _) => {
+                        let id = files.add(path, text);
+                        self.at(Span::new(id, 0..0))
+                    }
+                    (None, _) => {
+                        let id = files.add(path, String::new());
+                        self.at(Span::new(id, 0..0))
+                    }
+                }
+            }
+        }
+    }
+}
