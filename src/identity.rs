@@ -25,7 +25,8 @@ pub struct Url {
     /// The path, percent-decoded, dot segments resolved, runs of slashes
     /// collapsed, no trailing slash.
     pub path: String,
-    /// The query without tracking parameters, decoded, in its order.
+    /// The query without tracking parameters, decoded and sorted: the order
+    /// of parameters does not change the document.
     pub query: Vec<(String, String)>,
 }
 
@@ -43,11 +44,12 @@ impl Url {
             }
         }
         let path = path.trim_end_matches('/').to_string();
-        let query = url
+        let mut query: Vec<(String, String)> = url
             .query_pairs()
             .filter(|(k, _)| !k.starts_with("utm_") && !TRACKING.contains(&k.as_ref()))
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
+        query.sort();
         Some(Url {
             scheme: url.scheme().to_string(),
             host,
@@ -201,6 +203,10 @@ mod tests {
         assert_eq!(
             url("https://example.org/a?page=2&utm_source=x").unwrap(),
             "https://example.org/a?page=2"
+        );
+        assert_eq!(
+            url("https://example.org/a?lang=en&id=17"),
+            url("https://example.org/a?id=17&lang=en")
         );
         assert_eq!(
             url("https://bücher.example/a%2Db").unwrap(),

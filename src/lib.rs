@@ -7,7 +7,10 @@
 //! [`registry`] (load and validate) → [`report`] (find citations) →
 //! [`resolve`] (citation → claim → evidence → source) → [`check`] (every rule)
 //! → [`render`] (Typst World, bibliography, PDF), with [`diag`] carrying every
-//! problem found to the reporters.
+//! problem found to the reporters. Below them all, [`skeleton`] is the one
+//! form in which texts are compared (the leak scan matches confidential text
+//! in it) and [`identity`] the one judge of when two URLs, DOIs or ISBNs
+//! name the same document.
 //!
 //! ```
 //! use dossier::diag::Files;

@@ -3,7 +3,8 @@
 //! "does this text say that?" should too. A skeleton keeps only letters and
 //! digits, after compatibility decomposition, full Unicode case folding,
 //! digits of every script read as ASCII digits and look-alike letters
-//! replaced by their prototype (UTS #39 confusables); marks, spaces,
+//! replaced by their prototype (UTS #39 confusables; a digit is never taken
+//! for a letter); marks, spaces,
 //! punctuation, quote marks, dashes, joiners, direction marks, variation
 //! selectors and tags are dropped. So line breaks, hyphenation, typography,
 //! `ß`/`SS`, final sigma, `ی`/`ي` and `۳`/`٣`/`3` cannot tell two texts apart.
@@ -26,11 +27,17 @@ pub fn of(text: &str) -> String {
     builder.text
 }
 
+/// The character that stands for a barrier, in texts handed to
+/// [`Builder::push`] and in the skeleton: no skeleton of a text holds it.
+pub const BARRIER: char = '\u{1E}';
+
 /// A word boundary lies before this character.
 const BOUNDARY: u8 = 1;
 /// The characters dropped before it are only those that join the parts of a
 /// URL or a file name (`-`, `_`, `.`, `~`, `%`, `+`).
 const JOINED: u8 = 2;
+/// White space came before it: two words, not one.
+const SPACED: u8 = 4;
 
 /// What came between the last character kept and the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,6 +73,8 @@ pub struct Builder {
     /// For each byte of `text`: the origin of its character, when kept.
     origins: Option<Vec<u32>>,
     gap: Gap,
+    /// Whether the gap held white space.
+    spaced: bool,
     class: Class,
 }
 
@@ -80,6 +89,8 @@ struct Mapped {
     mark: bool,
     /// Whether, dropped, it joins the parts of a URL.
     joins: bool,
+    /// Whether it is white space.
+    space: bool,
 }
 
 impl Mapped {
@@ -89,6 +100,7 @@ impl Mapped {
             class: class(c),
             mark: is_mark(c),
             joins: matches!(c, '-' | '_' | '.' | '~' | '%' | '+'),
+            space: c.is_whitespace(),
         }
     }
 }
@@ -114,8 +126,20 @@ impl Builder {
         }
     }
 
+    /// Appends the skeleton of `text`, every character with origin `origin`
+    /// (a page number, say, rather than an offset).
+    pub fn push_at(&mut self, text: &str, origin: usize) {
+        for c in text.chars() {
+            self.push_char(c, origin);
+        }
+    }
+
     /// Appends the skeleton of one character.
     pub fn push_char(&mut self, c: char, origin: usize) {
+        if c == BARRIER {
+            self.barrier();
+            return;
+        }
         if c.is_ascii() {
             self.append(&ascii()[c as usize], origin);
             return;
@@ -135,6 +159,7 @@ impl Builder {
             // Marks (accents, vowel signs) belong to the letter before them;
             // everything else dropped separates words.
             if !mapped.mark {
+                self.spaced |= mapped.space;
                 self.gap = match (self.gap, mapped.joins) {
                     (Gap::None | Gap::Joined, true) => Gap::Joined,
                     _ => Gap::Other,
@@ -152,6 +177,9 @@ impl Builder {
         if self.gap == Gap::Joined {
             flags |= JOINED;
         }
+        if self.spaced {
+            flags |= SPACED;
+        }
         let origin = u32::try_from(origin).unwrap_or(u32::MAX);
         for (i, ch) in mapped.text.chars().enumerate() {
             let at = self.text.len();
@@ -164,6 +192,7 @@ impl Builder {
             }
         }
         self.gap = Gap::None;
+        self.spaced = false;
         self.class = class;
     }
 
@@ -189,9 +218,35 @@ impl Builder {
         self.class = Class::None;
     }
 
+    /// A place no match may cross: text on either side is seen apart (two
+    /// columns side by side).
+    pub fn barrier(&mut self) {
+        self.text.push(BARRIER);
+        self.flags.push(BOUNDARY);
+        if let Some(origins) = &mut self.origins {
+            origins.push(u32::MAX);
+        }
+        self.gap = Gap::Other;
+        self.class = Class::None;
+    }
+
     /// Marks a junction: what follows is another piece, as if after a space.
     pub fn junction(&mut self) {
         self.gap = Gap::Other;
+    }
+
+    /// Marks white space: what follows is another word.
+    pub fn space(&mut self) {
+        self.gap = Gap::Other;
+        self.spaced = true;
+    }
+
+    /// Whether white space lies between bytes `start` and `end` of the
+    /// skeleton text: the match there spans two words.
+    pub fn spaced_within(&self, start: usize, end: usize) -> bool {
+        self.flags
+            .get(start + 1..end)
+            .is_some_and(|flags| flags.iter().any(|f| f & SPACED != 0))
     }
 
     /// Whether a word boundary lies before byte `at` of the skeleton text
@@ -278,11 +333,18 @@ fn map(c: char) -> String {
         // Folding may compose again (ǅ → ǆ): decompose once more.
         decompose_compatible(f, |d| folded.push(digit(d)));
     }
-    let folded: String = folded.into_iter().collect();
     let mut out = String::new();
-    for p in unicode_security::skeleton(&folded) {
-        if keep(p) {
-            out.extend(p.to_lowercase());
+    for f in folded {
+        // A digit stays the digit it is: `1` is not `l`, or every numbered
+        // list would spell a name.
+        if f.is_ascii_digit() {
+            out.push(f);
+            continue;
+        }
+        for p in unicode_security::skeleton(f.encode_utf8(&mut [0; 4])) {
+            if keep(p) {
+                out.extend(p.to_lowercase());
+            }
         }
     }
     out

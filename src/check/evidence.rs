@@ -56,7 +56,16 @@ pub fn no_evidence(registry: &Registry, out: &mut Vec<Diagnostic>) {
 
 /// `conflicting-evidence`: values with no point in common, and no recorded
 /// resolution; also checks that a `preferred` source is among the evidence.
-pub fn conflicting_evidence(registry: &Registry, out: &mut Vec<Diagnostic>) {
+/// Unless `internal`, what a confidential source reports is not printed:
+/// the disagreement is named, its confidential side withheld.
+pub fn conflicting_evidence(registry: &Registry, internal: bool, out: &mut Vec<Diagnostic>) {
+    let hidden = |id: &str| {
+        !internal
+            && registry
+                .sources
+                .get(id)
+                .is_some_and(crate::registry::Source::is_confidential)
+    };
     for claim in registry.claims.values() {
         check_preferred(claim, out);
         let valued: Vec<_> = claim
@@ -83,7 +92,10 @@ pub fn conflicting_evidence(registry: &Registry, out: &mut Vec<Diagnostic>) {
         let kinds_differ = valued
             .windows(2)
             .any(|w| w[0].1.value.kind() != w[1].1.value.kind());
-        let describe = |v: &crate::registry::Value| {
+        let describe = |source: &str, v: &crate::registry::Value| {
+            if hidden(source) {
+                return "a value (withheld: a confidential source)".to_string();
+            }
             if !kinds_differ {
                 return v.to_string();
             }
@@ -98,7 +110,13 @@ pub fn conflicting_evidence(registry: &Registry, out: &mut Vec<Diagnostic>) {
             .iter()
             .zip(&involved)
             .filter(|(_, inv)| **inv)
-            .map(|((e, v), _)| format!("`{}` reports {}", e.source.value, describe(&v.value)))
+            .map(|((e, v), _)| {
+                format!(
+                    "`{}` reports {}",
+                    e.source.value,
+                    describe(&e.source.value, &v.value)
+                )
+            })
             .collect();
         let message = format!(
             "the evidence for `{}` disagrees: {}",
@@ -108,11 +126,17 @@ pub fn conflicting_evidence(registry: &Registry, out: &mut Vec<Diagnostic>) {
         let mut diagnostic = Diagnostic::new(Code::ConflictingEvidence, message)
             .at(claim.id.span.clone())
             .with_help("record how the report treats it: conflict = { resolution = \"range\" | \"attributed\" | \"preferred\", rationale = \"…\" }");
-        for ((_, value), _) in valued.iter().zip(&involved).filter(|(_, inv)| **inv) {
+        for ((evidence, value), _) in valued.iter().zip(&involved).filter(|(_, inv)| **inv) {
             diagnostic = diagnostic.with_label(
                 value.span.clone(),
-                format!("this source reports {}", describe(&value.value)),
+                format!(
+                    "this source reports {}",
+                    describe(&evidence.source.value, &value.value)
+                ),
             );
+            if hidden(&evidence.source.value) {
+                diagnostic.quiet = true;
+            }
         }
         out.push(diagnostic);
     }

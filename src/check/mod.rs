@@ -38,7 +38,7 @@ pub fn check(
     let mut diagnostics = found;
     let resolved = resolve::resolve(registry, reports);
     evidence::no_evidence(registry, &mut diagnostics);
-    evidence::conflicting_evidence(registry, &mut diagnostics);
+    evidence::conflicting_evidence(registry, options.internal, &mut diagnostics);
     evidence::weak_evidence(registry, &mut diagnostics);
     evidence::single_origin(registry, &mut diagnostics);
     sources::duplicate_source(registry, &mut diagnostics);

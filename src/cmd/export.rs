@@ -13,7 +13,20 @@ use crate::registry;
 pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
     let path = registry::find_registry(args.registry.registry.as_deref(), None)?;
     let mut files = Files::new();
-    let (registry, _) = registry::load(&path, &mut files)?;
+    let (mut registry, _) = registry::load(&path, &mut files)?;
+    if !args.internal {
+        // A public entry that quotes a confidential source is exported with
+        // that field withheld, and said so.
+        for id in crate::render::leak::scrub(&mut registry) {
+            if registry.sources.contains_key(&id) {
+                writeln!(
+                    std::io::stderr(),
+                    "warning: a field of `{id}` holds confidential text and is exported as {}",
+                    crate::render::leak::WITHHELD
+                )?;
+            }
+        }
+    }
     let sources: Vec<_> = registry
         .sources
         .values()

@@ -21,6 +21,8 @@ pub fn run(args: &ListArgs) -> Result<Outcome, Error> {
     let registry = if args.internal {
         registry
     } else {
+        let mut registry = registry;
+        crate::render::leak::scrub(&mut registry);
         registry.withheld()
     };
     let used = if args.unused {

@@ -19,6 +19,8 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
     let registry = if args.internal {
         registry
     } else {
+        let mut registry = registry;
+        crate::render::leak::scrub(&mut registry);
         registry.withheld()
     };
     let (text, json) = match registry.get(&args.id) {

@@ -17,7 +17,7 @@ pub type Map<V> = indexmap::IndexMap<String, V, rustc_hash::FxBuildHasher>;
 use crate::diag::{Code, FileId, Span, Spanned};
 
 pub use self::load::{LoadError, find_registry, load};
-pub use self::schema::is_language_tag;
+pub use self::schema::{SOURCE_FIELDS, is_language_tag};
 pub use self::value::{PartialDate, Value};
 
 /// Everything the registry files define, merged.

@@ -32,7 +32,8 @@ pub struct Part {
 
 const TOP: &[&str] = &["registry", "sources", "claims"];
 const REGISTRY: &[&str] = &["title", "style", "include", "rules"];
-const SOURCE: &[&str] = &[
+/// The fields a source may have.
+pub const SOURCE_FIELDS: &[&str] = &[
     "type",
     "title",
     "short-title",
@@ -130,7 +131,7 @@ fn for_each_entry<'t, 'i>(
 }
 
 fn source(r: &mut Reader<'_>, id: Spanned<String>, t: &DeTable<'_>) -> Source {
-    r.unknown_keys(t, SOURCE, &format!("source `{}`", id.value));
+    r.unknown_keys(t, SOURCE_FIELDS, &format!("source `{}`", id.value));
     let what = format!("source `{}`", id.value);
     let title = r.text(t, "title");
     if title.is_none() && get(t, "title").is_none() {

@@ -121,9 +121,10 @@ pub fn convert(source: &str, body_start: usize, groups: &[Group], preamble: &str
         heading: false,
         code: None,
         shift: top_level - 1,
+        expanding: Vec::new(),
     };
     writer.out.text.push_str(preamble);
-    writer.events(&events, true);
+    writer.events(&events, &events, true);
     writer.out
 }
 
@@ -158,6 +159,9 @@ struct Writer<'s> {
     code: Option<String>,
     /// How many levels headings move up.
     shift: u8,
+    /// The footnotes being written, innermost last: a note that refers to
+    /// itself, directly or not, is written once.
+    expanding: Vec<String>,
 }
 
 impl Writer<'_> {
@@ -175,7 +179,7 @@ impl Writer<'_> {
 
     /// Writes a run of events; `top` skips footnote definitions (they are
     /// written where they are referenced).
-    fn events(&mut self, events: &[Spanned<'_>], top: bool) {
+    fn events(&mut self, events: &[Spanned<'_>], all: &[Spanned<'_>], top: bool) {
         let mut skip_until = None;
         for (i, (event, range)) in events.iter().enumerate() {
             if let Some(end) = skip_until {
@@ -209,7 +213,7 @@ impl Writer<'_> {
                 continue;
             }
             self.mark(range);
-            self.event(event, range, events);
+            self.event(event, range, all);
         }
     }
 
@@ -424,17 +428,22 @@ impl Writer<'_> {
         self.escaped(html);
     }
 
+    /// A footnote's text, written where it is referred to; `all` is every
+    /// event of the report, where the definitions' ranges point.
     fn footnote(&mut self, label: &str, all: &[Spanned<'_>]) {
-        let Some(range) = self.footnotes.get(label).cloned() else {
+        let range = self.footnotes.get(label).cloned();
+        let (Some(range), false) = (range, self.expanding.iter().any(|l| l == label)) else {
             self.escaped(&format!("[^{label}]"));
             return;
         };
+        self.expanding.push(label.to_string());
         self.push("#footnote[");
         let saved = self.out.text.len();
-        self.events(&all[range], false);
+        self.events(&all[range], all, false);
         let body = self.out.text[saved..].trim_end().len();
         self.out.text.truncate(saved + body);
         self.push("]");
+        self.expanding.pop();
     }
 }
 
@@ -577,6 +586,15 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("x#footnote[note #emph[here]]"), "{out}");
+    }
+
+    #[test]
+    fn footnotes_inside_footnotes_are_written_once() {
+        let out = typst("Text[^a].\n\n[^a]: See also[^b] and[^a].\n\n[^b]: More.\n");
+        assert!(
+            out.contains("Text#footnote[See also#footnote[More\\.] and\\[\\^a\\]\\.]"),
+            "{out}"
+        );
     }
 
     /// Whatever the author writes, the generated Typst parses: hundreds of

@@ -63,6 +63,7 @@ pub fn document(scanner: &Scanner, document: &PagedDocument) {
         pages: Vec::new(),
     };
     let mut seen = Builder::with_origins();
+    let mut logical = Builder::with_origins();
     for (i, page) in document.pages().iter().enumerate() {
         stream.pages.push(Vec::new());
         let mut walker = Walker {
@@ -70,6 +71,7 @@ pub fn document(scanner: &Scanner, document: &PagedDocument) {
             stream: &mut stream,
             page: i,
             glyphs: Vec::new(),
+            runs: Vec::new(),
             links: String::new(),
             clip: None,
         };
@@ -78,13 +80,14 @@ pub fn document(scanner: &Scanner, document: &PagedDocument) {
             walker.paint(fill, Transform::identity());
         }
         let glyphs = std::mem::take(&mut walker.glyphs);
+        in_source_order(std::mem::take(&mut walker.runs), i, &mut logical);
         if !walker.links.is_empty() {
             scanner.text(&walker.links, &|_| {
                 Channel::new(format!("a link target on page {}", i + 1))
             });
         }
         seen.junction();
-        seen.push(&seen::read(glyphs), i);
+        seen.push_at(&seen::read(glyphs), i);
     }
     let _search = typst_timing::TimingScope::new("dossier: leak scan, pages, search");
     let page_of = |origin: Option<u32>| {
@@ -95,6 +98,7 @@ pub fn document(scanner: &Scanner, document: &PagedDocument) {
     };
     scanner.search(&stream.hay, &page_of);
     scanner.search(&stream.unmarked, &page_of);
+    scanner.search(&logical, &page_of);
     scanner.search(&seen, &|origin| {
         Channel::new(match origin {
             Some(page) => format!("page {} as it looks", page + 1),
@@ -125,6 +129,37 @@ pub fn document(scanner: &Scanner, document: &PagedDocument) {
     });
 }
 
+/// Appends the lines of a page whose runs stand in another order than the
+/// author wrote them (right-to-left script with digits or Latin in it,
+/// stacks laid out from the right, placed pieces), read in the source's
+/// order: Typst numbers the parts of a source in the order they are written.
+fn in_source_order(runs: Vec<PlacedRun>, page: usize, out: &mut Builder) {
+    let mut line: Vec<((u64, u16), String)> = Vec::new();
+    let mut flush = |line: &mut Vec<((u64, u16), String)>| {
+        if line.windows(2).any(|w| w[0].0 > w[1].0) {
+            line.sort_by_key(|(key, _)| *key);
+            out.junction();
+            for (_, text) in line.iter() {
+                out.push_at(text, page);
+            }
+        }
+        line.clear();
+    };
+    let mut last_y = f64::NAN;
+    let mut last_key = (0, 0);
+    for (y, source, text) in runs {
+        if (y - last_y).abs() > SAME_LINE {
+            flush(&mut line);
+        }
+        last_y = y;
+        // Text made by code has no place of its own: it keeps its neighbour's.
+        let key = source.unwrap_or(last_key);
+        last_key = key;
+        line.push((key, text));
+    }
+    flush(&mut line);
+}
+
 fn line_ends(runs: &[Run]) -> Vec<usize> {
     runs.iter()
         .enumerate()
@@ -147,6 +182,9 @@ fn line_starts(runs: &[Run]) -> Vec<usize> {
         .collect()
 }
 
+/// A run's baseline, where in the source it comes from, and its text.
+type PlacedRun = (f64, Option<(u64, u16)>, String);
+
 /// An axis-aligned box on the page, in points.
 #[derive(Clone, Copy)]
 struct Area {
@@ -159,6 +197,9 @@ struct Walker<'a> {
     stream: &'a mut Stream,
     page: usize,
     glyphs: Vec<Glyph>,
+    /// The page's runs with their baseline and where in the source they
+    /// come from, for reading each line in the author's order.
+    runs: Vec<PlacedRun>,
     /// The page's link targets, one a line.
     links: String,
     /// What the enclosing groups' clips leave visible.
@@ -207,14 +248,21 @@ impl Walker<'_> {
         let hay = &mut self.stream.hay;
         hay.junction();
         let start = hay.text.len();
-        hay.push(&run.text, self.page);
+        hay.push_at(&run.text, self.page);
         let end = hay.text.len();
         let mark = run.text.chars().count() <= 3 && !run.text.chars().any(char::is_alphabetic);
         if !mark {
             self.stream.unmarked.junction();
-            self.stream.unmarked.push(&run.text, self.page);
+            self.stream.unmarked.push_at(&run.text, self.page);
         }
         let y = pos.transform(ts).y.to_pt();
+        let source = run
+            .glyphs
+            .iter()
+            .filter(|g| !g.span.0.is_detached())
+            .map(|g| (g.span.0.into_raw().get(), g.span.1))
+            .min();
+        self.runs.push((y, source, run.text.to_string()));
         if (y - self.stream.last_y).abs() > SAME_LINE || self.stream.last_y.is_nan() {
             self.stream.raw.push('\n');
         }

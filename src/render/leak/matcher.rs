@@ -28,7 +28,8 @@ pub struct Matcher {
     /// The needles each pattern stands for.
     uses: Vec<Vec<usize>>,
     short: Vec<bool>,
-    url: Vec<bool>,
+    strict: Vec<bool>,
+    one_word: Vec<bool>,
     cuts: Vec<Cuts>,
     heads: FxHashSet<u64>,
     tails: FxHashSet<u64>,
@@ -75,7 +76,8 @@ impl Matcher {
             automaton,
             uses,
             short: needles.list.iter().map(|n| n.short).collect(),
-            url: needles.list.iter().map(|n| n.url).collect(),
+            strict: needles.list.iter().map(|n| n.strict).collect(),
+            one_word: needles.list.iter().map(|n| n.one_word).collect(),
             cuts: Vec::new(),
             heads: FxHashSet::default(),
             tails: FxHashSet::default(),
@@ -124,12 +126,13 @@ impl Matcher {
                 continue;
             }
             for &i in &self.uses[found.pattern().as_usize()] {
-                let ends = if self.url[i] {
+                let ends = if self.strict[i] {
                     hay.url_ends_at(end)
                 } else {
                     hay.boundary_at(end)
                 };
-                if ends && !(long_only && self.short[i]) && seen.insert(i) {
+                let split = self.one_word[i] && hay.spaced_within(start, end);
+                if ends && !split && !(long_only && self.short[i]) && seen.insert(i) {
                     hits.push(Hit {
                         needle: i,
                         at: start,
@@ -184,7 +187,7 @@ impl Matcher {
         }
         let mut hits = Vec::new();
         for cuts in &self.cuts {
-            let closing = if self.url[cuts.needle] {
+            let closing = if self.strict[cuts.needle] {
                 &url_tails
             } else {
                 &tails
@@ -229,7 +232,8 @@ mod tests {
                         claim: None,
                     },
                     short: skeleton.chars().count() < 8,
-                    url: text.contains('/'),
+                    strict: text.contains('/'),
+                    one_word: !text.contains(' ') && !text.chars().any(|c| c.is_numeric()),
                     skeleton,
                 }
             })
@@ -283,6 +287,8 @@ mod tests {
         assert_eq!(found(&m, &["the W-017s"]), [1]);
         assert_eq!(found(&m, &["Mohammadinejad"]), Vec::<usize>::new());
         assert_eq!(found(&m, &["Mohammadi's"]), [2]);
+        assert_eq!(found(&m, &["Moham madi"]), Vec::<usize>::new());
+        assert_eq!(found(&m, &["Moham-", "madi"]), [2]);
         assert_eq!(
             found(&m, &["see example.org/witness/17-public"]),
             Vec::<usize>::new()

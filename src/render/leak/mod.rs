@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex};
 
 use self::matcher::Matcher;
 pub use self::needles::{Field, Needles, Owner};
-pub use self::printed::{diagnostics, redact};
+pub use self::printed::{WITHHELD, diagnostics, redact, scrub};
 use crate::diag::{Diagnostic, Files, Span};
 use crate::identity::Url;
 use crate::registry::Registry;
@@ -234,7 +234,7 @@ impl Scanner {
         }
     }
 
-    /// Searches every text inside a file's bytes (see [`files::texts`]);
+    /// Searches every text inside a file's bytes (archives opened, encodings undone);
     /// what cannot be read to the end is a finding too.
     pub fn bytes(&self, bytes: &[u8], channel: &Channel) {
         let result = files::texts(bytes, &mut |part, text, trust| {

@@ -42,6 +42,8 @@ pub enum Field {
     Note,
     /// An evidence `quote`.
     Quote,
+    /// A text an evidence `value` reports.
+    Value,
 }
 
 impl fmt::Display for Field {
@@ -56,6 +58,7 @@ impl fmt::Display for Field {
             Self::Author => "author's name",
             Self::Note => "note",
             Self::Quote => "quote",
+            Self::Value => "reported value",
         })
     }
 }
@@ -82,9 +85,13 @@ pub struct Needle {
     pub skeleton: String,
     /// Whether it is short enough to arise by chance in binary data.
     pub short: bool,
-    /// Whether it is a URL, which ends only where a path segment ends
-    /// (`/witness/17` is not in `/witness/17-public`).
-    pub url: bool,
+    /// Whether it ends only where a word ends for good: a URL where a path
+    /// segment ends (`/witness/17` is not in `/witness/17-public`), a name
+    /// where no hyphen carries it on (`Karimi` is not in `Karimi-Hakkak`).
+    pub strict: bool,
+    /// Whether it is one word of letters, which two words do not make:
+    /// `Blackwater` is not in "the black water".
+    pub one_word: bool,
 }
 
 /// Everything a public build must not show.
@@ -121,7 +128,7 @@ impl Needles {
             }
             for author in &source.authors {
                 if let Author::Person(name) = &author.value {
-                    needles.person(name, owner(Field::Author));
+                    needles.persons(name, owner(Field::Author));
                 }
             }
             if let Some(note) = &source.note {
@@ -142,13 +149,23 @@ impl Needles {
                     .sources
                     .get(&evidence.source.value)
                     .is_some_and(|s| s.is_confidential());
-                if let (true, Some(quote)) = (confidential, &evidence.quote) {
-                    let owner = Owner {
-                        source: evidence.source.value.clone(),
-                        field: Field::Quote,
-                        claim: Some(claim.id.value.clone()),
-                    };
-                    needles.prose(&quote.value, owner);
+                if !confidential {
+                    continue;
+                }
+                let owner = |field| Owner {
+                    source: evidence.source.value.clone(),
+                    field,
+                    claim: Some(claim.id.value.clone()),
+                };
+                if let Some(quote) = &evidence.quote {
+                    needles.prose(&quote.value, owner(Field::Quote));
+                }
+                // What a confidential source reports, in words.
+                if let Some(crate::registry::Value::Text(text)) =
+                    evidence.value.as_ref().map(|v| &v.value)
+                    && identifies(text)
+                {
+                    needles.prose(text, owner(Field::Value));
                 }
             }
         }
@@ -162,10 +179,12 @@ impl Needles {
 
     /// A text.
     fn text(&mut self, text: &str, owner: Owner) {
-        self.push(skeleton::of(text), owner, false);
+        let one_word =
+            !text.trim().contains(char::is_whitespace) && !text.chars().any(|c| c.is_numeric());
+        self.push(skeleton::of(text), owner, false, one_word);
     }
 
-    fn push(&mut self, skeleton: String, owner: Owner, url: bool) {
+    fn push(&mut self, skeleton: String, owner: Owner, strict: bool, one_word: bool) {
         if skeleton.is_empty()
             || self
                 .list
@@ -178,47 +197,56 @@ impl Needles {
             short: skeleton.chars().count() < SHORT_BELOW,
             skeleton,
             owner,
-            url,
+            strict,
+            one_word,
         });
     }
 
-    /// A person's name, "Family, Given Middle": in both orders, with the
-    /// first given name alone, and with initials for the given names.
-    fn person(&mut self, name: &str, owner: Owner) {
-        let Some((family, given)) = name.split_once(',') else {
-            // A single name alone is too common to refuse a document for.
-            return;
-        };
-        let family = family.trim();
-        let given: Vec<&str> = given.split_whitespace().collect();
-        let Some(first) = given.first() else {
-            return;
-        };
-        let initials: Vec<String> = given
-            .iter()
-            .filter_map(|g| g.chars().next().map(String::from))
-            .collect();
-        let forms = [
-            given.join(" "),
-            first.to_string(),
-            initials.join(" "),
-            initials[0].clone(),
-        ];
-        for form in forms {
-            self.text(&format!("{form} {family}"), owner.clone());
-            self.text(&format!("{family} {form}"), owner.clone());
+    /// Persons named in one author entry: "Family, Given Middle" or "Given
+    /// Family", several joined by "and", `;` or `&` as BibTeX writes them.
+    /// Each is searched by full name and by first given name with the
+    /// family name, in both orders. Initials are not: "A. Karimi" and "Mr
+    /// Karimi" cannot be told apart from ordinary text.
+    fn persons(&mut self, names: &str, owner: Owner) {
+        let names = names.replace(" and ", ";").replace(" & ", ";");
+        for name in names.split(';').map(str::trim).filter(|n| !n.is_empty()) {
+            let (family, given) = match name.split_once(',') {
+                Some((family, given)) => (family.trim(), given.trim()),
+                None => match name.rsplit_once(char::is_whitespace) {
+                    Some((given, family)) => (family.trim(), given.trim()),
+                    // A single name alone is too common to refuse a
+                    // document for; `redact` can name it.
+                    None => continue,
+                },
+            };
+            let given: Vec<&str> = given
+                .split(|c: char| c.is_whitespace() || c == '-')
+                .filter(|g| !g.is_empty())
+                .collect();
+            let Some(first) = given.first() else {
+                continue;
+            };
+            for form in [given.join(" "), first.to_string()] {
+                for name in [format!("{form} {family}"), format!("{family} {form}")] {
+                    self.push(skeleton::of(&name), owner.clone(), true, false);
+                }
+            }
         }
     }
 
-    /// A note or quote, and every clause of it long enough to identify.
+    /// A note or quote, and every clause of it that identifies: three or
+    /// more words and ten or more letters, with a name in it (a capitalised
+    /// word after the first) or twenty letters. `it was cold` and `near the
+    /// river` say nothing about anyone; `met in Erbil` may.
     fn prose(&mut self, text: &str, owner: Owner) {
         self.text(text, owner.clone());
-        for clause in text.split(is_clause_break) {
-            let words = clause
-                .split_whitespace()
-                .filter(|w| !skeleton::of(w).is_empty());
-            let letters = skeleton::of(clause).chars().count();
-            if words.count() >= CLAUSE_WORDS && letters >= CLAUSE_LETTERS {
+        // A dash, slash or bullet between spaces ends a clause too.
+        let mut spaced = text.to_string();
+        for separator in [" - ", " – ", " — ", " / ", " • ", " · ", " | "] {
+            spaced = spaced.replace(separator, "\n");
+        }
+        for clause in spaced.split(is_clause_break) {
+            if identifies(clause) {
                 self.text(clause, owner.clone());
             }
         }
@@ -244,11 +272,31 @@ impl Needles {
                 forms.push(variant.location());
             }
         }
+        // And as registered, its query in its own order, without `www.`.
+        let written = text.split_once("://").map_or(text, |(_, rest)| rest);
+        let written = written.split('#').next().unwrap_or(written);
+        forms.push(written.strip_prefix("www.").unwrap_or(written).to_string());
         for form in forms {
-            self.push(skeleton::of(&form), owner.clone(), true);
+            self.push(skeleton::of(&form), owner.clone(), true, false);
         }
         self.urls.push((url, owner));
     }
+}
+
+/// Whether a clause says enough to identify: three or more words and ten or
+/// more letters and digits, with a name in it (a capitalised word after the
+/// first) or twenty letters and digits.
+fn identifies(clause: &str) -> bool {
+    let words: Vec<&str> = clause
+        .split_whitespace()
+        .filter(|w| !skeleton::of(w).is_empty())
+        .collect();
+    let letters = skeleton::of(clause).chars().count();
+    let named = words
+        .iter()
+        .skip(1)
+        .any(|w| w.chars().next().is_some_and(char::is_uppercase));
+    words.len() >= CLAUSE_WORDS && letters >= CLAUSE_LETTERS && (named || letters >= 20)
 }
 
 /// Where a clause of a note or quote ends: sentence and clause punctuation
@@ -348,22 +396,26 @@ mod names {
     use super::*;
 
     #[test]
-    fn persons_are_found_by_initials_and_first_names() {
+    fn persons_are_found_by_first_and_full_names() {
         let mut needles = Needles::default();
         let owner = Owner {
             source: "s".into(),
             field: Field::Author,
             claim: None,
         };
-        needles.person("Ardent, Lale Miriam", owner);
+        needles.persons(
+            "Ardent, Lale Miriam and Karimi, Mohammad-Reza; Leila Nouri",
+            owner,
+        );
         let all: Vec<&str> = needles.list.iter().map(|n| n.skeleton.as_str()).collect();
         for form in [
             "Lale Miriam Ardent",
             "Lale Ardent",
-            "L. M. Ardent",
-            "L. Ardent",
-            "Ardent, L. M.",
             "Ardent, Lale",
+            "Mohammad-Reza Karimi",
+            "Mohammad Karimi",
+            "Leila Nouri",
+            "Nouri, Leila",
         ] {
             assert!(
                 all.contains(&skeleton::of(form).as_str()),

@@ -49,10 +49,15 @@ pub fn redact(registry: &Registry, files: &Files, diagnostics: &mut [Diagnostic]
                 said.push('\n');
                 said.push_str(&label.message);
             }
-            if let Some(owner) = owner(&said) {
+            if let Some(found) = owner(&said) {
+                // An ID that spells what it hides is not printed either.
+                let whose = match owner(&found.source) {
+                    Some(_) => "a confidential source".to_string(),
+                    None => format!("confidential source `{}`", found.source),
+                };
                 diagnostic.message = format!(
-                    "[{}: the message is withheld, since it would show text of confidential source `{}`]",
-                    diagnostic.code, owner.source
+                    "[{}: the message is withheld, since it would show text of {whose}]",
+                    diagnostic.code
                 );
                 diagnostic.help = None;
                 for label in &mut diagnostic.labels {
@@ -74,9 +79,48 @@ pub fn redact(registry: &Registry, files: &Files, diagnostics: &mut [Diagnostic]
             .chain(diagnostic.labels.iter().map(|l| &l.span))
             .any(&quiet_at);
         if secret_table {
+            // A field of a confidential source that did not load is no
+            // needle: what the message quotes of it is held back too.
+            diagnostic.quiet = true;
+            diagnostic.message = mask(&diagnostic.message, registry);
+            diagnostic.help = diagnostic.help.as_deref().map(|h| mask(h, registry));
+        }
+        // A line of evidence resting on a confidential source.
+        let evidence = diagnostic
+            .span
+            .iter()
+            .chain(diagnostic.labels.iter().map(|l| &l.span))
+            .any(|span| {
+                let lines = lines(files, span);
+                registry
+                    .sources
+                    .values()
+                    .filter(|s| s.is_confidential())
+                    .any(|s| lines.contains(&format!("\"{}\"", s.id.value)))
+            });
+        if evidence {
             diagnostic.quiet = true;
         }
     }
+}
+
+/// A message about a field of a confidential source with what it quotes of
+/// the source held back: every `…` but the source fields' names and the IDs.
+fn mask(message: &str, registry: &Registry) -> String {
+    let mut out = String::with_capacity(message.len());
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        let quoted = i % 2 == 1;
+        let known = crate::registry::SOURCE_FIELDS.contains(&part) || registry.get(part).is_some();
+        if quoted && !known {
+            out.push('…');
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// Where each table of a registry file begins, and whether it is the table
@@ -182,4 +226,81 @@ impl WithPlace for Diagnostic {
             }
         }
     }
+}
+
+/// What stands for a public field that holds confidential text when it is
+/// printed without `--internal`.
+pub const WITHHELD: &str = "(withheld: it holds confidential text)";
+
+/// Withholds, for printing without `--internal` (`list`, `show`,
+/// `export`), every field of a public entry that holds confidential text —
+/// a public title quoting a witness, a statement naming one. Returns the
+/// IDs of the entries touched.
+pub fn scrub(registry: &mut Registry) -> Vec<String> {
+    let Some(scanner) = Scanner::new(registry) else {
+        return Vec::new();
+    };
+    let holds = |text: &str| {
+        scanner.text(text, &|_| Channel::new(""));
+        !scanner.take().is_empty()
+    };
+    let mut touched = Vec::new();
+    let mut hide = |value: &mut String, id: &str| {
+        if holds(value) {
+            *value = WITHHELD.into();
+            if !touched.iter().any(|t| t == id) {
+                touched.push(id.to_string());
+            }
+        }
+    };
+    for source in registry
+        .sources
+        .values_mut()
+        .filter(|s| !s.is_confidential())
+    {
+        let id = source.id.value.clone();
+        let fields = [
+            &mut source.title,
+            &mut source.short_title,
+            &mut source.original_title,
+            &mut source.publisher,
+            &mut source.url,
+            &mut source.archived,
+            &mut source.affiliation,
+            &mut source.collected_by,
+            &mut source.note,
+        ];
+        for field in fields.into_iter().flatten() {
+            hide(&mut field.value, &id);
+        }
+        for author in &mut source.authors {
+            match &mut author.value {
+                crate::registry::Author::Person(name)
+                | crate::registry::Author::Organisation(name) => hide(name, &id),
+            }
+        }
+    }
+    for claim in registry.claims.values_mut() {
+        let id = claim.id.value.clone();
+        if let Some(statement) = &mut claim.statement {
+            hide(&mut statement.value, &id);
+        }
+        for evidence in &mut claim.evidence {
+            for field in [&mut evidence.locator, &mut evidence.quote]
+                .into_iter()
+                .flatten()
+            {
+                hide(&mut field.value, &id);
+            }
+            if let Some(value) = &mut evidence.value
+                && let crate::registry::Value::Text(text) = &mut value.value
+            {
+                hide(text, &id);
+            }
+        }
+        if let Some(rationale) = claim.conflict.as_mut().and_then(|c| c.rationale.as_mut()) {
+            hide(&mut rationale.value, &id);
+        }
+    }
+    touched
 }

@@ -4,7 +4,7 @@
 //! escapes, shorthands, raw text and strings — formatting calls between them
 //! do not separate words, so `Quill#emph[feather]` is one word; comments,
 //! identifiers and labels are not shown. Every other file is read for every
-//! text it carries ([`super::files`]).
+//! text it carries (archives opened, encodings undone, images by format).
 
 use std::path::Path;
 
@@ -48,10 +48,14 @@ pub fn shown(source: &str) -> String {
     out
 }
 
-/// Calls whose string arguments name something rather than show it: a
-/// link's target, a file's path, an attachment.
-const NAMING: &[&str] = &[
-    "link",
+/// Calls whose string arguments name something rather than show it where
+/// they stand: a link's target, an attachment's name and data.
+const NAMING: &[&str] = &["link", "bytes", "attach"];
+
+/// Calls whose string arguments are never shown: paths of files the
+/// document reads (the file itself is searched when it is read), labels,
+/// languages.
+const NEVER_SHOWN: &[&str] = &[
     "image",
     "read",
     "include",
@@ -61,8 +65,6 @@ const NAMING: &[&str] = &[
     "yaml",
     "xml",
     "cbor",
-    "bytes",
-    "attach",
     "plugin",
     "bibliography",
     "import",
@@ -73,15 +75,26 @@ const NAMING: &[&str] = &[
     "region",
 ];
 
+/// Where a string literal goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Strings {
+    /// Shown where it stands.
+    Shown,
+    /// Shown elsewhere (a link target, an attachment): searched on its own.
+    Apart,
+    /// Never shown.
+    Hidden,
+}
+
 /// Appends what a Typst source shows to `hay`, and the strings that name
 /// things rather than show them (link targets, paths, named arguments such
 /// as `alt`) to `side`, each on its own; origins are byte offsets in `source`.
 pub fn typst_text(source: &str, hay: &mut Builder, side: &mut Builder) {
     let root = typst_syntax::parse(source);
-    walk(&root, 0, hay, side, false);
+    walk(&root, 0, hay, side, Strings::Shown);
 }
 
-fn walk(node: &SyntaxNode, offset: usize, hay: &mut Builder, side: &mut Builder, naming: bool) {
+fn walk(node: &SyntaxNode, offset: usize, hay: &mut Builder, side: &mut Builder, strings: Strings) {
     match node.kind() {
         SyntaxKind::Text | SyntaxKind::MathText | SyntaxKind::Link => {
             hay.push(node.leaf_text(), offset);
@@ -94,8 +107,13 @@ fn walk(node: &SyntaxNode, offset: usize, hay: &mut Builder, side: &mut Builder,
             Some(shorthand) => hay.push_char(shorthand.get(), offset),
             None => hay.junction(),
         },
+        SyntaxKind::Str if strings == Strings::Hidden => {}
         SyntaxKind::Str => {
-            let out = if naming { &mut *side } else { &mut *hay };
+            let out = if strings == Strings::Apart {
+                &mut *side
+            } else {
+                &mut *hay
+            };
             out.junction();
             if let Some(string) = node.cast::<ast::Str>() {
                 for c in string.get().chars() {
@@ -111,24 +129,27 @@ fn walk(node: &SyntaxNode, offset: usize, hay: &mut Builder, side: &mut Builder,
             // the source separates them.
             if matches!(
                 node.kind(),
-                SyntaxKind::Space
-                    | SyntaxKind::Linebreak
-                    | SyntaxKind::Parbreak
-                    | SyntaxKind::SmartQuote
-                    | SyntaxKind::Ident
+                SyntaxKind::Space | SyntaxKind::Linebreak | SyntaxKind::Parbreak
             ) || node.leaf_text().chars().any(char::is_whitespace)
             {
+                hay.space();
+            } else if matches!(node.kind(), SyntaxKind::SmartQuote | SyntaxKind::Ident) {
                 hay.junction();
             }
         }
         kind => {
             // Strings given to naming calls, and named arguments, are not
-            // shown where they stand; content blocks inside them are.
-            let naming = match kind {
-                SyntaxKind::FuncCall => callee(node).is_some_and(|name| NAMING.contains(&name)),
-                SyntaxKind::Named => true,
-                SyntaxKind::ContentBlock | SyntaxKind::Markup => false,
-                _ => naming,
+            // shown where they stand, paths never; content blocks inside
+            // them are.
+            let strings = match kind {
+                SyntaxKind::FuncCall => match callee(node) {
+                    Some(name) if NAMING.contains(&name) => Strings::Apart,
+                    Some(name) if NEVER_SHOWN.contains(&name) => Strings::Hidden,
+                    _ => strings,
+                },
+                SyntaxKind::Named => Strings::Apart,
+                SyntaxKind::ContentBlock | SyntaxKind::Markup => Strings::Shown,
+                _ => strings,
             };
             // A footnote's text stands at the foot of the page, not between
             // the words around its mark.
@@ -137,7 +158,7 @@ fn walk(node: &SyntaxNode, offset: usize, hay: &mut Builder, side: &mut Builder,
             let mut at = offset;
             for child in node.children() {
                 let into = if footnote { &mut note } else { &mut *hay };
-                walk(child, at, into, side, naming);
+                walk(child, at, into, side, strings);
                 at += child.len();
             }
             side.extend(&note);

@@ -857,17 +857,17 @@ evidence = [{ source = "pub-a" }, { source = "secret", quote = "They took us, al
 }
 
 #[test]
-fn names_are_found_by_initials_and_codes_by_their_plural() {
+fn names_are_found_in_either_order_and_codes_by_their_plural() {
     let project = project("start.md", "Text [@mixed].\n");
     for (name, text, field) in [
         (
-            "initials.md",
-            "Text [@mixed]. As L. Ardent said.\n",
+            "name.md",
+            "Text [@mixed]. As Lale Ardent said.\n",
             Field::Author,
         ),
         (
             "reversed.md",
-            "Text [@mixed]. Ardent, L. (2019) said.\n",
+            "Text [@mixed]. Ardent, Lale (2019) said.\n",
             Field::Author,
         ),
         (
@@ -886,4 +886,174 @@ fn names_are_found_by_initials_and_codes_by_their_plural() {
         assert!(before.iter().any(|f| is(f, field)), "{name}: {before:?}");
         assert!(after.iter().any(|f| is(f, field)), "{name}: {after:?}");
     }
+}
+
+/// A registry of one public source and one confidential witness, with
+/// `fields` added to the witness.
+fn witness(fields: &str) -> super::super::support::Project {
+    let project = super::super::support::Project::new();
+    project.write(
+        "sources.toml",
+        &format!(
+            r#"
+[sources.pub-a]
+type = "report"
+title = "Public account"
+authors = [{{ org = "Amnesty International" }}]
+date = "2018"
+
+[sources.witness]
+type = "manuscript"
+title = "Interview transcript, tape 4"
+{fields}
+confidential = true
+
+[claims.c]
+statement = "Something happened."
+evidence = [{{ source = "pub-a" }}, {{ source = "witness", quote = "we were blindfolded - they took the men to the yard at night - nobody came back" }}]
+"#
+        ),
+    );
+    project
+}
+
+#[test]
+fn names_written_any_way_a_registry_allows_are_searched() {
+    for (authors, text) in [
+        (
+            r#"authors = ["Lale Ardent"]"#,
+            "We met Lale Ardent in Erbil.",
+        ),
+        (
+            r#"authors = ["Ardent, Lale and Karimi, Leila"]"#,
+            "We met Leila Karimi.",
+        ),
+        (
+            r#"authors = ["Ardent, Lale; Karimi, Leila"]"#,
+            "We met Karimi, Leila.",
+        ),
+        (
+            r#"authors = ["Karimi, Mohammad-Reza"]"#,
+            "We interviewed Mohammad Karimi.",
+        ),
+    ] {
+        let project = witness(authors);
+        project.write("r.md", &format!("{text} [@c]\n"));
+        let run = project
+            .run(&["build", "r.md", "--format", "short"])
+            .expect(1);
+        assert!(
+            run.stdout()
+                .contains("the author's name of confidential source `witness`"),
+            "{authors}: {}",
+            run.stdout()
+        );
+    }
+    // A clause between spaced dashes is a clause.
+    let project = witness("");
+    project.write(
+        "q.md",
+        "Survivors say they took the men to the yard at night [@c].\n",
+    );
+    project.run(&["build", "q.md"]).expect(1);
+}
+
+#[test]
+fn ordinary_prose_about_other_people_builds() {
+    let project = witness(
+        r#"authors = ["Karimi, Leila", "Rahimi, Ali"]
+short-title = "Witness A"
+redact = ["Blackwater", "Newman", "Interview"]
+note = "Met near the river; it was cold."
+url = "https://intranet.example.org/witness/17"
+"#,
+    );
+    project.write("karimi-1.png", "");
+    std::fs::copy(
+        super::super::support::data("features/chart.png"),
+        project.path().join("karimi-1.png"),
+    )
+    .unwrap();
+    let reports = [
+        (
+            "list.md",
+            "The commission had three members [@c]:\n\n1. Karimi, the deputy prosecutor;\n2. Rahimi, the judge.\n\n| No. | Official |\n|---|---|\n| 1 | Karimi |\n",
+        ),
+        (
+            "notes.md",
+            "Signed by the deputy prosecutor Karimi[^1] in July [@c].\n\n[^1]: Amnesty International, 2018.\n",
+        ),
+        (
+            "words.md",
+            "A witness described the yard [@c]. We collected 3 witness statements. The convoy took bearing 017 W. Mohammad-Reza Rahimi, a former vice-president, was convicted. The scholar Leila Karimi-Hakkak wrote about it. Il exprima l'ardent désir. The black water of the marsh; he was a new man. The camp lies near the river.\n",
+        ),
+        (
+            "image.md",
+            "The deputy prosecutor [@c].\n\n![The deputy prosecutor in 1988](karimi-1.png)\n",
+        ),
+        (
+            "columns.typ",
+            "#set page(columns: 2)\nThe commission met in July @c. \\ Present was the deputy minister Rahimi \\ and several judges.\n#colbreak()\nThe archives stayed closed. \\ a decade later researchers came \\ and found the ledgers.\n",
+        ),
+    ];
+    for (name, text) in reports {
+        project.write(name, text);
+        let run = project.run(&["build", name, "--format", "short"]);
+        assert_eq!(run.code(), 0, "{name} refused: {}", run.stdout());
+    }
+}
+
+#[test]
+fn messages_about_a_confidential_source_quote_nothing_of_it() {
+    let project = witness(
+        r#"url = "intranet.example.org/witness/17"
+authors = ["Karimi, Leila, Ardent, Lale"]"#,
+    );
+    project.write("r.md", "Text [@c].\n");
+    for format in ["human", "short", "json", "sarif", "github"] {
+        let run = project
+            .run(&["check", "r.md", "--format", format])
+            .expect(1);
+        let out = run.stdout() + &run.stderr();
+        assert!(out.contains("invalid-field"), "{format}: {out}");
+        for secret in ["intranet", "Karimi", "Ardent"] {
+            assert!(!out.contains(secret), "{format} printed {secret}: {out}");
+        }
+    }
+}
+
+#[test]
+fn public_entries_quoting_a_secret_are_printed_withheld() {
+    let project = witness(r#"redact = ["Varnhold"]"#);
+    let registry = std::fs::read_to_string(project.path().join("sources.toml")).unwrap();
+    project.write(
+        "sources.toml",
+        &registry.replace(
+            "title = \"Public account\"",
+            "title = \"The Varnhold file\"\nnote = \"Varnhold said so\"",
+        ),
+    );
+    for args in [
+        &["list", "sources"][..],
+        &["show", "pub-a"],
+        &["export", "--format", "bibtex"],
+        &["export", "--format", "csl-json"],
+    ] {
+        let run = project.run(args).expect(0);
+        assert!(
+            !run.stdout().contains("Varnhold"),
+            "{args:?}: {}",
+            run.stdout()
+        );
+        assert!(
+            run.stdout().contains("withheld"),
+            "{args:?}: {}",
+            run.stdout()
+        );
+    }
+    let out = project
+        .run(&["show", "pub-a", "--internal"])
+        .expect(0)
+        .stdout();
+    assert!(out.contains("Varnhold"), "{out}");
 }
