@@ -241,12 +241,26 @@ impl Builder {
         self.spaced = true;
     }
 
-    /// Whether white space lies between bytes `start` and `end` of the
-    /// skeleton text: the match there spans two words.
+    /// Whether white space splits bytes `start` to `end` of the skeleton
+    /// text into words: "black water", not "Blackwater". Text spaced out
+    /// letter by letter ("V a r n h o l d") is one word all the same.
     pub fn spaced_within(&self, start: usize, end: usize) -> bool {
-        self.flags
-            .get(start + 1..end)
-            .is_some_and(|flags| flags.iter().any(|f| f & SPACED != 0))
+        let (Some(flags), Some(text)) = (self.flags.get(start..end), self.text.get(start..end))
+        else {
+            return false;
+        };
+        let mut spaced = false;
+        let mut longest = 0;
+        let mut piece = 0;
+        for (at, _) in text.char_indices() {
+            if at > 0 && flags[at] & SPACED != 0 {
+                spaced = true;
+                piece = 0;
+            }
+            piece += 1;
+            longest = longest.max(piece);
+        }
+        spaced && longest > 1
     }
 
     /// Whether a word boundary lies before byte `at` of the skeleton text

@@ -154,6 +154,34 @@ impl Scanner {
         }
     }
 
+    /// How far around a place confidential text could run on: four bytes
+    /// of writing (spaces, markup, wide characters) for every byte of the
+    /// longest needle.
+    pub fn reach(&self) -> usize {
+        let longest = self.needles.list.iter().map(|n| n.skeleton.len());
+        longest.max().unwrap_or(0) * 4
+    }
+
+    /// Whether `lines` take part in confidential text found in `before`,
+    /// `lines` and `after` read as one text: a needle is found there more
+    /// often than with `lines` left out. A snippet of lines that each hold
+    /// only part of a quote shows it all the same.
+    pub fn involves(&self, before: &str, lines: &str, after: &str) -> bool {
+        let count = |parts: &[&str]| {
+            let mut hay = Builder::default();
+            for part in parts {
+                if part.is_empty() {
+                    hay.barrier();
+                } else {
+                    hay.push(part, 0);
+                }
+            }
+            self.matcher.find(&hay, false).len()
+        };
+        let whole = count(&[before, lines, after]);
+        whole > 0 && whole > count(&[before, "", after])
+    }
+
     /// Reports needles cut in two at a jump from one of `ends` to one of
     /// `starts` (skeleton byte offsets of `hay`).
     pub fn search_cut(&self, hay: &Builder, ends: &[usize], starts: &[usize], channel: &Channel) {

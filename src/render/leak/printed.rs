@@ -68,8 +68,17 @@ pub fn redact(registry: &Registry, files: &Files, diagnostics: &mut [Diagnostic]
                 .span
                 .iter()
                 .chain(diagnostic.labels.iter().map(|l| &l.span));
-            let lines: String = spans.map(|span| lines(files, span)).collect();
-            if owner(&lines).is_some() {
+            let mut shown = String::new();
+            for span in spans {
+                shown.push_str(&lines(files, span));
+                // A needle that runs from the lines printed into those
+                // around them shows in part all the same.
+                let (before, printed, after) = around(files, span, scanner.reach());
+                if scanner.involves(before, printed, after) {
+                    diagnostic.quiet = true;
+                }
+            }
+            if owner(&shown).is_some() {
                 diagnostic.quiet = true;
             }
         }
@@ -154,6 +163,28 @@ fn lines(files: &Files, span: &Span) -> String {
         .find('\n')
         .map_or(text.len(), |i| span.range.end.min(text.len()) + i);
     format!("{}\n", &text[start..end.max(start)])
+}
+
+/// The lines a span touches, and up to `reach` bytes of whole lines
+/// before and after them.
+fn around<'a>(files: &'a Files, span: &Span, reach: usize) -> (&'a str, &'a str, &'a str) {
+    let text = files.text(span.file);
+    let floor = |at: usize| {
+        let mut at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = floor(span.range.start);
+    let end = floor(span.range.end.max(span.range.start));
+    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = |at: usize| text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let first = line_start(start);
+    let last = line_end(end);
+    let before = line_start(floor(first.saturating_sub(reach)));
+    let after = line_end(floor((last + reach).min(text.len())));
+    (&text[before..first], &text[first..last], &text[last..after])
 }
 
 /// The diagnostics of what the scan found: one per source, field and

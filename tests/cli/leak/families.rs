@@ -162,6 +162,12 @@ fn cases() -> Vec<Case> {
             Both,
         ),
         case(
+            "md-letterspaced.md",
+            "Text [@mixed]. The name was V a r n h o l d, spelt out.\n",
+            Redact,
+            Both,
+        ),
+        case(
             "md-html.md",
             "Text [@mixed]. Quill<span>feather</span> W-017 &amp; friends.\n",
             ShortTitle,
@@ -689,6 +695,8 @@ fn svg_text_is_read_where_it_is_drawn() {
         r#"<text y="40" font-size="30"><tspan x="75">hold</tspan><tspan x="10">Varn</tspan></text>"#,
         r#"<text x="10" y="40" font-size="30" rotate="180">dlohnraV</text>"#,
         r#"<text x="10" y="40" font-size="30" direction="rtl" unicode-bidi="bidi-override">dlohnraV</text>"#,
+        // Spaced out letter by letter, a word still reads as one.
+        r#"<text x="10" y="40" font-size="30" xml:space="preserve">V a r n h o l d</text>"#,
     ];
     for (i, text) in svgs.iter().enumerate() {
         let name = format!("s{i}.svg");
@@ -1056,4 +1064,28 @@ fn public_entries_quoting_a_secret_are_printed_withheld() {
         .expect(0)
         .stdout();
     assert!(out.contains("Varnhold"), "{out}");
+}
+
+#[test]
+fn a_snippet_never_shows_the_part_of_a_quote_on_its_line() {
+    // The quote runs over two lines; an unrelated error on the second line
+    // must not print that line, which holds most of the quote.
+    let project = project("snippet", "");
+    project.write(
+        "r.md",
+        "The witness told us that they\ncame for us after midnight and took the men to the yard [@mixd].\n",
+    );
+    for format in ["human", "short", "json", "github"] {
+        let run = project
+            .run(&["check", "r.md", "--format", format])
+            .expect(1);
+        let out = run.stdout() + &run.stderr();
+        assert!(out.contains("unknown-id"), "{format}: {out}");
+        assert!(out.contains("confidential-leak"), "{format}: {out}");
+        assert!(!out.contains("after midnight"), "{format}: {out}");
+    }
+    // Away from any quote, the same error shows its line.
+    project.write("r.md", "Prisoners were moved at night [@mixd].\n");
+    let out = project.run(&["check", "r.md"]).expect(1).stdout();
+    assert!(out.contains("moved at night [@mixd]"), "{out}");
 }
