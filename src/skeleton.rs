@@ -38,6 +38,11 @@ const BOUNDARY: u8 = 1;
 const JOINED: u8 = 2;
 /// White space came before it: two words, not one.
 const SPACED: u8 = 4;
+/// A sentence ended before it (`.`, `;`, `!`, `?`).
+const STOPPED: u8 = 8;
+/// Nothing came between it and the character before, of another kind: the
+/// `b` of `017b`.
+const GLUED: u8 = 16;
 
 /// What came between the last character kept and the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,6 +80,8 @@ pub struct Builder {
     gap: Gap,
     /// Whether the gap held white space.
     spaced: bool,
+    /// Whether the gap held the end of a sentence.
+    stopped: bool,
     class: Class,
 }
 
@@ -91,6 +98,8 @@ struct Mapped {
     joins: bool,
     /// Whether it is white space.
     space: bool,
+    /// Whether it ends a sentence or a clause as strongly.
+    stop: bool,
 }
 
 impl Mapped {
@@ -101,6 +110,10 @@ impl Mapped {
             mark: is_mark(c),
             joins: matches!(c, '-' | '_' | '.' | '~' | '%' | '+'),
             space: c.is_whitespace(),
+            stop: matches!(
+                c,
+                '.' | ';' | '!' | '?' | '。' | '؛' | '؟' | '۔' | '।' | '…'
+            ),
         }
     }
 }
@@ -160,6 +173,7 @@ impl Builder {
             // everything else dropped separates words.
             if !mapped.mark {
                 self.spaced |= mapped.space;
+                self.stopped |= mapped.stop;
                 self.gap = match (self.gap, mapped.joins) {
                     (Gap::None | Gap::Joined, true) => Gap::Joined,
                     _ => Gap::Other,
@@ -180,6 +194,12 @@ impl Builder {
         if self.spaced {
             flags |= SPACED;
         }
+        if self.stopped {
+            flags |= STOPPED;
+        }
+        if boundary && self.gap == Gap::None && !self.text.is_empty() {
+            flags |= GLUED;
+        }
         let origin = u32::try_from(origin).unwrap_or(u32::MAX);
         for (i, ch) in mapped.text.chars().enumerate() {
             let at = self.text.len();
@@ -193,6 +213,7 @@ impl Builder {
         }
         self.gap = Gap::None;
         self.spaced = false;
+        self.stopped = false;
         self.class = class;
     }
 
@@ -261,6 +282,26 @@ impl Builder {
             longest = longest.max(piece);
         }
         spaced && longest > 1
+    }
+
+    /// Whether a sentence ends between bytes `start` and `end` of the
+    /// skeleton text: "Lale. Ardent" is no name.
+    pub fn stopped_within(&self, start: usize, end: usize) -> bool {
+        self.flags
+            .get(start + 1..end)
+            .is_some_and(|flags| flags.iter().any(|f| f & STOPPED != 0))
+    }
+
+    /// Whether a code ends at byte `at` of the skeleton text: at a boundary
+    /// that glues nothing on but a plural `s` after its number (`W-017s` is
+    /// `W-017`; `W-017b` and `Witness A1` are other codes).
+    pub fn code_ends_at(&self, at: usize) -> bool {
+        let glued = self.flags.get(at).is_some_and(|f| f & GLUED != 0);
+        if !glued {
+            return self.boundary_at(at);
+        }
+        let number = self.text[..at].ends_with(|c: char| c.is_ascii_digit());
+        number && self.text[at..].starts_with('s') && self.boundary_at(at + 1)
     }
 
     /// Whether a word boundary lies before byte `at` of the skeleton text

@@ -74,12 +74,19 @@ pub fn document(scanner: &Scanner, document: &PagedDocument) {
             runs: Vec::new(),
             links: String::new(),
             clip: None,
+            looks: Vec::new(),
+            fills: Vec::new(),
         };
         walker.frame(&page.frame, Transform::identity());
         if let Smart::Custom(Some(fill)) = &page.fill {
             walker.paint(fill, Transform::identity());
         }
-        let glyphs = std::mem::take(&mut walker.glyphs);
+        // A page without a fill of its own shows white.
+        let paper = match &page.fill {
+            Smart::Custom(Some(paint)) => solid(paint),
+            _ => Some([1.0; 3]),
+        };
+        let glyphs = walker.seen(paper);
         in_source_order(std::mem::take(&mut walker.runs), i, &mut logical);
         if !walker.links.is_empty() {
             scanner.text(&walker.links, &|_| {
@@ -204,6 +211,18 @@ struct Walker<'a> {
     links: String,
     /// What the enclosing groups' clips leave visible.
     clip: Option<Area>,
+    /// For each of `glyphs`, where its middle is and its colour.
+    looks: Vec<Look>,
+    /// The filled shapes of the page, in the order they are painted.
+    fills: Vec<Look>,
+}
+
+/// Something painted: a glyph (at its middle) or a filled shape (its box),
+/// its colour (`None`: a gradient or tiling) and when it was painted.
+struct Look {
+    area: Area,
+    color: Option<[f64; 3]>,
+    order: usize,
 }
 
 impl Walker<'_> {
@@ -229,6 +248,11 @@ impl Walker<'_> {
                 FrameItem::Shape(shape, _) => {
                     if let Some(fill) = &shape.fill {
                         self.paint(fill, ts);
+                        self.fill(
+                            shape,
+                            fill,
+                            ts.pre_concat(Transform::translate(pos.x, pos.y)),
+                        );
                     }
                     if let Some(stroke) = &shape.stroke {
                         self.paint(&stroke.paint, ts);
@@ -273,7 +297,7 @@ impl Walker<'_> {
         }
         // Each glyph where the eye sees it, if it can be seen at all.
         let size = run.size.to_pt() * scale(ts);
-        if plainly_visible(&run.fill) && size >= 1.0 {
+        if !transparent(&run.fill) && size >= 1.0 {
             let mut x = Abs::zero();
             let mut last = usize::MAX;
             for glyph in &run.glyphs {
@@ -289,6 +313,15 @@ impl Walker<'_> {
                     continue;
                 }
                 last = range.start;
+                let (x, y) = (middle.x.to_pt(), middle.y.to_pt());
+                self.looks.push(Look {
+                    area: Area {
+                        min: (x, y),
+                        max: (x, y),
+                    },
+                    color: solid(&run.fill),
+                    order: self.looks.len() + self.fills.len(),
+                });
                 let text = run.text.get(range).unwrap_or_default().to_string();
                 self.glyphs.push(Glyph {
                     x: at.x.to_pt(),
@@ -309,6 +342,69 @@ impl Walker<'_> {
         self.clip.is_none_or(|c| {
             x >= c.min.0 - 0.01 && x <= c.max.0 + 0.01 && y >= c.min.1 - 0.01 && y <= c.max.1 + 0.01
         })
+    }
+
+    /// Notes a filled shape: what it covers cannot be seen, and it is the
+    /// background of what is painted on it.
+    fn fill(&mut self, shape: &typst::visualize::Shape, paint: &Paint, ts: Transform) {
+        let alpha = match paint {
+            Paint::Solid(color) => color.to_rgb().alpha,
+            Paint::Gradient(_) | Paint::Tiling(_) => 1.0,
+        };
+        if alpha < 0.9 || matches!(shape.geometry, typst::visualize::Geometry::Line(_)) {
+            return;
+        }
+        let bbox = shape.bbox(false);
+        let mut covers = area(bbox.min, bbox.max, ts);
+        if let Some(clip) = self.clip {
+            covers = intersect(covers, clip);
+        }
+        self.fills.push(Look {
+            area: covers,
+            color: solid(paint),
+            order: self.looks.len() + self.fills.len(),
+        });
+    }
+
+    /// The page's glyphs a reader can see: not covered by a shape painted
+    /// after them, and not of the colour of what lies beneath them (the
+    /// topmost shape painted before them there, or the paper).
+    fn seen(&mut self, paper: Option<[f64; 3]>) -> Vec<Glyph> {
+        let glyphs = std::mem::take(&mut self.glyphs);
+        let looks = std::mem::take(&mut self.looks);
+        let fills = std::mem::take(&mut self.fills);
+        let under = |look: &Look| {
+            let (x, y) = look.area.min;
+            let contains = |fill: &&Look| {
+                x >= fill.area.min.0
+                    && x <= fill.area.max.0
+                    && y >= fill.area.min.1
+                    && y <= fill.area.max.1
+            };
+            let covered = fills.iter().filter(contains).any(|f| f.order > look.order);
+            let beneath = fills
+                .iter()
+                .filter(contains)
+                .filter(|f| f.order < look.order)
+                .max_by_key(|f| f.order)
+                .map_or(paper, |f| f.color);
+            (covered, beneath)
+        };
+        glyphs
+            .into_iter()
+            .zip(looks)
+            .filter(|(_, look)| {
+                let (covered, beneath) = under(look);
+                let blends = match (look.color, beneath) {
+                    (Some(ink), Some(ground)) => {
+                        (0..3).all(|i| (ink[i] - ground[i]).abs() < BLENDS)
+                    }
+                    _ => false,
+                };
+                !covered && !blends
+            })
+            .map(|(glyph, _)| glyph)
+            .collect()
     }
 
     /// A tiling paints with a frame of its own, which may hold text.
@@ -337,16 +433,24 @@ impl Walker<'_> {
     }
 }
 
-/// Whether text painted so stands out on a page: not transparent, not
-/// white; a tiling or gradient does.
-fn plainly_visible(paint: &Paint) -> bool {
+/// How far apart, in every channel, ink and ground must be for a reader to
+/// see the ink.
+const BLENDS: f64 = 0.06;
+
+/// Whether text painted so cannot be seen at all.
+fn transparent(paint: &Paint) -> bool {
+    matches!(paint, Paint::Solid(color) if color.to_rgb().alpha < 0.1)
+}
+
+/// A solid paint's colour as red, green and blue; `None` for a gradient or
+/// tiling, which shows on any ground.
+fn solid(paint: &Paint) -> Option<[f64; 3]> {
     match paint {
         Paint::Solid(color) => {
             let rgb = color.to_rgb();
-            let white = rgb.red >= 0.94 && rgb.green >= 0.94 && rgb.blue >= 0.94;
-            rgb.alpha >= 0.1 && !white
+            Some([rgb.red, rgb.green, rgb.blue].map(f64::from))
         }
-        Paint::Gradient(_) | Paint::Tiling(_) => true,
+        Paint::Gradient(_) | Paint::Tiling(_) => None,
     }
 }
 

@@ -30,6 +30,8 @@ pub struct Matcher {
     short: Vec<bool>,
     strict: Vec<bool>,
     one_word: Vec<bool>,
+    person: Vec<bool>,
+    coded: Vec<bool>,
     cuts: Vec<Cuts>,
     heads: FxHashSet<u64>,
     tails: FxHashSet<u64>,
@@ -78,6 +80,8 @@ impl Matcher {
             short: needles.list.iter().map(|n| n.short).collect(),
             strict: needles.list.iter().map(|n| n.strict).collect(),
             one_word: needles.list.iter().map(|n| n.one_word).collect(),
+            person: needles.list.iter().map(|n| n.person).collect(),
+            coded: needles.list.iter().map(|n| n.code).collect(),
             cuts: Vec::new(),
             heads: FxHashSet::default(),
             tails: FxHashSet::default(),
@@ -128,10 +132,13 @@ impl Matcher {
             for &i in &self.uses[found.pattern().as_usize()] {
                 let ends = if self.strict[i] {
                     hay.url_ends_at(end)
+                } else if self.coded[i] {
+                    hay.code_ends_at(end)
                 } else {
                     hay.boundary_at(end)
                 };
-                let split = self.one_word[i] && hay.spaced_within(start, end);
+                let split = (self.one_word[i] && hay.spaced_within(start, end))
+                    || (self.person[i] && hay.stopped_within(start, end));
                 if ends && !split && !(long_only && self.short[i]) && seen.insert(i) {
                     hits.push(Hit {
                         needle: i,
@@ -154,6 +161,8 @@ impl Matcher {
         // A first part must start a word; a second must end one (a URL's,
         // where a path segment ends).
         let mut heads = FxHashSet::default();
+        // Heads a sentence's end does not follow, for names.
+        let mut open_heads = FxHashSet::default();
         for &end in ends {
             let mut hash = 0u64;
             let mut from = end;
@@ -163,6 +172,9 @@ impl Matcher {
                 let k = key(hash, length + 1);
                 if self.heads.contains(&k) && hay.boundary_at(from) {
                     heads.insert(k);
+                    if !hay.stopped_within(end.saturating_sub(1), end + 1) {
+                        open_heads.insert(k);
+                    }
                 }
             }
         }
@@ -192,10 +204,15 @@ impl Matcher {
             } else {
                 &tails
             };
+            let opening = if self.person[cuts.needle] {
+                &open_heads
+            } else {
+                &heads
+            };
             let found = cuts
                 .keys
                 .iter()
-                .any(|(head, tail)| heads.contains(head) && closing.contains(tail));
+                .any(|(head, tail)| opening.contains(head) && closing.contains(tail));
             if found {
                 hits.push(Hit {
                     needle: cuts.needle,
@@ -233,7 +250,9 @@ mod tests {
                     },
                     short: skeleton.chars().count() < 8,
                     strict: text.contains('/'),
-                    one_word: !text.contains(' ') && !text.chars().any(|c| c.is_numeric()),
+                    one_word: text.chars().all(char::is_alphabetic),
+                    person: false,
+                    code: false,
                     skeleton,
                 }
             })

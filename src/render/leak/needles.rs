@@ -92,6 +92,15 @@ pub struct Needle {
     /// Whether it is one word of letters, which two words do not make:
     /// `Blackwater` is not in "the black water".
     pub one_word: bool,
+    /// Whether it is a person's name, which a sentence's end breaks: "Lale.
+    /// Ardent" names no one.
+    pub person: bool,
+    /// Whether it ends like a code, in a number or in one or two letters
+    /// after another word (`W-017`, `Witness A`), where what is glued on
+    /// makes another code (`W-017b`, `Witness A1`), but for a plural `s`
+    /// after a number. A longer word is seen with a digit glued on
+    /// (`Varnhold2`).
+    pub code: bool,
 }
 
 /// Everything a public build must not show.
@@ -179,9 +188,21 @@ impl Needles {
 
     /// A text.
     fn text(&mut self, text: &str, owner: Owner) {
-        let one_word =
-            !text.trim().contains(char::is_whitespace) && !text.chars().any(|c| c.is_numeric());
+        // `Mohammadi-Nejad` is two words, found as `Mohammadi Nejad` too.
+        let one_word = text.trim().chars().all(char::is_alphabetic);
+        let before = self.list.len();
         self.push(skeleton::of(text), owner, false, one_word);
+        let words: Vec<&str> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let code = words.last().is_some_and(|last| {
+            last.ends_with(|c: char| c.is_numeric())
+                || (words.len() > 1 && last.chars().count() <= 2)
+        });
+        if let Some(needle) = self.list.get_mut(before) {
+            needle.code = code;
+        }
     }
 
     fn push(&mut self, skeleton: String, owner: Owner, strict: bool, one_word: bool) {
@@ -196,6 +217,8 @@ impl Needles {
         self.list.push(Needle {
             short: skeleton.chars().count() < SHORT_BELOW,
             skeleton,
+            person: owner.field == Field::Author,
+            code: false,
             owner,
             strict,
             one_word,

@@ -1000,6 +1000,10 @@ url = "https://intranet.example.org/witness/17"
             "The deputy prosecutor [@c].\n\n![The deputy prosecutor in 1988](karimi-1.png)\n",
         ),
         (
+            "neighbours.md",
+            "The town is called Leila. Karimi supporters came [@c]. Speakers: Kaya, Leila; Karimi, Tom. Form Witness A1 and form Witness Ab were filed.\n",
+        ),
+        (
             "columns.typ",
             "#set page(columns: 2)\nThe commission met in July @c. \\ Present was the deputy minister Rahimi \\ and several judges.\n#colbreak()\nThe archives stayed closed. \\ a decade later researchers came \\ and found the ledgers.\n",
         ),
@@ -1088,4 +1092,52 @@ fn a_snippet_never_shows_the_part_of_a_quote_on_its_line() {
     project.write("r.md", "Prisoners were moved at night [@mixd].\n");
     let out = project.run(&["check", "r.md"]).expect(1).stdout();
     assert!(out.contains("moved at night [@mixd]"), "{out}");
+}
+
+#[test]
+fn letters_hidden_by_their_ground_do_not_split_a_word() {
+    // A decoy letter inside the word, of the colour of what lies beneath it
+    // or covered by a shape painted over it: the page reads "Varnhold".
+    let decoys = [
+        "#set page(fill: yellow)\nVarn#box(width: 0pt, text(fill: yellow)[x])hold",
+        "Varn#box(width: 0pt)[x#place(top + left, dx: -0.1em, dy: -0.3em, rect(width: 0.8em, height: 1.3em, fill: white))]hold",
+        "#block(fill: black, inset: 4pt)[#text(fill: white)[Varn]#box(width: 0pt, text(fill: black)[x])#text(fill: white)[hold]]",
+        "#rect(fill: blue)[Varn#box(width: 0pt, text(fill: blue)[x])hold]",
+        "#table(columns: 1, fill: red, [Varn#box(width: 0pt, text(fill: red)[x])hold])",
+    ];
+    let project = project("start.typ", "");
+    for (i, decoy) in decoys.iter().enumerate() {
+        let name = format!("d{i}.typ");
+        project.write(&name, &format!("Text @mixed\n\n{decoy}\n"));
+        let (_, after) = layers(&project, &name);
+        assert!(
+            after.iter().any(|f| is(f, Field::Redact)),
+            "{decoy}: {after:?}"
+        );
+        refused(&project, &name);
+    }
+    // Ink that stands out from its ground still splits words.
+    project.write(
+        "plain.typ",
+        "Text @mixed\n\n#block(fill: black, inset: 4pt)[#text(fill: white)[Varn]#text(fill: yellow)[x]#text(fill: white)[hold]]\n",
+    );
+    let (_, after) = layers(&project, "plain.typ");
+    assert!(!after.iter().any(|f| is(f, Field::Redact)), "{after:?}");
+}
+
+#[test]
+fn hyphenated_terms_are_found_written_with_a_space() {
+    let project = witness(r#"redact = ["Mohammadi-Nejad"]"#);
+    for text in [
+        "Mohammadi Nejad spoke.",
+        "Mohammadi\nNejad spoke.",
+        "Mohammadi - Nejad spoke.",
+        "Mohammadi–Nejad spoke.",
+    ] {
+        project.write("r.md", &format!("Text [@c]. {text}\n"));
+        let run = project.run(&["build", "r.md"]).expect(1);
+        let out = run.stdout() + &run.stderr();
+        assert!(out.contains("confidential-leak"), "{text}: {out}");
+        assert!(!project.path().join("r.pdf").exists(), "{text}");
+    }
 }
