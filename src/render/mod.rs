@@ -142,10 +142,16 @@ pub fn build_in(session: &mut Session, job: &Job<'_>, files: &mut Files) -> Resu
     let compiled = compile(session, job, files, scanner.as_ref(), true)?;
     if let Some(scanner) = &scanner {
         let _scope = typst_timing::TimingScope::new("dossier: leak scan, after layout");
-        scanner.guarded("the laid-out document", || {
-            leak::layout::document(scanner, &compiled.document)
+        // The pages and the file are read side by side: a watch waits for
+        // both.
+        std::thread::scope(|threads| {
+            threads.spawn(|| {
+                scanner.guarded("the PDF file", || leak::layout::pdf(scanner, &compiled.pdf));
+            });
+            scanner.guarded("the laid-out document", || {
+                leak::layout::document(scanner, &compiled.document)
+            });
         });
-        scanner.guarded("the PDF file", || leak::layout::pdf(scanner, &compiled.pdf));
         let findings = scanner.take();
         if !findings.is_empty() {
             return Err(Failure::Diagnostics(leak::diagnostics(&findings, files)));
