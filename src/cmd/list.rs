@@ -18,13 +18,7 @@ pub fn run(args: &ListArgs) -> Result<Outcome, Error> {
     let path = registry::find_registry(args.registry.registry.as_deref(), near)?;
     let mut files = Files::new();
     let (registry, _) = registry::load(&path, &mut files)?;
-    let registry = if args.internal {
-        registry
-    } else {
-        let mut registry = registry;
-        crate::render::leak::scrub(&mut registry);
-        registry.withheld()
-    };
+    let registry = crate::render::leak::as_printed(registry, args.internal);
     let used = if args.unused {
         let folder = path.parent().map(|p| {
             if p.as_os_str().is_empty() {

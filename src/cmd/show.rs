@@ -16,13 +16,7 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
     let path = registry::find_registry(args.registry.registry.as_deref(), None)?;
     let mut files = Files::new();
     let (registry, _) = registry::load(&path, &mut files)?;
-    let registry = if args.internal {
-        registry
-    } else {
-        let mut registry = registry;
-        crate::render::leak::scrub(&mut registry);
-        registry.withheld()
-    };
+    let registry = crate::render::leak::as_printed(registry, args.internal);
     let (text, json) = match registry.get(&args.id) {
         Some(Entry::Claim(claim)) => (claim_text(&registry, claim), claim_json(&registry, claim)),
         Some(Entry::Source(source)) => (

@@ -155,14 +155,7 @@ fn tables(registry: &Registry, text: &str) -> Vec<(usize, bool)> {
 
 /// The whole lines a span touches, as a snippet prints them.
 fn lines(files: &Files, span: &Span) -> String {
-    let text = files.text(span.file);
-    let start = text[..span.range.start.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    let end = text[span.range.end.min(text.len())..]
-        .find('\n')
-        .map_or(text.len(), |i| span.range.end.min(text.len()) + i);
-    format!("{}\n", &text[start..end.max(start)])
+    format!("{}\n", around(files, span, 0).1)
 }
 
 /// The lines a span touches, and up to `reach` bytes of whole lines
@@ -262,6 +255,17 @@ impl WithPlace for Diagnostic {
 /// What stands for a public field that holds confidential text when it is
 /// printed without `--internal`.
 pub const WITHHELD: &str = "(withheld: it holds confidential text)";
+
+/// The registry as `list` and `show` print it: everything for internal
+/// use; otherwise without confidential sources' fields and with public
+/// text that quotes them withheld.
+pub fn as_printed(mut registry: Registry, internal: bool) -> Registry {
+    if internal {
+        return registry;
+    }
+    scrub(&mut registry);
+    registry.withheld()
+}
 
 /// Withholds, for printing without `--internal` (`list`, `show`,
 /// `export`), every field of a public entry that holds confidential text —
