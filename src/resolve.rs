@@ -25,6 +25,12 @@ pub fn resolve<'a>(registry: &'a Registry, reports: &'a [Report]) -> Resolved<'a
     let mut resolved = Resolved::default();
     let nocite = reports.iter().flat_map(|r| &r.nocite);
     for citation in reports.iter().flat_map(Report::citations).chain(nocite) {
+        if citation.is_every_source() {
+            resolved
+                .sources
+                .extend(registry.sources.keys().map(String::as_str));
+            continue;
+        }
         match registry.get(&citation.id) {
             Some(Entry::Claim(claim)) => {
                 resolved.claims.insert(&claim.id.value);

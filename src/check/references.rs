@@ -14,7 +14,9 @@ pub fn unknown_id(registry: &Registry, resolved: &Resolved<'_>, out: &mut Vec<Di
             format!("no claim or source named `{}`", citation.id),
         )
         .at(citation.span.clone());
-        if let Some(close) = did_you_mean(&citation.id, registry.ids()) {
+        if let Some(problem) = crate::registry::id::check(&citation.id) {
+            diagnostic = diagnostic.with_help(format!("no ID can be named so: {problem}"));
+        } else if let Some(close) = did_you_mean(&citation.id, registry.ids()) {
             diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
         }
         out.push(diagnostic);

@@ -187,27 +187,34 @@ pub fn type_name(kind: &hayagriva::types::EntryType) -> String {
 }
 
 /// A key from another tool made into a valid ID: the last segment of a URL
-/// key (Zotero's `http://zotero.org/…/items/ABCD1234`), other characters
-/// replaced by `-`, ends trimmed to a letter or digit.
+/// key (Zotero's `http://zotero.org/…/items/ABCD1234`), every run of other
+/// characters that an ID cannot hold there replaced by `-`, the ends trimmed
+/// to a letter, digit or `_`.
 pub fn adjust_id(key: &str) -> String {
+    use crate::registry::id::{is_internal, is_regular};
     let key = if key.contains("://") {
         key.trim_end_matches('/').rsplit('/').next().unwrap_or(key)
     } else {
         key
     };
     let mut id = String::new();
+    let mut run = String::new();
     for c in key.chars() {
-        let c = if crate::registry::id::is_id_char(c) {
-            c
-        } else {
-            '-'
-        };
-        if !(c == '-' && id.ends_with('-')) {
-            id.push(c);
+        if !is_regular(c) {
+            run.push(c);
+            continue;
         }
+        if !id.is_empty() && !run.is_empty() {
+            let mut chars = run.chars();
+            match (chars.next(), chars.next()) {
+                (Some(p), None) if is_internal(p) => id.push(p),
+                _ => id.push('-'),
+            }
+        }
+        run.clear();
+        id.push(c);
     }
-    id.trim_matches(|c: char| !c.is_ascii_alphanumeric())
-        .to_string()
+    id
 }
 
 /// A `syntax` diagnostic at byte `at` of `file` for a parser's error, named
@@ -300,8 +307,10 @@ mod tests {
             "ABCD1234"
         );
         assert_eq!(adjust_id("Amnesty 2018 (report)"), "Amnesty-2018-report");
-        assert_eq!(adjust_id("_under_"), "under");
-        assert_eq!(adjust_id("ایران"), "");
+        assert_eq!(adjust_id("_under_"), "_under_");
+        assert_eq!(adjust_id("-a--b c/"), "a-b-c");
+        assert_eq!(adjust_id("a/b"), "a/b");
+        assert_eq!(adjust_id("ایران"), "ایران");
     }
 
     #[test]

@@ -86,6 +86,9 @@ fn nocite(job: &Job<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for citation in &job.report.nocite {
         let ids: Vec<&str> = match job.registry.get(&citation.id) {
+            _ if citation.is_every_source() => {
+                job.registry.sources.keys().map(String::as_str).collect()
+            }
             Some(Entry::Claim(claim)) => claim
                 .evidence
                 .iter()

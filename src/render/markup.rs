@@ -122,6 +122,7 @@ pub fn convert(source: &str, body_start: usize, groups: &[Group], preamble: &str
         code: None,
         shift: top_level - 1,
         expanding: Vec::new(),
+        inline: Vec::new(),
     };
     writer.out.text.push_str(preamble);
     writer.events(&events, &events, true);
@@ -162,6 +163,10 @@ struct Writer<'s> {
     /// The footnotes being written, innermost last: a note that refers to
     /// itself, directly or not, is written once.
     expanding: Vec<String>,
+    /// For each open inline element (emphasis, link, …), whether its start
+    /// was written: one that starts inside a citation group is part of the
+    /// group's text, printed by its plan.
+    inline: Vec<bool>,
 }
 
 impl Writer<'_> {
@@ -194,6 +199,10 @@ impl Writer<'_> {
             }
             if let Event::Start(Tag::Image { dest_url, .. }) = event {
                 let end = closing(events, i);
+                if self.in_group(range.start) {
+                    skip_until = Some(end);
+                    continue;
+                }
                 let alt: String = events[i + 1..end]
                     .iter()
                     .filter_map(|(e, _)| match e {
@@ -212,9 +221,37 @@ impl Writer<'_> {
                 skip_until = Some(end);
                 continue;
             }
+            if self.part_of_group(event, range) {
+                continue;
+            }
             self.mark(range);
             self.event(event, range, all);
         }
+    }
+
+    /// Whether `event` lies inside a citation group, whose call prints it.
+    fn part_of_group(&mut self, event: &Event<'_>, range: &Range<usize>) -> bool {
+        match event {
+            Event::Start(tag) if is_inline(tag) => {
+                let inside = self.in_group(range.start);
+                self.inline.push(!inside);
+                inside
+            }
+            Event::End(tag) if is_inline_end(*tag) => !self.inline.pop().unwrap_or(true),
+            Event::Code(_) | Event::InlineHtml(_) | Event::HardBreak => self.in_group(range.start),
+            _ => false,
+        }
+    }
+
+    /// Whether byte `at` lies inside a citation group, after its first byte.
+    fn in_group(&self, at: usize) -> bool {
+        let from = self
+            .groups
+            .partition_point(|g| g.range.end <= at)
+            .min(self.groups.len());
+        self.groups[from..]
+            .first()
+            .is_some_and(|g| g.range.start < at && at < g.range.end)
     }
 
     fn event(&mut self, event: &Event<'_>, range: &Range<usize>, all: &[Spanned<'_>]) {
@@ -445,6 +482,30 @@ impl Writer<'_> {
         self.push("]");
         self.expanding.pop();
     }
+}
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+    )
+}
+
+fn is_inline_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+    )
 }
 
 /// The index of the event that closes the one opened at `open`.

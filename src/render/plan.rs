@@ -133,7 +133,7 @@ pub fn undated_twice(registry: &Registry, pairs: &[Pair]) -> bool {
 
 fn form(citation: &Citation) -> &'static str {
     match citation.mode {
-        Mode::Normal => "normal",
+        Mode::Normal | Mode::Nocite => "normal",
         Mode::SuppressAuthor => "year",
         Mode::InText => "prose",
     }

@@ -94,7 +94,7 @@ pub fn markdown(
     } else {
         yaml_fields(file, text, content_start..content_end, diagnostics)
     };
-    (interpret(file, fields, diagnostics), body_start)
+    (interpret(file, text, fields, diagnostics), body_start)
 }
 
 /// Reads the front matter of a Typst report from a leading `/*---` comment.
@@ -119,7 +119,7 @@ pub fn typst(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Fr
     let fields = yaml_fields(file, text, content_start..content_end, diagnostics);
     // The comment stays in the Typst source, so the body starts at 0.
     let _ = body_start;
-    (interpret(file, fields, diagnostics), 0)
+    (interpret(file, text, fields, diagnostics), 0)
 }
 
 /// Finds the line that closes the front matter: the end of the content and
@@ -242,13 +242,29 @@ fn shift(r: Range<usize>, by: usize) -> Range<usize> {
 /// Finds a top-level `key:` line; returns the key's and the value's ranges.
 fn locate_yaml_key(content: &str, key: &str) -> Option<(Range<usize>, Range<usize>)> {
     let mut offset = 0;
-    for line in content.split_inclusive('\n') {
+    let mut lines = content.split_inclusive('\n');
+    for line in lines.by_ref() {
         if let Some(after) = line.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
             let key_range = offset..offset + key.len();
             let value_start = offset + key.len() + 1 + (after.len() - after.trim_start().len());
-            let value_end = offset + line.trim_end().len();
+            let mut value_end = offset + line.trim_end().len();
+            // A block value goes on over indented lines and `- ` items.
+            let mut next = offset + line.len();
+            for line in lines {
+                let blank = line.trim().is_empty();
+                if !(blank || line.starts_with([' ', '\t']) || line.starts_with('-')) {
+                    break;
+                }
+                if !blank {
+                    value_end = next + line.trim_end().len();
+                }
+                next += line.len();
+            }
             let value_range = if value_end > value_start {
-                value_start..value_end
+                let start = value_start
+                    + (content[value_start..value_end].len()
+                        - content[value_start..value_end].trim_start().len());
+                start..value_end
             } else {
                 key_range.clone()
             };
@@ -310,9 +326,19 @@ fn toml_to_yaml(value: &DeValue<'_>) -> Yaml {
 }
 
 /// Turns raw fields into the typed front matter, reporting bad ones.
-fn interpret(file: FileId, fields: Vec<Field>, diagnostics: &mut Vec<Diagnostic>) -> FrontMatter {
+fn interpret(
+    file: FileId,
+    source: &str,
+    fields: Vec<Field>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FrontMatter {
     let mut front = FrontMatter::default();
     for field in fields {
+        if PROSE.contains(&field.key.as_str())
+            && let Some(items) = names(&field.value)
+        {
+            refuse_citations(file, source, &field, &items, diagnostics);
+        }
         let span = Span::new(file, field.value_range.clone());
         let mut invalid = |message: String| {
             diagnostics.push(Diagnostic::new(Code::InvalidField, message).at(span.clone()));
@@ -354,15 +380,7 @@ fn interpret(file: FileId, fields: Vec<Field>, diagnostics: &mut Vec<Diagnostic>
                 }
             },
             "nocite" => match names(&field.value) {
-                Some(ids) => {
-                    // `@id` is accepted too, as Pandoc writes it.
-                    front.nocite = ids
-                        .into_iter()
-                        .map(|id| {
-                            Spanned::new(id.trim_start_matches('@').to_string(), span.clone())
-                        })
-                        .collect();
-                }
+                Some(items) => front.nocite = nocite(file, source, &field.value_range, &items),
                 None => {
                     invalid("front matter `nocite` must be a list of claim or source IDs".into())
                 }
@@ -398,6 +416,74 @@ fn scalar(value: &Yaml) -> Option<String> {
 }
 
 /// A text, a list of texts, or a list of `{ name: … }` maps.
+/// The fields printed as text, in which Pandoc would read citations too.
+const PROSE: &[&str] = &[
+    "title",
+    "subtitle",
+    "authors",
+    "organisation",
+    "classification",
+    "keywords",
+    "abstract",
+];
+
+/// An error at each citation Pandoc would read in a field printed as text:
+/// dossier prints it as written, so it would never be checked.
+fn refuse_citations(
+    file: FileId,
+    source: &str,
+    field: &Field,
+    items: &[String],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for key in nocite(file, source, &field.value_range, items)
+        .into_iter()
+        .filter(|k| source[k.span.range.clone()].starts_with('@'))
+    {
+        let message = format!(
+            "front matter `{}` holds a citation of `{}`, which is printed as written and never checked",
+            field.key, key.value
+        );
+        diagnostics.push(
+            Diagnostic::new(Code::InvalidField, message)
+                .at(key.span)
+                .with_help("cite in the body, or write `\\@` for an @ sign"),
+        );
+    }
+}
+
+/// The keys of a `nocite` value, each located at its text in `raw` (the
+/// front matter as written): Pandoc's citations (`@a, @b`, `[@a; @b]`,
+/// `@*` for every source), or, in an item without `@`, the item as an ID.
+fn nocite(file: FileId, text: &str, raw: &Range<usize>, items: &[String]) -> Vec<Spanned<String>> {
+    let mut keys = Vec::new();
+    let mut cursor = raw.start;
+    let mut locate = |needle: &str| {
+        let found = text[cursor..raw.end].find(needle).map(|at| cursor + at);
+        match found {
+            Some(at) => {
+                cursor = at + needle.len();
+                Span::new(file, at..at + needle.len())
+            }
+            None => Span::new(file, raw.clone()),
+        }
+    };
+    for item in items {
+        if !item.contains('@') {
+            let id = item.trim();
+            if !id.is_empty() {
+                keys.push(Spanned::new(id.to_string(), locate(id)));
+            }
+            continue;
+        }
+        for citation in super::markdown::inline_citations(file, item) {
+            let written = &item[citation.span.range.clone()];
+            keys.push(Spanned::new(citation.id, locate(written)));
+        }
+    }
+    keys
+}
+
 fn names(value: &Yaml) -> Option<Vec<String>> {
     match value {
         Yaml::Sequence(items) => items

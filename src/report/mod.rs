@@ -2,6 +2,7 @@
 //! splits off its front matter and finds every citation with its exact span.
 
 pub mod frontmatter;
+pub mod locator;
 pub mod markdown;
 pub mod typst;
 
@@ -41,6 +42,8 @@ pub enum Mode {
     SuppressAuthor,
     /// The author in the running text: `@id` in Markdown.
     InText,
+    /// Listed by the front matter's `nocite`: in the bibliography only.
+    Nocite,
 }
 
 /// One cited ID.
@@ -58,6 +61,13 @@ pub struct Citation {
     pub suffix: Option<String>,
     /// How the author is shown.
     pub mode: Mode,
+}
+
+impl Citation {
+    /// `@*` in `nocite`: every source, as in Pandoc.
+    pub fn is_every_source(&self) -> bool {
+        self.id == "*" && self.mode == Mode::Nocite
+    }
 }
 
 /// Citations written together, e.g. `[see @a, para. 4; also @b]`.
@@ -157,7 +167,7 @@ pub fn parse(file: FileId, format: Format, files: &Files) -> (Report, Vec<Diagno
             prefix: None,
             locator: None,
             suffix: None,
-            mode: Mode::Normal,
+            mode: Mode::Nocite,
         })
         .collect();
     let report = Report {

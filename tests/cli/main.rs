@@ -8,6 +8,7 @@ mod document;
 mod example;
 mod formats;
 mod leak;
+mod pandoc;
 mod sandbox;
 mod support;
 mod workflow;
