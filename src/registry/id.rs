@@ -91,7 +91,8 @@ pub fn key_len(text: &str) -> usize {
 }
 
 /// The length in bytes of a braced key `{…}` at the start of `text`: balanced
-/// braces around characters that are not white space; 0 when none.
+/// braces around characters that are not white space (none, for Pandoc's
+/// empty key `@{}`); 0 when there is none.
 pub fn braced_len(text: &str) -> usize {
     if !text.starts_with('{') {
         return 0;
@@ -103,7 +104,7 @@ pub fn braced_len(text: &str) -> usize {
             '}' => {
                 depth -= 1;
                 if depth == 0 {
-                    return if at == 1 { 0 } else { at + 1 };
+                    return at + 1;
                 }
             }
             c if c.is_whitespace() => return 0,
@@ -168,7 +169,7 @@ mod tests {
         assert_eq!(braced_len("{foo}"), 5);
         assert_eq!(braced_len("{a{b}c}d"), 7);
         assert_eq!(braced_len("{a b}"), 0);
-        assert_eq!(braced_len("{}"), 0);
+        assert_eq!(braced_len("{}"), 2);
         assert_eq!(braced_len("{a"), 0);
     }
 }

@@ -15,7 +15,7 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::locator::locator;
 use super::{Citation, Group, Mode};
-use crate::diag::{FileId, Span};
+use crate::diag::{Code, Diagnostic, FileId, Span};
 use crate::registry::id::{braced_len, is_alphanumeric, key_len};
 
 /// The parser options every Markdown pass uses, so spans agree.
@@ -27,7 +27,12 @@ pub fn options() -> Options {
 }
 
 /// Every citation group in the body, which starts at byte `body_start`.
-pub fn citations(file: FileId, text: &str, body_start: usize) -> Vec<Group> {
+pub fn citations(
+    file: FileId,
+    text: &str,
+    body_start: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Group> {
     let blocks = blocks(text, body_start);
     // Example labels are known to the whole document before any `@label`
     // is read: Pandoc decides after parsing.
@@ -46,7 +51,23 @@ pub fn citations(file: FileId, text: &str, body_start: usize) -> Vec<Group> {
             fresh: RefCell::new(HashSet::new()),
             depth: Cell::new(0),
         };
-        scan.run(&markers, &mut groups);
+        if !block.html {
+            scan.run(&markers, &mut groups);
+            continue;
+        }
+        let mut found = Vec::new();
+        scan.run(&markers, &mut found);
+        for citation in found.into_iter().flat_map(|g| g.citations) {
+            let message = format!(
+                "`@{}` in raw HTML is printed as written, not as a citation",
+                citation.id
+            );
+            diagnostics.push(
+                Diagnostic::new(Code::Syntax, message)
+                    .at(citation.span)
+                    .with_help("end the HTML block with a blank line so the citation is Markdown, or write `&#64;` for an @ sign"),
+            );
+        }
     }
     groups
 }
@@ -54,7 +75,7 @@ pub fn citations(file: FileId, text: &str, body_start: usize) -> Vec<Group> {
 /// Every citation in `text`, read as one paragraph of Markdown (a front
 /// matter value such as `nocite`), with its range in `text`.
 pub fn inline_citations(file: FileId, text: &str) -> Vec<Citation> {
-    citations(file, text, 0)
+    citations(file, text, 0, &mut Vec::new())
         .into_iter()
         .flat_map(|g| g.citations)
         .collect()
@@ -105,6 +126,9 @@ struct Block {
     /// A paragraph or list item's text, where an example-list label may
     /// start.
     paragraph: bool,
+    /// Raw HTML, which Pandoc reads Markdown between the tags of but dossier
+    /// prints as written.
+    html: bool,
 }
 
 /// The prose blocks of the body, as tokens.
@@ -112,8 +136,10 @@ fn blocks(text: &str, body_start: usize) -> Vec<Block> {
     let body = &text[body_start..];
     let mut blocks = Vec::new();
     let mut block = Block::default();
-    // Depth of code blocks, HTML blocks and metadata, whose text is not prose.
+    // Depth of code blocks and metadata, whose text is not prose.
     let mut opaque = 0usize;
+    // Inside an HTML block, and inside a comment or script there.
+    let mut html: Option<Html> = None;
     // Inside an autolink, whose text is one atom.
     let mut autolink = false;
     let mut flush = |block: &mut Block, paragraph: bool| {
@@ -127,11 +153,18 @@ fn blocks(text: &str, body_start: usize) -> Vec<Block> {
         let range = range.start + body_start..range.end + body_start;
         if opaque > 0 {
             match event {
-                Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
-                    opaque += 1
-                }
-                Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
-                    opaque -= 1
+                Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => opaque += 1,
+                Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => opaque -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        if let Some(state) = &mut html {
+            match event {
+                Event::Html(_) | Event::Text(_) => state.read(text, range, &mut block.toks),
+                Event::End(TagEnd::HtmlBlock) => {
+                    html = None;
+                    flush(&mut block, false);
                 }
                 _ => {}
             }
@@ -151,16 +184,28 @@ fn blocks(text: &str, body_start: usize) -> Vec<Block> {
             })
         };
         match event {
-            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => {
+            Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => {
                 flush(&mut block, false);
                 opaque = 1;
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                flush(&mut block, false);
+                block.html = true;
+                html = Some(Html::default());
             }
             Event::Start(Tag::Link {
                 link_type: LinkType::Autolink | LinkType::Email,
                 ..
             }) => {
-                atom(&mut block);
+                if continues_key(text, &block.toks, range.start) {
+                    plain_text(text, range, &mut block.toks);
+                } else {
+                    atom(&mut block);
+                }
                 autolink = true;
+            }
+            Event::InlineHtml(_) if continues_key(text, &block.toks, range.start) => {
+                plain_text(text, range, &mut block.toks)
             }
             Event::Start(
                 Tag::Emphasis
@@ -224,6 +269,82 @@ fn blocks(text: &str, body_start: usize) -> Vec<Block> {
     blocks
 }
 
+/// Reads raw HTML as Pandoc does for citations: tags, comments, entities
+/// and the content of scripts and styles are atoms, the rest is text.
+#[derive(Debug, Default)]
+struct Html {
+    /// The end marker being looked for: `-->` or `</script`.
+    until: Option<&'static str>,
+}
+
+impl Html {
+    fn read(&mut self, source: &str, range: Range<usize>, out: &mut Vec<Tok>) {
+        let text = &source[range.clone()];
+        let mut i = 0;
+        let atom = |from: usize, to: usize, out: &mut Vec<Tok>| {
+            out.push(Tok {
+                kind: Kind::Atom,
+                start: range.start + from,
+                end: range.start + to,
+                plain: false,
+                url: false,
+            })
+        };
+        while i < text.len() {
+            let rest = &text[i..];
+            if let Some(end) = self.until {
+                let found = rest.to_ascii_lowercase().find(end);
+                let to = found.map_or(text.len(), |at| i + at + end.len());
+                atom(i, to, out);
+                if found.is_some() {
+                    self.until = None;
+                }
+                i = to;
+                continue;
+            }
+            let lower = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
+            let tag = rest.starts_with('<')
+                && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || "/!?".contains(c));
+            if rest.starts_with("<!--") {
+                self.until = Some("-->");
+                atom(i, i + 4, out);
+                i += 4;
+            } else if tag {
+                let to = rest.find('>').map_or(text.len(), |at| i + at + 1);
+                atom(i, to, out);
+                if lower.starts_with("<script") {
+                    self.until = Some("</script");
+                } else if lower.starts_with("<style") {
+                    self.until = Some("</style");
+                }
+                i = to;
+            } else if rest.starts_with('&')
+                && let Some(len) = rest.find(';').filter(|&n| {
+                    n > 1
+                        && n < 32
+                        && rest[1..n]
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '#')
+                })
+            {
+                atom(i, i + len + 1, out);
+                i += len + 1;
+            } else {
+                let ch = rest.chars().next().unwrap_or(' ');
+                let start = range.start + i;
+                out.push(Tok {
+                    kind: Kind::Char(ch),
+                    start,
+                    end: start + ch.len_utf8(),
+                    plain: !(ch.is_ascii_punctuation() && escaped(source, start)),
+                    url: false,
+                });
+                i += ch.len_utf8();
+            }
+        }
+    }
+}
+
 /// The characters of one text event, each with its place in the report.
 fn characters(source: &str, range: Range<usize>, text: &str, out: &mut Vec<Tok>) {
     let raw = &source[range.clone()];
@@ -250,6 +371,41 @@ fn characters(source: &str, range: Range<usize>, text: &str, out: &mut Vec<Tok>)
                 url: false,
             });
         }
+    }
+}
+
+/// Whether a `<` at byte `at` goes on a citation key written just before it
+/// (`@a<b>c`), as Pandoc reads it: then what pulldown-cmark took for a tag
+/// or an autolink is text.
+fn continues_key(source: &str, toks: &[Tok], at: usize) -> bool {
+    let next = source[at..].chars().nth(1);
+    if !next.is_some_and(crate::registry::id::is_regular) {
+        return false;
+    }
+    for t in toks.iter().rev() {
+        match t.kind {
+            Kind::Char('@') if t.plain => return true,
+            Kind::Char(c)
+                if t.plain
+                    && (crate::registry::id::is_regular(c)
+                        || crate::registry::id::is_internal(c)) => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The report's text in `range` as plain characters.
+fn plain_text(source: &str, range: Range<usize>, out: &mut Vec<Tok>) {
+    for (offset, ch) in source[range.clone()].char_indices() {
+        let start = range.start + offset;
+        out.push(Tok {
+            kind: Kind::Char(ch),
+            start,
+            end: start + ch.len_utf8(),
+            plain: !(ch.is_ascii_punctuation() && escaped(source, start)),
+            url: false,
+        });
     }
 }
 
@@ -492,6 +648,13 @@ impl Scan<'_> {
             .find(|&j| self.toks[j].start >= end)
             .unwrap_or(self.toks.len());
         self.fresh.borrow_mut().insert(next);
+        // Emphasis pulldown-cmark saw opening inside the key (`@_a_`) is
+        // not emphasis to Pandoc: its end ends no word.
+        for open in (at + 1..next).filter(|&j| self.toks[j].kind == Kind::Open) {
+            if let Some(close) = self.closing(open) {
+                self.fresh.borrow_mut().insert(close + 1);
+            }
+        }
         Some((key.to_string(), end, next))
     }
 
@@ -713,6 +876,24 @@ impl Scan<'_> {
             }
             _ => self.inline(i, found),
         }
+    }
+
+    /// The token that closes the formatting opened at `open`.
+    fn closing(&self, open: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        for (j, t) in self.toks.iter().enumerate().skip(open) {
+            match t.kind {
+                Kind::Open => depth += 1,
+                Kind::Close { .. } => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(j);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
     }
 
     /// The `]` that closes the `[` at `open`, brackets balanced.

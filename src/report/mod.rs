@@ -155,7 +155,7 @@ pub fn parse(file: FileId, format: Format, files: &Files) -> (Report, Vec<Diagno
         Format::Typst => frontmatter::typst(file, text, &mut diagnostics),
     };
     let groups = match format {
-        Format::Markdown => markdown::citations(file, text, body_start),
+        Format::Markdown => markdown::citations(file, text, body_start, &mut diagnostics),
         Format::Typst => typst::citations(file, text, &mut diagnostics),
     };
     let nocite = front
