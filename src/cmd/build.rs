@@ -91,7 +91,8 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
             .iter()
             .map(|id| files.path(*id).to_path_buf()),
     );
-    let (report, found) = report::read(&args.report, &mut files)?;
+    let root = super::settings::root(args, &path)?;
+    let (report, found) = report::read(&args.report, &root, &mut files)?;
     diagnostics.extend(found);
     let settings = Settings::new(args, &path, &report, &registry, &files, &mut diagnostics)?;
     if let Some(Template::File(template)) = &settings.template {

@@ -18,12 +18,13 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         .map(PathBuf::as_path)
         .filter(|p| p.is_dir())
         .or(paths.first().map(PathBuf::as_path));
-    let path = registry::find_registry(args.registry.registry.as_deref(), near)?;
+    let path_registry = registry::find_registry(args.registry.registry.as_deref(), near)?;
     let mut files = Files::new();
-    let (registry, mut diagnostics) = registry::load(&path, &mut files)?;
+    let (registry, mut diagnostics) = registry::load(&path_registry, &mut files)?;
     let mut reports = Vec::new();
     for path in &paths {
-        let (report, found) = report::read(path, &mut files)?;
+        let root = super::settings::default_root(path, &path_registry)?;
+        let (report, found) = report::read(path, &root, &mut files)?;
         diagnostics.extend(found);
         reports.push(report);
     }

@@ -33,8 +33,9 @@ pub fn run(args: &ListArgs) -> Result<Outcome, Error> {
             args.reports.clone()
         };
         let mut reports = Vec::new();
-        for path in super::check::expand(&paths)? {
-            reports.push(report::read(&path, &mut files)?.0);
+        for report in super::check::expand(&paths)? {
+            let root = super::settings::default_root(&report, &path)?;
+            reports.push(report::read(&report, &root, &mut files)?.0);
         }
         let resolved = resolve::resolve(&registry, &reports);
         Some((

@@ -103,12 +103,19 @@ fn document_date(report: &Report) -> Result<NaiveDate, Error> {
 
 /// `--root`, else the registry's folder when the report lies inside it,
 /// else the report's folder.
-fn root(args: &BuildArgs, registry: &Path) -> Result<PathBuf, Error> {
-    if let Some(root) = &args.root {
-        return Ok(root.clone());
+pub fn root(args: &BuildArgs, registry: &Path) -> Result<PathBuf, Error> {
+    match &args.root {
+        Some(root) => Ok(root.clone()),
+        None => Ok(default_root(&args.report, registry)?),
     }
-    let absolute = |p: &Path| std::path::absolute(p).and_then(|a| a.canonicalize());
-    let report = absolute(&args.report)?;
+}
+
+/// The registry's folder when `report` lies inside it, else the report's
+/// folder: the root a build takes without `--root`.
+pub fn default_root(report: &Path, registry: &Path) -> std::io::Result<PathBuf> {
+    // A report that cannot be read is reported when it is read.
+    let absolute = |p: &Path| std::path::absolute(p).map(|a| a.canonicalize().unwrap_or(a));
+    let report = absolute(report)?;
     let report_dir = report.parent().map(Path::to_path_buf).unwrap_or_default();
     let registry_dir = absolute(registry)?
         .parent()

@@ -23,6 +23,8 @@ pub struct Mapper<'a> {
     pub report: &'a Report,
     /// The generated main file and its source map.
     pub converted: &'a Converted,
+    /// The files the report includes, by real path, with their source maps.
+    pub includes: &'a [(std::path::PathBuf, crate::diag::FileId, Converted)],
 }
 
 impl Mapper<'_> {
@@ -63,6 +65,14 @@ impl Mapper<'_> {
                 .map(|r| Span::new(self.report.file, r));
         }
         let path = self.world.path_of(id)?;
+        let real = path.canonicalize().ok();
+        if let Some((_, file, converted)) = self
+            .includes
+            .iter()
+            .find(|(p, ..)| Some(p) == real.as_ref())
+        {
+            return converted.origin(range).map(|r| Span::new(*file, r));
+        }
         let file = match self.files.find_same(&path) {
             Some(file) => file,
             None => {

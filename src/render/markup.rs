@@ -12,6 +12,7 @@ use pulldown_cmark::{
     Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd,
 };
 
+use crate::diag::FileId;
 use crate::report::{Group, markdown};
 
 /// Generated Typst and where each piece came from.
@@ -53,7 +54,9 @@ impl Converted {
 /// A Typst report as Typst compiles it: after the `preamble`, the author's
 /// text byte for byte, except that each planned citation group becomes a
 /// call that prints its plan.
-pub fn inline(source: &str, groups: &[Group], preamble: &str) -> Converted {
+/// Only the groups written in `file` are replaced; each call names the
+/// group's index in `groups`, which holds those of every file.
+pub fn inline(source: &str, groups: &[Group], file: FileId, preamble: &str) -> Converted {
     let mut out = Converted {
         text: String::with_capacity(preamble.len() + source.len() + 32 * groups.len()),
         map: Vec::with_capacity(2 * groups.len() + 1),
@@ -71,7 +74,7 @@ pub fn inline(source: &str, groups: &[Group], preamble: &str) -> Converted {
     };
     let mut pos = 0;
     for (index, group) in groups.iter().enumerate() {
-        if !group.planned || group.range.start < pos {
+        if !group.planned || group.range.start < pos || group.file() != Some(file) {
             continue;
         }
         verbatim(&mut out, pos..group.range.start);
@@ -599,7 +602,7 @@ mod tests {
         let mut files = Files::new();
         let id = files.add(std::path::Path::new("r.typ"), text.into());
         let (report, _) = report::parse(id, Format::Typst, &files);
-        let out = inline(text, &report.groups, "PRE\n");
+        let out = inline(text, &report.groups, report.file, "PRE\n");
         assert_eq!(
             out.text,
             "PRE\n= Hi\nSee #__dossier-cite-group(0);, #emph[x] #cite(<c>) #__dossier-cite-group(2);.\n"

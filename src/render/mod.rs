@@ -225,8 +225,24 @@ fn compile(
         Format::Markdown => {
             markup::convert(text, job.report.body_start, &job.report.groups, &preamble)
         }
-        Format::Typst => markup::inline(text, &job.report.groups, &preamble),
+        Format::Typst => markup::inline(text, &job.report.groups, job.report.file, &preamble),
     };
+    // The files a Typst report includes, their planned groups made calls.
+    let group = format!(
+        "#import {}: cite-group as {}\n",
+        packages::import("lib"),
+        markup::TYPST_GROUP
+    );
+    let includes: Vec<(PathBuf, crate::diag::FileId, markup::Converted)> = job
+        .report
+        .includes
+        .iter()
+        .filter_map(|&file| {
+            let real = files.path(file).canonicalize().ok()?;
+            let converted = markup::inline(files.text(file), &job.report.groups, file, &group);
+            Some((real, file, converted))
+        })
+        .collect();
     drop(prepare);
     if let Some(scanner) = scanner {
         let _scope = typst_timing::TimingScope::new("dossier: leak scan, before layout");
@@ -271,6 +287,18 @@ fn compile(
             slot.insert(world)
         }
     };
+    world.includes(
+        includes
+            .iter()
+            .map(|(real, file, converted)| {
+                let written = files.text(*file).as_bytes().to_vec();
+                (
+                    real.clone(),
+                    (written, Bytes::from_string(converted.text.clone())),
+                )
+            })
+            .collect(),
+    );
     world.guard(match scanner {
         Some(scanner) => guard(job.registry, files, scanner.clone()),
         None => world::Guard::default(),
@@ -283,6 +311,7 @@ fn compile(
         files,
         report: job.report,
         converted: &converted,
+        includes: &includes,
     };
     let warnings = mapper.convert(&warned.warnings);
     // What the files the document read would show, found while it read them.
@@ -309,6 +338,7 @@ fn compile(
             files,
             report: job.report,
             converted: &converted,
+            includes: &includes,
         };
         Failure::Diagnostics(mapper.convert(&errors))
     })?;

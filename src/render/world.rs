@@ -38,6 +38,9 @@ struct Loader {
     /// What the document of a public build may not read, and the scan of
     /// what it does read.
     guard: Guard,
+    /// Files the report includes or imports, by real path: as written, and
+    /// as Typst reads them, their planned citation groups made calls.
+    includes: HashMap<PathBuf, (Vec<u8>, Bytes)>,
 }
 
 /// Files a public build's document may not read — the registry and the
@@ -84,6 +87,7 @@ impl DossierWorld {
                 generated,
                 packages,
                 guard: Guard::default(),
+                includes: HashMap::new(),
             }),
             fonts,
             today,
@@ -119,6 +123,12 @@ impl DossierWorld {
             .collect();
         paths.sort();
         paths
+    }
+
+    /// Serves each file at a real path as its converted text, as long as it
+    /// still reads as written.
+    pub fn includes(&mut self, includes: HashMap<PathBuf, (Vec<u8>, Bytes)>) {
+        self.files.loader_mut().includes = includes;
     }
 
     /// Forbids the document to read some files and scans what it reads.
@@ -233,6 +243,11 @@ impl Loader {
             scanner.guarded(&format!("`{shown}`"), || {
                 leak::source::file(scanner, &real, shown, &bytes)
             });
+        }
+        if let Some((written, converted)) = self.includes.get(&real)
+            && *written == bytes
+        {
+            return Ok(converted.clone());
         }
         Ok(Bytes::new(bytes))
     }

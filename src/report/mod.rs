@@ -70,6 +70,13 @@ impl Citation {
     }
 }
 
+impl Group {
+    /// The file the group is written in.
+    pub fn file(&self) -> Option<FileId> {
+        self.citations.first().map(|c| c.span.file)
+    }
+}
+
 /// Citations written together, e.g. `[see @a, para. 4; also @b]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
@@ -101,6 +108,9 @@ pub struct Report {
     pub groups: Vec<Group>,
     /// IDs the front matter's `nocite` lists: in the bibliography, not in the text.
     pub nocite: Vec<Citation>,
+    /// The files a Typst report includes or imports, directly or not: their
+    /// groups follow the report's own in `groups`.
+    pub includes: Vec<FileId>,
 }
 
 impl Report {
@@ -138,12 +148,100 @@ impl std::fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
-/// Reads and parses a report, adding its text to `files`.
-pub fn read(path: &Path, files: &mut Files) -> Result<(Report, Vec<Diagnostic>), ReadError> {
+/// Reads and parses a report, adding its text to `files`, and the Typst
+/// files it includes or imports inside `root`, as Typst reads them.
+pub fn read(
+    path: &Path,
+    root: &Path,
+    files: &mut Files,
+) -> Result<(Report, Vec<Diagnostic>), ReadError> {
     let format = Format::of(path).ok_or_else(|| ReadError::Format(path.to_path_buf()))?;
     let text = std::fs::read_to_string(path).map_err(|e| ReadError::Io(path.to_path_buf(), e))?;
     let file = files.add(path, text);
-    Ok(parse(file, format, files))
+    let (mut report, mut diagnostics) = parse(file, format, files);
+    if format == Format::Typst {
+        follow_includes(&mut report, root, files, &mut diagnostics);
+    }
+    Ok((report, diagnostics))
+}
+
+/// Reads every file a Typst report includes or imports, and the files those
+/// include, and finds their citations: a label any of them defines is no
+/// citation in any of them.
+fn follow_includes(
+    report: &mut Report,
+    root: &Path,
+    files: &mut Files,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut seen: Vec<PathBuf> = report.path.canonicalize().into_iter().collect();
+    let mut queue = vec![report.file];
+    let mut next = 0;
+    while let Some(&file) = queue.get(next) {
+        next += 1;
+        let base = files
+            .path(file)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        let text = files.text(file).to_string();
+        for (written, span) in typst::included(file, &text, diagnostics) {
+            let target = match written.strip_prefix('/') {
+                Some(inside) => root.join(inside),
+                None => base.join(&written),
+            };
+            let problem = |message: String| {
+                Diagnostic::new(crate::diag::Code::Syntax, message).at(span.clone())
+            };
+            let real = match target.canonicalize() {
+                Ok(real) => real,
+                Err(e) => {
+                    diagnostics.push(problem(format!("cannot read `{written}` ({e})")));
+                    continue;
+                }
+            };
+            if !real.starts_with(&root) {
+                diagnostics.push(problem(format!(
+                    "`{written}` lies outside the root folder {}, where Typst may not read",
+                    crate::diag::display_name(&root)
+                )));
+                continue;
+            }
+            if seen.contains(&real) {
+                continue;
+            }
+            seen.push(real);
+            match std::fs::read_to_string(&target) {
+                Ok(text) => {
+                    let id = files.add(&target, text);
+                    report.includes.push(id);
+                    queue.push(id);
+                }
+                Err(e) => diagnostics.push(problem(format!("cannot read `{written}` ({e})"))),
+            }
+        }
+    }
+    if report.includes.is_empty() {
+        return;
+    }
+    let all: Vec<FileId> = std::iter::once(report.file)
+        .chain(report.includes.iter().copied())
+        .collect();
+    let mut labels = std::collections::HashSet::new();
+    for &file in &all {
+        labels.extend(typst::labels(files.text(file)));
+    }
+    report.groups.clear();
+    for &file in &all {
+        // The report's own parse errors were reported already.
+        let mut found = Vec::new();
+        let groups = typst::citations_among(file, files.text(file), &labels, &mut found);
+        if file != report.file {
+            diagnostics.extend(found);
+        }
+        report.groups.extend(groups);
+    }
 }
 
 /// Parses a report already in `files`.
@@ -178,6 +276,7 @@ pub fn parse(file: FileId, format: Format, files: &Files) -> (Report, Vec<Diagno
         body_start,
         groups,
         nocite,
+        includes: Vec::new(),
     };
     (report, diagnostics)
 }

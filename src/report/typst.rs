@@ -12,13 +12,86 @@ use crate::diag::{Code, Diagnostic, FileId, Span};
 
 /// Every citation group, and a `syntax` diagnostic for each parse error.
 pub fn citations(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Group> {
+    citations_among(file, text, &labels(text), diagnostics)
+}
+
+/// Every citation group of one file of a document whose files define
+/// `labels` between them.
+pub fn citations_among(
+    file: FileId,
+    text: &str,
+    labels: &HashSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Group> {
     let root = typst_syntax::parse(text);
     let linked = LinkedNode::new(&root);
-    let mut labels = HashSet::new();
-    collect_labels(&linked, &mut labels);
     let mut groups = Vec::new();
-    walk(file, &linked, &labels, &mut groups, diagnostics);
+    walk(file, &linked, labels, &mut groups, diagnostics);
     groups
+}
+
+/// The labels a file attaches to its own content (`<intro>`).
+pub fn labels(text: &str) -> HashSet<String> {
+    let root = typst_syntax::parse(text);
+    let mut labels = HashSet::new();
+    collect_labels(&LinkedNode::new(&root), &mut labels);
+    labels
+}
+
+/// The files a Typst file includes or imports (`#include "ch1.typ"`,
+/// `#import "defs.typ": x`), as written, each with the span of its path; an
+/// error at each `#include` whose path is computed, since the citations of
+/// the file it reads cannot be checked.
+pub fn included(
+    file: FileId,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, Span)> {
+    let root = typst_syntax::parse(text);
+    let mut found = Vec::new();
+    collect_included(file, &LinkedNode::new(&root), &mut found, diagnostics);
+    found
+}
+
+fn collect_included(
+    file: FileId,
+    node: &LinkedNode<'_>,
+    found: &mut Vec<(String, Span)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let source = if let Some(include) = node.cast::<ast::ModuleInclude>() {
+        Some((include.source(), true))
+    } else {
+        node.cast::<ast::ModuleImport>()
+            .map(|import| (import.source(), false))
+    };
+    if let Some((source, include)) = source {
+        let at = node
+            .children()
+            .find(|c| {
+                c.cast::<ast::Expr>()
+                    .is_some_and(|e| e.to_untyped() == source.to_untyped())
+            })
+            .map_or(node.range(), |c| c.range());
+        match source {
+            ast::Expr::Str(path) if !path.get().starts_with('@') => {
+                found.push((path.get().to_string(), Span::new(file, at)));
+            }
+            ast::Expr::Str(_) => {}
+            _ if include => diagnostics.push(
+                Diagnostic::new(
+                    Code::Syntax,
+                    "`#include` of a computed path: dossier cannot check the citations of the file it reads",
+                )
+                .at(Span::new(file, at))
+                .with_help("write the path as a string, such as `#include \"chapter.typ\"`"),
+            ),
+            _ => {}
+        }
+    }
+    for child in node.children() {
+        collect_included(file, &child, found, diagnostics);
+    }
 }
 
 /// Labels the document attaches to its own content (`<intro>`).

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod citations;
 mod confidential;
 mod document;
 mod example;

@@ -419,11 +419,20 @@ pub fn reports(
             crate::report::Format::Markdown => {
                 super::markup::convert(text, report.body_start, &report.groups, "")
             }
-            crate::report::Format::Typst => super::markup::inline(text, &report.groups, ""),
+            crate::report::Format::Typst => {
+                super::markup::inline(text, &report.groups, report.file, "")
+            }
         };
         scanner.guarded("the report", || {
             source::report(&scanner, &converted, report, text)
         });
+        for &file in &report.includes {
+            let path = files.path(file).to_path_buf();
+            let name = crate::diag::display_name(&path);
+            scanner.guarded(&format!("`{name}`"), || {
+                source::file(&scanner, &path, &name, files.text(file).as_bytes())
+            });
+        }
     }
     diagnostics(&scanner.take(), files)
 }

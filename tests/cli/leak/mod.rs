@@ -67,7 +67,7 @@ pub fn layers(project: &Project, report: &str) -> (Vec<Finding>, Vec<Finding>) {
         registry::load(&project.path().join("sources.toml"), &mut files).expect("registry");
     assert!(problems.is_empty(), "{problems:?}");
     let (report, problems) =
-        report::read(&project.path().join(report), &mut files).expect("report");
+        report::read(&project.path().join(report), project.path(), &mut files).expect("report");
     assert!(problems.is_empty(), "{problems:?}");
     let style = Style::Name("chicago-author-date".into());
     let template = Template::Builtin("briefing");

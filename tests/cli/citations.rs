@@ -1,0 +1,203 @@
+//! No citation is lost from the command line: IDs in any script and with
+//! Pandoc's punctuation through check, build, list, show and export;
+//! `nocite`; citations dossier cannot print are errors at the key; Typst
+//! reports' included files checked and built.
+
+use super::support::{Project, pdf_text};
+
+const REGISTRY: &str = r#"
+[sources."گزارش-۱۳۶۷"]
+title = "Report on 1988"
+type = "report"
+date = "2017"
+authors = ["Amnesty International"]
+
+[sources."averroes/bland"]
+title = "On the Bland"
+type = "book"
+date = "2001"
+authors = ["Averroes, Ibn"]
+
+[sources."a+b"]
+title = "Plus"
+type = "article"
+date = "2010"
+authors = ["Doe, Jane"]
+
+[sources.extra]
+title = "Listed through nocite"
+type = "web"
+url = "https://example.org/extra"
+
+[claims."пункт3"]
+statement = "Thousands were executed in summer 1988."
+sources = ["گزارش-۱۳۶۷"]
+"#;
+
+fn project() -> Project {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    project
+}
+
+#[test]
+fn ids_in_any_script_and_with_punctuation_go_through_every_command() {
+    let project = project();
+    project.write(
+        "report.md",
+        "---\ntitle: IDs\nnocite: \"@*\"\n---\n\nThe report [@گزارش-۱۳۶۷, pp. 33-35, 38-39 and *passim*], \
+         @averroes/bland [p. 4] and [see @a+b; -@пункт3]. Also «@пункт3».\n",
+    );
+    let check = project.run(&["check", "report.md"]).expect(0);
+    assert!(
+        check.stdout().contains("0 errors, 0 warnings"),
+        "{}",
+        check.stdout()
+    );
+    project
+        .run(&["build", "report.md", "-o", "out.pdf"])
+        .expect(0);
+    let text = pdf_text(&project.read("out.pdf").unwrap());
+    for shown in [
+        "Amnesty International 2017, pp. 33-35, 38-39, and passim",
+        "Averroes (2001, p. 4)",
+        "see Doe 2010; 2017",
+        "Listed Through Nocite",
+    ] {
+        assert!(text.contains(shown), "{shown:?} in {text}");
+    }
+    let show = project.run(&["show", "averroes/bland"]).expect(0);
+    assert!(show.stdout().contains("On the Bland"));
+    let show = project.run(&["show", "пункт3"]).expect(0);
+    assert!(
+        show.stdout().contains("evidence from گزارش-۱۳۶۷"),
+        "{}",
+        show.stdout()
+    );
+    let list = project.run(&["list", "sources"]).expect(0);
+    assert!(list.stdout().contains("averroes/bland") && list.stdout().contains("گزارش-۱۳۶۷"));
+    let bib = project.run(&["export", "--format", "bibtex"]).expect(0);
+    assert!(
+        bib.stdout().contains("@book{averroes/bland,"),
+        "{}",
+        bib.stdout()
+    );
+    let csl = project.run(&["export", "--format", "csl-json"]).expect(0);
+    assert!(csl.stdout().contains("\"id\": \"a+b\""));
+}
+
+#[test]
+fn a_key_dossier_cannot_take_is_an_error_at_the_key() {
+    let project = project();
+    project.write(
+        "report.md",
+        "---\ntitle: \"On @a+b\"\nnocite: |\n  @extra, @nowhere\n---\n\nBody @* and @{x=y} [@*x].\n\n<div>\nSee @extra.\n</div>\n",
+    );
+    let run = project
+        .run(&["check", "report.md", "--format", "short"])
+        .expect(1);
+    let out = run.stdout();
+    for line in [
+        "report.md:2:12: error[invalid-field]: front matter `title` holds a citation of `a+b`",
+        "report.md:4:11: error[unknown-id]: no claim or source named `nowhere`",
+        "report.md:7:6: error[unknown-id]: no claim or source named `*`",
+        "report.md:7:13: error[unknown-id]: no claim or source named `x=y`",
+        "report.md:7:21: error[unknown-id]: no claim or source named `*x`",
+        "report.md:10:5: error[syntax]: `@extra` in raw HTML is printed as written",
+    ] {
+        assert!(out.contains(line), "{line}\nin\n{out}");
+    }
+    let json = project
+        .run(&["check", "report.md", "--format", "json"])
+        .expect(1);
+    assert!(
+        json.stdout().contains("`=` cannot be part of an ID"),
+        "{}",
+        json.stdout()
+    );
+}
+
+#[test]
+fn registry_ids_follow_pandocs_keys() {
+    let project = Project::new();
+    project.write(
+        "sources.toml",
+        "[sources.\"a--b\"]\ntitle = \"x\"\n\n[sources.\"a.\"]\ntitle = \"y\"\n\n[sources._ok_]\ntitle = \"z\"\n",
+    );
+    project.write("r.md", "[@_ok_]\n");
+    let run = project
+        .run(&["check", "r.md", "--format", "short"])
+        .expect(1);
+    let out = run.stdout();
+    assert!(
+        out.contains(
+            "sources.toml:1:10: error[invalid-field]: invalid ID `a--b`: `-` may only stand between"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("sources.toml:4:10: error[invalid-field]: invalid ID `a.`"),
+        "{out}"
+    );
+    assert!(!out.contains("_ok_"), "{out}");
+}
+
+#[test]
+fn typst_includes_are_checked_and_built() {
+    let project = project();
+    project.write(
+        "main.typ",
+        "#set heading(numbering: \"1.\")\n= Main\nSee #cite(label(\"averroes/bland\"), supplement: [*p.* 4]).\n#include \"parts/one.typ\"\n",
+    );
+    project.write(
+        "parts/one.typ",
+        "== One <one>\nIncluded @пункт3[p. 2] and @one and #include \"/parts/two.typ\"\n",
+    );
+    project.write("parts/two.typ", "Two cites @missing and @extra.\n");
+    let run = project
+        .run(&["check", "main.typ", "--format", "short"])
+        .expect(1);
+    assert_eq!(
+        run.stdout()
+            .lines()
+            .filter(|l| l.contains(": error"))
+            .collect::<Vec<_>>(),
+        ["parts/two.typ:1:11: error[unknown-id]: no claim or source named `missing`"],
+        "{}",
+        run.stdout()
+    );
+    project.write(
+        "parts/two.typ",
+        "Two cites #cite(label(\"a+b\")) and @extra.\n",
+    );
+    project
+        .run(&["build", "main.typ", "-o", "out.pdf"])
+        .expect(0);
+    let text = pdf_text(&project.read("out.pdf").unwrap());
+    for shown in [
+        "(Averroes 2001, p. 4)",
+        "(Amnesty International 2017, p. 2)",
+        "(Doe 2010)",
+    ] {
+        assert!(text.contains(shown), "{shown:?} in {text}");
+    }
+    project.write(
+        "main.typ",
+        "#let p = \"parts/one.typ\"\n#include p\n#include \"gone.typ\"\n",
+    );
+    let run = project
+        .run(&["check", "main.typ", "--format", "short"])
+        .expect(1);
+    assert!(
+        run.stdout()
+            .contains("main.typ:2:10: error[syntax]: `#include` of a computed path"),
+        "{}",
+        run.stdout()
+    );
+    assert!(
+        run.stdout()
+            .contains("main.typ:3:10: error[syntax]: cannot read `gone.typ`"),
+        "{}",
+        run.stdout()
+    );
+}
