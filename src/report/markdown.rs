@@ -50,6 +50,8 @@ pub fn citations(
             examples: &examples,
             fresh: RefCell::new(HashSet::new()),
             depth: Cell::new(0),
+            tried: RefCell::default(),
+            matching: matching(&block.toks),
         };
         if !block.html {
             scan.run(&markers, &mut groups);
@@ -519,7 +521,27 @@ fn example_label_end(toks: &[Tok], at: usize) -> usize {
     }
 }
 
+/// The citations of a bracket and the index after it.
+type Bracket = (Vec<Found>, usize);
+
+/// For each `[` token, the `]` that closes it, brackets balanced.
+fn matching(toks: &[Tok]) -> Vec<Option<usize>> {
+    let mut out = vec![None; toks.len()];
+    let mut open = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        if t.is('[') {
+            open.push(i);
+        } else if t.is(']')
+            && let Some(start) = open.pop()
+        {
+            out[start] = Some(i);
+        }
+    }
+    out
+}
+
 /// A citation found, with the tokens it covers.
+#[derive(Clone)]
 struct Found {
     citation: Citation,
     toks: Range<usize>,
@@ -540,6 +562,11 @@ struct Scan<'a> {
     fresh: RefCell<HashSet<usize>>,
     /// Citation brackets being tried inside one another.
     depth: Cell<usize>,
+    /// What `normal_cite` found at each `[` tried, so nested brackets are
+    /// tried once each.
+    tried: RefCell<std::collections::HashMap<usize, Option<Bracket>>>,
+    /// The `]` that closes each `[`, brackets balanced.
+    matching: Vec<Option<usize>>,
 }
 
 impl Scan<'_> {
@@ -756,6 +783,15 @@ impl Scan<'_> {
     /// Pandoc's `normalCite`: `[citation; citation …]` not followed by `(`,
     /// `[` or `{` (a link or a span).
     fn normal_cite(&self, open: usize) -> Option<(Vec<Found>, usize)> {
+        if let Some(known) = self.tried.borrow().get(&open) {
+            return known.clone();
+        }
+        let result = self.try_normal_cite(open);
+        self.tried.borrow_mut().insert(open, result.clone());
+        result
+    }
+
+    fn try_normal_cite(&self, open: usize) -> Option<(Vec<Found>, usize)> {
         if self.depth.get() >= MAX_DEPTH {
             return None;
         }
@@ -898,18 +934,7 @@ impl Scan<'_> {
 
     /// The `]` that closes the `[` at `open`, brackets balanced.
     fn balanced(&self, open: usize) -> Option<usize> {
-        let mut depth = 0usize;
-        for (j, t) in self.toks.iter().enumerate().skip(open) {
-            if t.is('[') {
-                depth += 1;
-            } else if t.is(']') {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(j);
-                }
-            }
-        }
-        None
+        self.matching.get(open).copied().flatten()
     }
 
     /// A footnote reference `[^label]` or an inline note `^[…]` at the `[`
