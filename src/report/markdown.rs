@@ -1135,6 +1135,17 @@ mod tests {
     }
 
     #[test]
+    fn hostile_brackets_are_read_once() {
+        // Beyond a few dozen levels the key is still read, in running text.
+        let nested = format!("{}@a{}", "[".repeat(5000), "]".repeat(5000));
+        assert_eq!(extract(&nested), "a||||t");
+        let nested = format!("{}@a{}", "[".repeat(8), "]".repeat(8));
+        assert_eq!(extract(&nested), "a||||n");
+        let open = format!("{} @b", "[x ".repeat(5000));
+        assert_eq!(extract(&open), "b||||t");
+    }
+
+    #[test]
     fn spans_cover_the_at_sign_and_key() {
         let mut files = Files::new();
         let text = "---\ntitle: x\n---\nThe toll [@toll-198, para. 4] and *@{a b}* @{x}.";
