@@ -235,12 +235,12 @@ impl Writer<'_> {
     /// Whether `event` lies inside a citation group, whose call prints it.
     fn part_of_group(&mut self, event: &Event<'_>, range: &Range<usize>) -> bool {
         match event {
-            Event::Start(tag) if is_inline(tag) => {
+            Event::Start(tag) if markdown::is_inline(tag) => {
                 let inside = self.in_group(range.start);
                 self.inline.push(!inside);
                 inside
             }
-            Event::End(tag) if is_inline_end(*tag) => !self.inline.pop().unwrap_or(true),
+            Event::End(tag) if markdown::is_inline_end(*tag) => !self.inline.pop().unwrap_or(true),
             Event::Code(_) | Event::InlineHtml(_) | Event::HardBreak => self.in_group(range.start),
             _ => false,
         }
@@ -485,30 +485,6 @@ impl Writer<'_> {
         self.push("]");
         self.expanding.pop();
     }
-}
-
-fn is_inline(tag: &Tag<'_>) -> bool {
-    matches!(
-        tag,
-        Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Superscript
-            | Tag::Subscript
-            | Tag::Link { .. }
-    )
-}
-
-fn is_inline_end(tag: TagEnd) -> bool {
-    matches!(
-        tag,
-        TagEnd::Emphasis
-            | TagEnd::Strong
-            | TagEnd::Strikethrough
-            | TagEnd::Superscript
-            | TagEnd::Subscript
-            | TagEnd::Link
-    )
 }
 
 /// The index of the event that closes the one opened at `open`.

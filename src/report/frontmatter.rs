@@ -380,7 +380,7 @@ fn interpret(
                 }
             },
             "nocite" => match names(&field.value) {
-                Some(items) => front.nocite = nocite(file, source, &field.value_range, &items),
+                Some(items) => front.nocite = keys(file, source, &field.value_range, &items),
                 None => {
                     invalid("front matter `nocite` must be a list of claim or source IDs".into())
                 }
@@ -436,7 +436,7 @@ fn refuse_citations(
     items: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for key in nocite(file, source, &field.value_range, items)
+    for key in keys(file, source, &field.value_range, items)
         .into_iter()
         .filter(|k| source[k.span.range.clone()].starts_with('@'))
     {
@@ -452,10 +452,10 @@ fn refuse_citations(
     }
 }
 
-/// The keys of a `nocite` value, each located at its text in `raw` (the
-/// front matter as written): Pandoc's citations (`@a, @b`, `[@a; @b]`,
+/// The keys of a front-matter value such as `nocite`, each located at its
+/// text in `raw` (the front matter as written): Pandoc's citations (`@a, @b`, `[@a; @b]`,
 /// `@*` for every source), or, in an item without `@`, the item as an ID.
-fn nocite(file: FileId, text: &str, raw: &Range<usize>, items: &[String]) -> Vec<Spanned<String>> {
+fn keys(file: FileId, text: &str, raw: &Range<usize>, items: &[String]) -> Vec<Spanned<String>> {
     let mut keys = Vec::new();
     let mut cursor = raw.start;
     let mut locate = |needle: &str| {

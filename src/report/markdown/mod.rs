@@ -1,0 +1,239 @@
+//! Pandoc citations in Markdown, read as Pandoc's Markdown reader reads them
+//! (its `cite`, `citeKey`, `citation`, `prefix` and `suffix` parsers):
+//! `[@a]`, `[@a; @b]`, `[see @a, para. 4; also @b]`, `[-@a]`, `@a`,
+//! `@a [p. 4]`, `@a [@b]` and braced keys `@{…}`, after any character that
+//! does not end a word, with formatting, links and nested brackets in
+//! prefixes and suffixes. pulldown-cmark decides what is prose, block by
+//! block; citations are never looked for in code, raw HTML, autolinks, math,
+//! bare URLs, example-list labels `(@label)` or after a backslash.
+
+mod grammar;
+mod prose;
+
+use pulldown_cmark::{Options, Tag, TagEnd};
+
+use super::{Citation, Group};
+use crate::diag::{Code, Diagnostic, FileId};
+
+/// The parser options every Markdown pass uses, so spans agree.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Every citation group in the body, which starts at byte `body_start`.
+/// A citation in raw HTML, which Pandoc reads but a build prints as
+/// written, is an error at its key.
+pub fn citations(
+    file: FileId,
+    text: &str,
+    body_start: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Group> {
+    let blocks = prose::blocks(text, body_start);
+    let (examples, markers) = grammar::examples(text, &blocks);
+    let mut groups = Vec::new();
+    for (block, markers) in blocks.iter().zip(markers) {
+        let found = grammar::groups(file, text, block, &examples, &markers);
+        if !block.html {
+            groups.extend(found);
+            continue;
+        }
+        for citation in found.into_iter().flat_map(|g| g.citations) {
+            let message = format!(
+                "`@{}` in raw HTML is printed as written, not as a citation",
+                citation.id
+            );
+            diagnostics.push(
+                Diagnostic::new(Code::Syntax, message)
+                    .at(citation.span)
+                    .with_help("end the HTML block with a blank line so the citation is Markdown, or write `&#64;` for an @ sign"),
+            );
+        }
+    }
+    groups
+}
+
+/// Inline formatting and links, which may hold citations and lie inside a
+/// citation group; the build prints them from the group's plan.
+pub fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+/// The end of an element [`is_inline`] starts.
+pub fn is_inline_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
+}
+
+/// Every citation in `text`, read as one paragraph of Markdown (a front
+/// matter value such as `nocite`), with its range in `text`.
+pub fn inline_citations(file: FileId, text: &str) -> Vec<Citation> {
+    citations(file, text, 0, &mut Vec::new())
+        .into_iter()
+        .flat_map(|g| g.citations)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diag::Files;
+    use crate::report::{Format, Mode, parse};
+
+    /// Each citation as `id|prefix|locator|suffix|mode`, groups split by ` / `.
+    fn extract(text: &str) -> String {
+        let mut files = Files::new();
+        let id = files.add(std::path::Path::new("r.md"), text.into());
+        let (report, _) = parse(id, Format::Markdown, &files);
+        let show = |s: &Option<String>| s.clone().unwrap_or_default();
+        report
+            .groups
+            .iter()
+            .map(|g| {
+                g.citations
+                    .iter()
+                    .map(|c| {
+                        let mode = match c.mode {
+                            Mode::Normal => "n",
+                            Mode::SuppressAuthor => "y",
+                            Mode::InText => "t",
+                            Mode::Nocite => "x",
+                        };
+                        format!(
+                            "{}|{}|{}|{}|{mode}",
+                            c.id,
+                            show(&c.prefix),
+                            show(&c.locator),
+                            show(&c.suffix)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+
+    #[test]
+    fn extracts_citations_like_pandoc() {
+        let cases = [
+            ("plain [@a] text", "a||||n"),
+            ("two [@a; @b].", "a||||n; b||||n"),
+            ("[see @a, para. 4; also @b]", "a|see|para. 4||n; b|also|||n"),
+            (
+                "[@a, pp. 33-35, emphasis added]",
+                "a||pp. 33-35|emphasis added|n",
+            ),
+            ("[@a, and passim]", "a|||and passim|n"),
+            ("Smith says [-@smith2020, p. 3].", "smith2020||p. 3||y"),
+            ("As @doe-2020 argues", "doe-2020||||t"),
+            ("As @doe-2020 [p. 33] argues", "doe-2020||p. 33||t"),
+            ("End of sentence @toll-1988.", "toll-1988||||t"),
+            ("Colon @un:2020: text", "un:2020||||t"),
+            ("code `[@a] @b` here", ""),
+            ("```\n[@a] @b\n```\n", ""),
+            ("    [@a] indented code", ""),
+            ("mail me at someone@example.org", ""),
+            ("<someone@example.org>", ""),
+            ("see https://example.org/@a and <https://x.org/@b>", ""),
+            ("a [link @a](https://x.org/@b)", "a||||t"),
+            ("escaped \\@a and \\[@b]", "b||||t"),
+            ("[not a citation] and [see p. 4]", ""),
+            ("[@a; see p. 4]", "a||||t"),
+            ("*[@a]* and **@b**", "a||||n / b||||t"),
+            ("- item [@a, ch. 2]\n- @b", "a||ch. 2||n / b||||t"),
+            ("> quoted [@a,\n> p. 3]", "a||p. 3||n"),
+            ("| c |\n|---|\n| [@a] |", "a||||n"),
+            ("note[^1]\n\n[^1]: in a footnote [@a].", "a||||n"),
+            ("# Heading @a", "a||||t"),
+            ("[@a] &amp; [@b]", "a||||n / b||||n"),
+            ("(@a)", ""),
+            ("x (@a) y", "a||||t"),
+            ("and also in -@reese", "reese||||t"),
+            ("Hi^[@a [@b].].", "a||||t; b||||n"),
+            ("[@a](url)", "a||||t"),
+            (
+                "[-@item2 p. 30; see also @пункт3]",
+                "item2||p. 30||y; пункт3|see also|||n",
+            ),
+            (
+                "@пункт3 [p. 12] and [@пункт3].",
+                "пункт3||p. 12||t / пункт3||||n",
+            ),
+            (
+                "@{https://openreview.net/forum?id=Hk} and @{foo}",
+                "https://openreview.net/forum?id=Hk||||t / foo||||t",
+            ),
+            (
+                "@https://openreview.net/forum?id=Hk",
+                "https://openreview.net/forum?id||||t",
+            ),
+            ("@averroes/bland [@a+b]", "averroes/bland||||t; a+b||||n"),
+            ("foo-@bar, a/@b, \\\\@c", "bar||||t / b||||t / c||||t"),
+            (
+                "[@alpha, pp. 33-35, 38-39 and *passim*]",
+                "alpha||pp. 33-35, 38-39|and passim|n",
+            ),
+            ("«@alpha»", "alpha||||t"),
+            ("(@foo) Example.\n\nSee @foo and [@foo].", "foo||||n"),
+            ("x.@a .@b **x**@c é@d 1@e", ""),
+            ("x@y@z", "z||||t"),
+            ("[foo @a bar @b]", "a|foo||bar|n; b||||t"),
+            ("[@a, see [this]]", "a|||see [this]|n"),
+            ("[see [this] @a]", "a|see [this]|||n"),
+            ("[*see* @a]", "a|see|||n"),
+            ("math $x@a$ and $5 @b", "b||||t"),
+            ("[@a]{.class} [@b][ref]", "a||||t / b||||t"),
+            ("@_a_ [@a*b*]", "_a_||||t; a|||b|n"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(extract(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_brackets_are_read_once() {
+        // Beyond a few dozen levels the key is still read, in running text.
+        let nested = format!("{}@a{}", "[".repeat(5000), "]".repeat(5000));
+        assert_eq!(extract(&nested), "a||||t");
+        let nested = format!("{}@a{}", "[".repeat(8), "]".repeat(8));
+        assert_eq!(extract(&nested), "a||||n");
+        let open = format!("{} @b", "[x ".repeat(5000));
+        assert_eq!(extract(&open), "b||||t");
+    }
+
+    #[test]
+    fn spans_cover_the_at_sign_and_key() {
+        let mut files = Files::new();
+        let text = "---\ntitle: x\n---\nThe toll [@toll-198, para. 4] and *@{a b}* @{x}.";
+        let id = files.add(std::path::Path::new("r.md"), text.into());
+        let (report, _) = parse(id, Format::Markdown, &files);
+        let spans: Vec<&str> = report
+            .citations()
+            .map(|c| &text[c.span.range.clone()])
+            .collect();
+        assert_eq!(spans, ["@toll-198", "@{x}"]);
+        let citation = report.citations().next().unwrap();
+        let position = files.position(id, citation.span.range.start);
+        assert_eq!((position.line, position.column), (4, 11));
+    }
+}

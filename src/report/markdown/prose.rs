@@ -1,0 +1,322 @@
+//! The prose of a Markdown report as tokens: pulldown-cmark decides the
+//! blocks and what is code, links or formatting; every character of text
+//! keeps its place in the report and whether it was written as itself.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+
+use crate::registry::id::{is_alphanumeric, is_internal, is_regular};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Kind {
+    /// One character of text.
+    Char(char),
+    /// The start of emphasis, strong emphasis, strikethrough, a link or an
+    /// image.
+    Open,
+    /// Its end; `word` for emphasis and strong emphasis, after which Pandoc
+    /// counts a word as just ended.
+    Close { word: bool },
+    /// Code, raw HTML, a footnote reference or an autolink: never part of a
+    /// citation's syntax.
+    Atom,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Tok {
+    pub kind: Kind,
+    /// Byte range in the report.
+    pub start: usize,
+    pub end: usize,
+    /// Written as itself: not escaped, not an entity, not made typographic.
+    pub plain: bool,
+    /// Inside a bare URL, where `@` starts no citation.
+    pub url: bool,
+}
+
+impl Tok {
+    fn new(kind: Kind, range: Range<usize>, plain: bool) -> Self {
+        Self {
+            kind,
+            start: range.start,
+            end: range.end,
+            plain,
+            url: false,
+        }
+    }
+
+    /// The character `ch` written at byte `at` of `source`, plain unless a
+    /// backslash escapes it.
+    fn char(source: &str, ch: char, at: usize) -> Self {
+        let plain = !(ch.is_ascii_punctuation() && escaped(source, at));
+        Self::new(Kind::Char(ch), at..at + ch.len_utf8(), plain)
+    }
+
+    fn atom(range: Range<usize>) -> Self {
+        Self::new(Kind::Atom, range, false)
+    }
+
+    /// Whether this is the character `c`, written as itself.
+    pub fn is(&self, c: char) -> bool {
+        self.plain && self.kind == Kind::Char(c)
+    }
+
+    pub fn space(&self) -> bool {
+        self.plain && matches!(self.kind, Kind::Char(' ' | '\t'))
+    }
+}
+
+/// The prose of one leaf block: a paragraph, heading, table cell or the text
+/// of a tight list item.
+#[derive(Debug, Default)]
+pub(super) struct Block {
+    pub toks: Vec<Tok>,
+    /// A paragraph or list item's text, where an example-list label may
+    /// start.
+    pub paragraph: bool,
+    /// Raw HTML, which Pandoc reads Markdown between the tags of but dossier
+    /// prints as written.
+    pub html: bool,
+}
+
+/// The prose blocks of the body, as tokens.
+pub(super) fn blocks(text: &str, body_start: usize) -> Vec<Block> {
+    let body = &text[body_start..];
+    let mut blocks = Vec::new();
+    let mut block = Block::default();
+    // Depth of code blocks and metadata, whose text is not prose.
+    let mut opaque = 0usize;
+    // Inside an HTML block, and inside a comment or script there.
+    let mut html: Option<Html> = None;
+    // Inside an autolink, whose text is one atom.
+    let mut autolink = false;
+    let mut flush = |block: &mut Block, paragraph: bool| {
+        let done = std::mem::take(block);
+        if !done.toks.is_empty() {
+            blocks.push(done);
+        }
+        block.paragraph = paragraph;
+    };
+    for (event, range) in Parser::new_ext(body, super::options()).into_offset_iter() {
+        let range = range.start + body_start..range.end + body_start;
+        if opaque > 0 {
+            match event {
+                Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => opaque += 1,
+                Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => opaque -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        if let Some(state) = &mut html {
+            match event {
+                Event::Html(_) | Event::Text(_) => state.read(text, range, &mut block.toks),
+                Event::End(TagEnd::HtmlBlock) => {
+                    html = None;
+                    flush(&mut block, false);
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if autolink {
+            autolink = !matches!(event, Event::End(TagEnd::Link));
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => {
+                flush(&mut block, false);
+                opaque = 1;
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                flush(&mut block, false);
+                block.html = true;
+                html = Some(Html::default());
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => {
+                if continues_key(text, &block.toks, range.start) {
+                    plain_text(text, range, &mut block.toks);
+                } else {
+                    block.toks.push(Tok::atom(range));
+                }
+                autolink = true;
+            }
+            Event::InlineHtml(_) if continues_key(text, &block.toks, range.start) => {
+                plain_text(text, range, &mut block.toks)
+            }
+            Event::Start(tag) if super::is_inline(&tag) => {
+                block
+                    .toks
+                    .push(Tok::new(Kind::Open, range.start..range.start + 1, false))
+            }
+            Event::End(end) if super::is_inline_end(end) => {
+                let word = matches!(end, TagEnd::Emphasis | TagEnd::Strong);
+                let at = range.end.saturating_sub(1).max(range.start);
+                block
+                    .toks
+                    .push(Tok::new(Kind::Close { word }, at..range.end, false))
+            }
+            Event::Start(tag) => {
+                let paragraph = matches!(tag, Tag::Paragraph | Tag::Item);
+                flush(&mut block, paragraph);
+            }
+            Event::End(_) => flush(&mut block, false),
+            Event::Text(t) => characters(text, range, &t, &mut block.toks),
+            Event::SoftBreak | Event::HardBreak => {
+                let plain = text[range.clone()].starts_with([' ', '\n', '\r']);
+                block.toks.push(Tok::new(Kind::Char('\n'), range, plain))
+            }
+            Event::Code(_)
+            | Event::InlineHtml(_)
+            | Event::Html(_)
+            | Event::FootnoteReference(_)
+            | Event::TaskListMarker(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_) => block.toks.push(Tok::atom(range)),
+            Event::Rule => flush(&mut block, false),
+        }
+    }
+    flush(&mut block, false);
+    for block in &mut blocks {
+        mark_urls(text, &mut block.toks);
+    }
+    blocks
+}
+
+/// Reads raw HTML as Pandoc does for citations: tags, comments, entities
+/// and the content of scripts and styles are atoms, the rest is text.
+#[derive(Debug, Default)]
+struct Html {
+    /// The end marker being looked for: `-->` or `</script`.
+    until: Option<&'static str>,
+}
+
+impl Html {
+    fn read(&mut self, source: &str, range: Range<usize>, out: &mut Vec<Tok>) {
+        let text = &source[range.clone()];
+        let mut i = 0;
+        let atom = |from: usize, to: usize, out: &mut Vec<Tok>| {
+            out.push(Tok::atom(range.start + from..range.start + to))
+        };
+        while i < text.len() {
+            let rest = &text[i..];
+            if let Some(end) = self.until {
+                let found = rest.to_ascii_lowercase().find(end);
+                let to = found.map_or(text.len(), |at| i + at + end.len());
+                atom(i, to, out);
+                if found.is_some() {
+                    self.until = None;
+                }
+                i = to;
+                continue;
+            }
+            let lower = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
+            let tag = rest.starts_with('<')
+                && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || "/!?".contains(c));
+            if rest.starts_with("<!--") {
+                self.until = Some("-->");
+                atom(i, i + 4, out);
+                i += 4;
+            } else if tag {
+                let to = rest.find('>').map_or(text.len(), |at| i + at + 1);
+                atom(i, to, out);
+                if lower.starts_with("<script") {
+                    self.until = Some("</script");
+                } else if lower.starts_with("<style") {
+                    self.until = Some("</style");
+                }
+                i = to;
+            } else if rest.starts_with('&')
+                && let Some(len) = rest.find(';').filter(|&n| {
+                    n > 1
+                        && n < 32
+                        && rest[1..n]
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '#')
+                })
+            {
+                atom(i, i + len + 1, out);
+                i += len + 1;
+            } else {
+                let ch = rest.chars().next().unwrap_or(' ');
+                out.push(Tok::char(source, ch, range.start + i));
+                i += ch.len_utf8();
+            }
+        }
+    }
+}
+
+/// The characters of one text event, each with its place in the report.
+fn characters(source: &str, range: Range<usize>, text: &str, out: &mut Vec<Tok>) {
+    if source[range.clone()] == *text {
+        plain_text(source, range, out);
+    } else {
+        // An entity, an escape or typographic punctuation: literal text that
+        // maps to the whole range.
+        for ch in text.chars() {
+            out.push(Tok::new(Kind::Char(ch), range.clone(), false));
+        }
+    }
+}
+
+/// Whether a `<` at byte `at` goes on a citation key written just before it
+/// (`@a<b>c`), as Pandoc reads it: then what pulldown-cmark took for a tag
+/// or an autolink is text.
+fn continues_key(source: &str, toks: &[Tok], at: usize) -> bool {
+    let next = source[at..].chars().nth(1);
+    if !next.is_some_and(is_regular) {
+        return false;
+    }
+    for t in toks.iter().rev() {
+        match t.kind {
+            Kind::Char('@') if t.plain => return true,
+            Kind::Char(c) if t.plain && (is_regular(c) || is_internal(c)) => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The report's text in `range` as plain characters.
+fn plain_text(source: &str, range: Range<usize>, out: &mut Vec<Tok>) {
+    for (offset, ch) in source[range.clone()].char_indices() {
+        out.push(Tok::char(source, ch, range.start + offset));
+    }
+}
+
+/// Whether the character at byte `at` follows an odd number of backslashes.
+fn escaped(source: &str, at: usize) -> bool {
+    let before = &source.as_bytes()[..at];
+    before.iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
+}
+
+/// Marks the characters of bare URLs (`https://…`, `www.…`, up to white
+/// space), where an `@` is part of the address.
+fn mark_urls(source: &str, toks: &mut [Tok]) {
+    let mut i = 0;
+    while i < toks.len() {
+        let starts = toks[i].plain
+            && matches!(toks[i].kind, Kind::Char(c) if c.is_ascii_alphabetic())
+            && (i == 0 || !matches!(toks[i - 1].kind, Kind::Char(c) if is_alphanumeric(c)))
+            && {
+                let head = source[toks[i].start..]
+                    .get(..8)
+                    .unwrap_or(&source[toks[i].start..])
+                    .to_ascii_lowercase();
+                ["http://", "https://", "ftp://", "www."]
+                    .iter()
+                    .any(|p| head.starts_with(p))
+            };
+        if !starts {
+            i += 1;
+            continue;
+        }
+        while i < toks.len() && matches!(toks[i].kind, Kind::Char(c) if !c.is_whitespace()) {
+            toks[i].url = true;
+            i += 1;
+        }
+    }
+}
