@@ -41,8 +41,18 @@ impl Files {
     /// Adds a text read from `path`; its display name is `path` relative to
     /// the current folder when it lies below it, else `path` as given.
     pub fn add(&mut self, path: &Path, text: String) -> FileId {
+        // A lone carriage return ends a line too, as in CommonMark and Typst.
+        let bytes = text.as_bytes();
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(
+                bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, &b)| {
+                        b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+                    })
+                    .map(|(i, _)| i + 1),
+            )
             .collect();
         let id = FileId(u32::try_from(self.entries.len()).expect("fewer than 4 billion files"));
         self.entries.push(Entry {
@@ -91,7 +101,12 @@ impl Files {
         let entry = self.entry(id);
         let offset = floor_char_boundary(&entry.text, offset.min(entry.text.len()));
         let line = entry.line_starts.partition_point(|&start| start <= offset) - 1;
-        let column = entry.text[entry.line_starts[line]..offset].chars().count();
+        let mut from = entry.line_starts[line];
+        if line == 0 && entry.text.starts_with('\u{feff}') {
+            // A byte order mark is no column.
+            from = 3.min(offset);
+        }
+        let column = entry.text[from..offset].chars().count();
         Position {
             line: line + 1,
             column: column + 1,
@@ -154,6 +169,15 @@ impl<'a> codespan_reporting::files::Files<'a> for Files {
         Ok(self.position(id, byte).line - 1)
     }
 
+    fn column_number(
+        &'a self,
+        id: FileId,
+        _line: usize,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(self.position(id, byte).column)
+    }
+
     fn line_range(
         &'a self,
         id: FileId,
@@ -179,5 +203,21 @@ mod tests {
         // "çé " is 5 bytes but 3 characters.
         assert_eq!(files.position(id, 8), Position { line: 2, column: 4 });
         assert_eq!(files.position(id, 100), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn every_line_ending_starts_a_line() {
+        let mut files = Files::new();
+        let id = files.add(Path::new("r.md"), "a\rb\r\nc\nd".into());
+        assert_eq!(files.position(id, 2), Position { line: 2, column: 1 });
+        assert_eq!(files.position(id, 5), Position { line: 3, column: 1 });
+        assert_eq!(files.position(id, 7), Position { line: 4, column: 1 });
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_column() {
+        let mut files = Files::new();
+        let id = files.add(Path::new("r.md"), "\u{feff}ab @x".into());
+        assert_eq!(files.position(id, 6), Position { line: 1, column: 4 });
     }
 }

@@ -82,6 +82,11 @@ pub fn markdown(
         return (FrontMatter::default(), 0);
     }
     let content_start = bom + first_line_end;
+    let next_line = text[content_start..].split_inclusive('\n').next();
+    if !toml && next_line.is_none_or(|line| line.trim().is_empty()) {
+        // A `---` line followed by a blank line is a rule, as in Pandoc.
+        return (FrontMatter::default(), 0);
+    }
     let Some((content_end, body_start)) = closing_fence(text, content_start, fence, !toml) else {
         let span = Span::new(file, bom..bom + 3);
         let message =
@@ -566,5 +571,14 @@ mod tests {
         assert_eq!(d[0].code, Code::Syntax);
         let (_, _, d) = front("---\ntitle: x\n");
         assert_eq!(d[0].code, Code::Syntax);
+    }
+
+    #[test]
+    fn a_rule_before_a_blank_line_is_no_front_matter() {
+        for text in ["---\n\nText [@x].\n", "---\n", "---\n  \r\nText.\n"] {
+            let (f, body, d) = front(text);
+            assert!(d.is_empty() && f.title.is_none(), "{text:?}: {d:?}");
+            assert_eq!(body, 0, "{text:?}");
+        }
     }
 }

@@ -33,20 +33,30 @@ pub(super) fn groups(
     block: &Block,
     examples: &HashSet<String>,
     markers: &[Range<usize>],
-) -> Vec<Group> {
+) -> (Vec<Group>, Vec<Citation>) {
     let scan = Scan {
         file,
         source,
         toks: &block.toks,
         examples,
         fresh: RefCell::default(),
+        doubtful: RefCell::default(),
         depth: Cell::new(0),
         tried: RefCell::default(),
         matching: matching(&block.toks),
     };
     let mut groups = Vec::new();
     scan.run(markers, &mut groups);
-    groups
+    let mut doubtful = scan.doubtful.into_inner();
+    doubtful.sort_by_key(|c: &Citation| c.span.range.start);
+    doubtful.dedup_by_key(|c| c.span.range.start);
+    doubtful.retain(|d| {
+        !groups
+            .iter()
+            .flat_map(|g| &g.citations)
+            .any(|c| c.span.range == d.span.range)
+    });
+    (groups, doubtful)
 }
 
 /// Pandoc example-list labels (`(@good)`, `@good.`, `@good)`) opening a
@@ -164,6 +174,10 @@ struct Scan<'a> {
     /// Tokens right after a citation key or an example reference, which
     /// Pandoc does not count as words: no word ends there whatever precedes.
     fresh: RefCell<HashSet<usize>>,
+    /// Keys right after the end of emphasis (`*a*@b`), which Pandoc and
+    /// CommonMark pair differently: no citation to either reader here, but
+    /// perhaps one to the other.
+    doubtful: RefCell<Vec<Citation>>,
     /// Citation brackets being tried inside one another.
     depth: Cell<usize>,
     /// What `normal_cite` found at each `[` tried, so nested brackets are
@@ -255,6 +269,14 @@ impl Scan<'_> {
             && !self.examples.contains(&key)
         {
             return self.textual(i, key, key_end, next, out);
+        }
+        if i > 0
+            && self.toks[i - 1].kind == (Kind::Close { word: true })
+            && let Some((key, key_end, _)) = self.key(i)
+            && !self.examples.contains(&key)
+        {
+            let found = self.found(i, key, key_end, Mode::InText, i..i + 1);
+            self.doubtful.borrow_mut().push(found.citation);
         }
         let end = example_label_end(self.toks, i);
         self.fresh.borrow_mut().insert(end);

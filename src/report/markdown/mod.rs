@@ -36,21 +36,85 @@ pub fn citations(
     let (examples, markers) = grammar::examples(text, &blocks);
     let mut groups = Vec::new();
     for (block, markers) in blocks.iter().zip(markers) {
-        let found = grammar::groups(file, text, block, &examples, &markers);
+        let (found, doubtful) = grammar::groups(file, text, block, &examples, &markers);
+        for citation in doubtful {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::Syntax,
+                    format!(
+                        "`@{}` right after emphasis is not read as a citation",
+                        citation.id
+                    ),
+                )
+                .at(citation.span)
+                .with_help("Markdown readers pair `*` and `_` differently here: put a space before the `@`, or escape the `*` or `_` as `\\*` or `\\_`"),
+            );
+        }
+        if let Some(fence) = &block.fence {
+            for citation in found.into_iter().flat_map(|g| g.citations) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::Syntax,
+                        format!(
+                            "`@{}` is in a code block that Pandoc reads as text",
+                            citation.id
+                        ),
+                    )
+                    .at(citation.span)
+                    .with_label(crate::diag::Span::new(file, fence.clone()), "Pandoc does not read this line as a fence")
+                    .with_help("give the fence one word (`~~~ python`) or attributes in braces (`~~~ {.python title=\"x\"}`)"),
+                );
+            }
+            continue;
+        }
         if !block.html {
-            groups.extend(found);
+            for group in found {
+                let (linked, cited): (Vec<_>, Vec<_>) = group.citations.iter().partition(|c| {
+                    block
+                        .note_links
+                        .iter()
+                        .any(|l| l.contains(&c.span.range.start))
+                });
+                for citation in linked {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::Syntax,
+                            format!("`@{}` is the destination of a link, not a citation", citation.id),
+                        )
+                        .at(citation.span.clone())
+                        .with_help("`[^note](…)` is a link in CommonMark: put a space after the footnote reference `[^note]`"),
+                    );
+                }
+                if !cited.is_empty() {
+                    groups.push(group);
+                }
+            }
             continue;
         }
         for citation in found.into_iter().flat_map(|g| g.citations) {
-            let message = format!(
-                "`@{}` in raw HTML is printed as written, not as a citation",
-                citation.id
-            );
-            diagnostics.push(
-                Diagnostic::new(Code::Syntax, message)
-                    .at(citation.span)
-                    .with_help("end the HTML block with a blank line so the citation is Markdown, or write `&#64;` for an @ sign"),
-            );
+            let diagnostic = match &block.unclosed {
+                Some(opener) => Diagnostic::new(
+                    Code::Syntax,
+                    format!(
+                        "`@{}` follows `{}`, which is never closed: the rest of the report is raw HTML",
+                        citation.id,
+                        &text[opener.clone()]
+                    ),
+                )
+                .at(citation.span)
+                .with_label(crate::diag::Span::new(file, opener.clone()), "opened here")
+                .with_help("close it (`-->` ends a comment) or escape its `<` as `\\<`"),
+                None => Diagnostic::new(
+                    Code::Syntax,
+                    format!(
+                        "`@{}` in raw HTML is printed as written, not as a citation",
+                        citation.id
+                    ),
+                )
+                .at(citation.span)
+                .with_help("end the HTML block with a blank line so the citation is Markdown, or write `&#64;` for an @ sign"),
+            };
+            diagnostics.push(diagnostic);
         }
     }
     groups

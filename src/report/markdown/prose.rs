@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Parser, Tag, TagEnd};
 
 use crate::registry::id::{is_alphanumeric, is_internal, is_regular};
 
@@ -78,6 +78,16 @@ pub(super) struct Block {
     /// Raw HTML, which Pandoc reads Markdown between the tags of but dossier
     /// prints as written.
     pub html: bool,
+    /// In raw HTML: a comment, `<?`, `<!X` or `<![CDATA[` opener that is
+    /// never closed, so the HTML block runs to the end of the file.
+    pub unclosed: Option<Range<usize>>,
+    /// The opening line of a fenced code block that Pandoc reads as text
+    /// (`~~~ python title="x"`), which holds this block.
+    pub fence: Option<Range<usize>>,
+    /// Links written `[^note](…)`: a footnote reference and what follows to
+    /// Pandoc, a link to CommonMark, so what their destinations cite is
+    /// printed as a link.
+    pub note_links: Vec<Range<usize>>,
 }
 
 /// The prose blocks of the body, as tokens.
@@ -91,6 +101,7 @@ pub(super) fn blocks(text: &str, body_start: usize) -> Vec<Block> {
     let mut html: Option<Html> = None;
     // Inside an autolink, whose text is one atom.
     let mut autolink = false;
+    let closers = Closers::new(text);
     let mut flush = |block: &mut Block, paragraph: bool| {
         let done = std::mem::take(block);
         if !done.toks.is_empty() {
@@ -103,14 +114,20 @@ pub(super) fn blocks(text: &str, body_start: usize) -> Vec<Block> {
         if opaque > 0 {
             match event {
                 Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => opaque += 1,
-                Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => opaque -= 1,
+                Event::End(TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => {
+                    opaque -= 1;
+                    if opaque == 0 && block.fence.is_some() {
+                        flush(&mut block, false);
+                    }
+                }
+                Event::Text(_) if block.fence.is_some() => plain_text(text, range, &mut block.toks),
                 _ => {}
             }
             continue;
         }
         if let Some(state) = &mut html {
             match event {
-                Event::Html(_) | Event::Text(_) => state.read(text, range, &mut block.toks),
+                Event::Html(_) | Event::Text(_) => state.read(text, range, &closers, &mut block),
                 Event::End(TagEnd::HtmlBlock) => {
                     html = None;
                     flush(&mut block, false);
@@ -124,7 +141,19 @@ pub(super) fn blocks(text: &str, body_start: usize) -> Vec<Block> {
             continue;
         }
         match event {
-            Event::Start(Tag::CodeBlock(_) | Tag::MetadataBlock(_)) => {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                flush(&mut block, false);
+                opaque = 1;
+                if let CodeBlockKind::Fenced(info) = kind
+                    && !pandoc_fence(&info)
+                {
+                    let line = text[range.start..range.end]
+                        .find('\n')
+                        .unwrap_or(range.len());
+                    block.fence = Some(range.start..range.start + line);
+                }
+            }
+            Event::Start(Tag::MetadataBlock(_)) => {
                 flush(&mut block, false);
                 opaque = 1;
             }
@@ -134,10 +163,26 @@ pub(super) fn blocks(text: &str, body_start: usize) -> Vec<Block> {
                 html = Some(Html::default());
             }
             Event::Start(Tag::Link {
-                link_type: LinkType::Autolink | LinkType::Email,
+                link_type: LinkType::Inline,
+                ..
+            }) if text[range.clone()].starts_with("[^")
+                && let Some(close) = text[range.clone()].find("](") =>
+            {
+                let dest = range.start + close + 1;
+                block.toks.push(Tok::atom(range.start..dest));
+                plain_text(text, dest..range.end, &mut block.toks);
+                block.note_links.push(dest..range.end);
+                autolink = true;
+            }
+            Event::Start(Tag::Link {
+                link_type: link_type @ (LinkType::Autolink | LinkType::Email),
                 ..
             }) => {
-                if continues_key(text, &block.toks, range.start) {
+                // Pandoc's e-mail addresses start with a letter or digit:
+                // `<-@a>` is `<`, a citation and `>` to it.
+                let citation = link_type == LinkType::Email
+                    && !text[range.start + 1..].starts_with(|c: char| c.is_alphanumeric());
+                if citation || continues_key(text, &block.toks, range.start) {
                     plain_text(text, range, &mut block.toks);
                 } else {
                     block.toks.push(Tok::atom(range));
@@ -186,6 +231,54 @@ pub(super) fn blocks(text: &str, body_start: usize) -> Vec<Block> {
     blocks
 }
 
+/// Whether Pandoc reads a fence with this info string as a code block: its
+/// info is nothing, one word or `{…}` attributes.
+fn pandoc_fence(info: &str) -> bool {
+    let info = info.trim();
+    info.is_empty()
+        || (info.starts_with('{') && info.ends_with('}'))
+        || !info.contains(char::is_whitespace)
+}
+
+/// Where the last of each HTML closer is in the report, to tell in constant
+/// time whether an opener is ever closed.
+struct Closers {
+    comment: Option<usize>,
+    cdata: Option<usize>,
+    instruction: Option<usize>,
+    tag: Option<usize>,
+}
+
+impl Closers {
+    fn new(text: &str) -> Self {
+        Self {
+            comment: text.rfind("-->"),
+            cdata: text.rfind("]]>"),
+            instruction: text.rfind("?>"),
+            tag: text.rfind('>'),
+        }
+    }
+
+    /// The length of the opener `rest` (at byte `at`) starts with, if it
+    /// starts one that no closer follows: CommonMark then reads the rest of
+    /// the file as raw HTML, while Pandoc reads the opener as text.
+    fn unclosed(&self, rest: &str, at: usize) -> Option<usize> {
+        let (len, closer) = if rest.starts_with("<!--") {
+            (4, self.comment)
+        } else if rest.starts_with("<![CDATA[") {
+            (9, self.cdata)
+        } else if rest.starts_with("<?") {
+            (2, self.instruction)
+        } else if rest.starts_with("<!") && rest[2..].starts_with(|c: char| c.is_ascii_alphabetic())
+        {
+            (2, self.tag)
+        } else {
+            return None;
+        };
+        closer.is_none_or(|c| c < at + len).then_some(len)
+    }
+}
+
 /// Reads raw HTML as Pandoc does for citations: tags, comments, entities
 /// and the content of scripts and styles are atoms, the rest is text.
 #[derive(Debug, Default)]
@@ -195,14 +288,24 @@ struct Html {
 }
 
 impl Html {
-    fn read(&mut self, source: &str, range: Range<usize>, out: &mut Vec<Tok>) {
+    fn read(&mut self, source: &str, range: Range<usize>, closers: &Closers, block: &mut Block) {
         let text = &source[range.clone()];
+        let out = &mut block.toks;
         let mut i = 0;
         let atom = |from: usize, to: usize, out: &mut Vec<Tok>| {
             out.push(Tok::atom(range.start + from..range.start + to))
         };
         while i < text.len() {
             let rest = &text[i..];
+            if self.until.is_none()
+                && let Some(len) = closers.unclosed(rest, range.start + i)
+            {
+                let at = range.start + i;
+                block.unclosed.get_or_insert(at..at + len);
+                plain_text(source, at..at + len, out);
+                i += len;
+                continue;
+            }
             if let Some(end) = self.until {
                 let found = rest.to_ascii_lowercase().find(end);
                 let to = found.map_or(text.len(), |at| i + at + end.len());
