@@ -8,6 +8,8 @@ use crate::resolve::Resolved;
 
 /// `unknown-id`: a report cites an ID the registry does not define.
 pub fn unknown_id(registry: &Registry, resolved: &Resolved<'_>, out: &mut Vec<Diagnostic>) {
+    // The same unknown ID is often cited many times; look it up once.
+    let mut close = std::collections::HashMap::new();
     for citation in &resolved.unknown {
         let mut diagnostic = Diagnostic::new(
             Code::UnknownId,
@@ -16,7 +18,10 @@ pub fn unknown_id(registry: &Registry, resolved: &Resolved<'_>, out: &mut Vec<Di
         .at(citation.span.clone());
         if let Some(problem) = crate::registry::id::check(&citation.id) {
             diagnostic = diagnostic.with_help(format!("no ID can be named so: {problem}"));
-        } else if let Some(close) = did_you_mean(&citation.id, registry.ids()) {
+        } else if let Some(close) = close
+            .entry(citation.id.as_str())
+            .or_insert_with(|| did_you_mean(&citation.id, registry.ids()))
+        {
             diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
         }
         out.push(diagnostic);

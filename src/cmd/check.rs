@@ -28,6 +28,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         diagnostics.extend(found);
         reports.push(report);
     }
+    diagnostics.extend(super::settings::check_named(&reports, &registry, &files));
     if !args.internal {
         // What a report writes itself is a leak before any build.
         diagnostics.extend(crate::render::leak::reports(

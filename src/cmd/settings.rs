@@ -50,14 +50,7 @@ impl Settings {
         let template = match &args.template {
             Some(given) => Some(Template::load(given).map_err(Error)?),
             None => match &report.front.template {
-                Some(chosen) => from_file(chosen, files, diagnostics, |value, base| {
-                    let value = if value.ends_with(".typ") {
-                        base.join(value).to_string_lossy().into_owned()
-                    } else {
-                        value.into()
-                    };
-                    Template::load(&value)
-                }),
+                Some(chosen) => from_file(chosen, files, diagnostics, load_template),
                 None => Some(Template::Builtin("briefing")),
             },
         };
@@ -68,6 +61,32 @@ impl Settings {
             root: root(args, registry_path)?,
         })
     }
+}
+
+/// What `check` can tell before a build: that every style and template the
+/// reports' front matter and the registry name can be used. Each one that
+/// cannot is an `invalid-field` at its value.
+pub fn check_named(reports: &[Report], registry: &Registry, files: &Files) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let styles = reports.iter().filter_map(|r| r.front.style.as_ref());
+    for chosen in styles.chain(&registry.style) {
+        from_file(chosen, files, &mut diagnostics, Style::load);
+    }
+    for chosen in reports.iter().filter_map(|r| r.front.template.as_ref()) {
+        from_file(chosen, files, &mut diagnostics, load_template);
+    }
+    diagnostics
+}
+
+/// A template named in a file: a `.typ` path relative to that file's folder,
+/// or a built-in name.
+fn load_template(value: &str, base: &Path) -> Result<Template, String> {
+    let value = if value.ends_with(".typ") {
+        base.join(value).to_string_lossy().into_owned()
+    } else {
+        value.into()
+    };
+    Template::load(&value)
 }
 
 /// A setting written in a file, or an `invalid-field` at its value.

@@ -214,9 +214,13 @@ pub fn did_you_mean<'a>(
     given: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (given.chars().count() / 3).clamp(1, 4);
+    let length = given.chars().count();
+    let limit = (length / 3).clamp(1, 4);
     candidates
         .into_iter()
+        // No edit distance is below the difference in length: skip the
+        // costly measure for most of a large registry.
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (strsim::damerau_levenshtein(given, c), c))
         .filter(|&(d, c)| d <= limit && d < c.chars().count())
         .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))

@@ -118,6 +118,77 @@ fn a_key_dossier_cannot_take_is_an_error_at_the_key() {
 }
 
 #[test]
+fn markup_that_hides_a_citation_from_one_reader_is_an_error_at_the_key() {
+    let project = project();
+    project.write(
+        "report.md",
+        "Said *so*@extra.\n\nClaim.[^n](@extra) more.\n\n[^n]: Note.\n\n~~~ python title=\"x\"\nSee @extra.\n~~~\n\n<!-- never closed\n\nLater [@extra].\n",
+    );
+    let run = project
+        .run(&["check", "report.md", "--format", "short"])
+        .expect(1);
+    let out = run.stdout();
+    for line in [
+        "report.md:1:10: error[syntax]: `@extra` right after emphasis is not read as a citation",
+        "report.md:3:12: error[syntax]: `@extra` is the destination of a link, not a citation",
+        "report.md:8:5: error[syntax]: `@extra` is in a code block that Pandoc reads as text",
+        "report.md:13:8: error[syntax]: `@extra` follows `<!--`, which is never closed",
+    ] {
+        assert!(out.contains(line), "{line}\nin\n{out}");
+    }
+}
+
+#[test]
+fn positions_count_every_line_ending_and_no_byte_order_mark() {
+    let project = project();
+    // A byte order mark, a rule rather than front matter, lone CRs.
+    project.write(
+        "report.md",
+        "\u{feff}---\n\nSee @nowhere.\rAnd @nowhere2.\r\n",
+    );
+    let run = project
+        .run(&["check", "report.md", "--format", "short"])
+        .expect(1);
+    let out = run.stdout();
+    for line in [
+        "report.md:3:5: error[unknown-id]: no claim or source named `nowhere`",
+        "report.md:4:5: error[unknown-id]: no claim or source named `nowhere2`",
+    ] {
+        assert!(out.contains(line), "{line}\nin\n{out}");
+    }
+    project.write("bom.md", "\u{feff}See @nowhere.\n");
+    let run = project
+        .run(&["check", "bom.md", "--format", "short"])
+        .expect(1);
+    assert!(
+        run.stdout().contains("bom.md:1:5: error[unknown-id]"),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
+fn check_refuses_a_style_or_template_a_build_could_not_use() {
+    let project = project();
+    project.write(
+        "report.md",
+        "---\nstyle: chicago-autor-date\ntemplate: nope\n---\n\nSee @extra.\n",
+    );
+    let run = project
+        .run(&["check", "report.md", "--format", "short"])
+        .expect(1);
+    let out = run.stdout();
+    assert!(
+        out.contains("report.md:2:8: error[invalid-field]: unknown style `chicago-autor-date`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("report.md:3:11: error[invalid-field]: unknown template `nope`"),
+        "{out}"
+    );
+}
+
+#[test]
 fn registry_ids_follow_pandocs_keys() {
     let project = Project::new();
     project.write(
