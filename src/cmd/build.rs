@@ -101,6 +101,19 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     if let Some(render::Style::File(style, _)) = &settings.style {
         inputs.push(style.clone());
     }
+    inputs.extend(
+        report
+            .includes
+            .iter()
+            .map(|id| files.path(*id).to_path_buf()),
+    );
+    inputs.extend(registry.sources.values().filter_map(|source| {
+        let capture = source.capture.as_ref()?;
+        let base = files.path(capture.span.file).parent()?;
+        Some(base.join(&capture.value))
+    }));
+    // Refused before the build, so nothing is written and no time is spent.
+    super::refuse_output(&output, &inputs)?;
 
     let options = Options {
         unused: false,
@@ -167,6 +180,8 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     }
 
     let _scope = typst_timing::TimingScope::new("dossier: write");
+    // Images and data files the document read are known only now.
+    super::refuse_output(&output, &inputs)?;
     super::write_atomically(&output, &built.pdf)?;
     Ok(Round {
         outcome: Outcome::Clean,

@@ -18,43 +18,54 @@ use crate::registry;
 /// Runs the capture.
 pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
     let path = registry::find_registry(args.registry.registry.as_deref(), None)?;
-    let mut files = Files::new();
-    let (registry, diagnostics) = registry::load(&path, &mut files)?;
-    let syntax: Vec<_> = diagnostics
-        .into_iter()
-        .filter(|d| d.code == Code::Syntax)
-        .collect();
-    if !syntax.is_empty() {
-        // Rewriting a file that does not parse could lose what is in it.
-        let summary = Summary {
-            errors: syntax.len(),
-            ..Summary::default()
+    // The registry's folder is locked while it is read and edited; so is the
+    // folder of the file that defines the source, once it is known.
+    let mut edited = vec![path.clone()];
+    let (_lock, defining) = loop {
+        let lock = super::Lock::folders(edited.iter().map(PathBuf::as_path))?;
+        let mut files = Files::new();
+        let (registry, diagnostics) = registry::load(&path, &mut files)?;
+        let syntax: Vec<_> = diagnostics
+            .into_iter()
+            .filter(|d| d.code == Code::Syntax)
+            .collect();
+        if !syntax.is_empty() {
+            // Rewriting a file that does not parse could lose what is in it.
+            let summary = Summary {
+                errors: syntax.len(),
+                ..Summary::default()
+            };
+            super::report(
+                crate::args::DiagnosticFormat::Human,
+                false,
+                false,
+                &files,
+                &syntax,
+                &summary,
+            )?;
+            return Ok(Outcome::Failed);
+        }
+        let Some(source) = registry.sources.get(&args.id) else {
+            let help = match did_you_mean(&args.id, registry.sources.keys().map(String::as_str)) {
+                Some(close) => format!("; did you mean `{close}`?"),
+                None => String::new(),
+            };
+            return Err(Error(format!(
+                "no source named `{}` in {}{help}",
+                args.id,
+                display_name(&path)
+            )));
         };
-        super::report(
-            crate::args::DiagnosticFormat::Human,
-            false,
-            false,
-            &files,
-            &syntax,
-            &summary,
-        )?;
-        return Ok(Outcome::Failed);
-    }
-    let Some(source) = registry.sources.get(&args.id) else {
-        let help = match did_you_mean(&args.id, registry.sources.keys().map(String::as_str)) {
-            Some(close) => format!("; did you mean `{close}`?"),
-            None => String::new(),
-        };
-        return Err(Error(format!(
-            "no source named `{}` in {}{help}",
-            args.id,
-            display_name(&path)
-        )));
+        let defining = files.path(source.id.span.file).to_path_buf();
+        let folder = |p: &Path| super::real_path(p).parent().map(Path::to_path_buf);
+        if edited.iter().any(|e| folder(e) == folder(&defining)) {
+            break (lock, defining);
+        }
+        edited.push(defining);
     };
     let bytes = std::fs::read(&args.file)
         .map_err(|e| Error(format!("cannot read {} ({e})", display_name(&args.file))))?;
     let hash = sha256_of(&args.file)?;
-    let defining = files.path(source.id.span.file).to_path_buf();
     let relative = store(&defining, &args.id, &args.file, &hash, &bytes)?;
     let moment = captured_at()?;
     record(&defining, &args.id, &relative, &hash, &moment)?;

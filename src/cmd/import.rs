@@ -18,6 +18,9 @@ use crate::registry::{self, LoadError, PartialDate, is_language_tag};
 /// Runs the import.
 pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
     let path = registry_path(args)?;
+    // Held until the registry is written: a concurrent import or capture
+    // waits, then reads what this one wrote.
+    let _lock = super::Lock::folders([path.as_path()])?;
     let mut files = Files::new();
     let (existing, problems) = if path.exists() {
         let (registry, diagnostics) = registry::load(&path, &mut files)?;
@@ -37,7 +40,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
         return fail(&files, problems);
     }
 
-    let text = std::fs::read_to_string(&args.file)
+    let text = crate::diag::read_text(&args.file)
         .map_err(|e| Error(format!("cannot read {} ({e})", display_name(&args.file))))?;
     let format = args
         .from

@@ -9,11 +9,14 @@ pub mod import;
 pub mod info;
 pub mod init;
 pub mod list;
+mod output;
 pub mod settings;
 pub mod show;
 pub mod watch;
 
 use std::io::IsTerminal;
+
+pub use output::{Lock, real_path, refuse_output, write_atomically};
 
 use termcolor::{BufferedStandardStream, ColorChoice};
 
@@ -64,37 +67,6 @@ pub fn outcome(summary: &Summary, args: &DiagnosticArgs) -> Outcome {
     } else {
         Outcome::Clean
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it, so a
-/// reader never sees half a file and a failure leaves the old one.
-pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => std::path::Path::new("."),
-    };
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| {
-            Error(format!(
-                "cannot write in {} ({e})",
-                crate::diag::display_name(dir)
-            ))
-        })?;
-    file.write_all(bytes)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| {
-        Error(format!(
-            "cannot write {} ({})",
-            crate::diag::display_name(path),
-            e.error
-        ))
-    })?;
-    Ok(())
 }
 
 /// How a command that ran ended.

@@ -1,0 +1,299 @@
+//! Hostile inputs and faults: concurrent edits, outputs that name inputs,
+//! files that are not what they seem. Nothing is lost, nothing panics.
+
+use std::process::Stdio;
+
+use super::support::{Project, dossier};
+
+const REGISTRY: &str = r#"# Shared registry: edited by several scripts at once.
+[sources.base]
+title = "Base report"
+type = "web"
+url = "https://example.org/base"
+"#;
+
+fn bib(i: usize) -> String {
+    format!(
+        "@article{{imported{i}a,\n  title = {{Imported {i} A}},\n  author = {{Doe, Jane}},\n  year = {{2001}},\n}}\n\n@article{{imported{i}b,\n  title = {{Imported {i} B}},\n  author = {{Roe, Rich}},\n  year = {{2002}},\n}}\n"
+    )
+}
+
+#[test]
+fn concurrent_imports_and_captures_all_land() {
+    let project = Project::new();
+    let mut registry = REGISTRY.to_string();
+    for i in 0..4 {
+        registry.push_str(&format!(
+            "\n[sources.page{i}]\ntitle = \"Page {i}\"\ntype = \"web\"\nurl = \"https://example.org/{i}\"\n"
+        ));
+        project.write(&format!("page{i}.html"), &format!("<p>Page {i}</p>"));
+        project.write(&format!("lib{i}.bib"), &bib(i));
+    }
+    project.write("sources.toml", &registry);
+    // Eight processes at once: four imports, four captures.
+    let children: Vec<_> = (0..4)
+        .flat_map(|i| {
+            [
+                vec!["import".to_string(), format!("lib{i}.bib")],
+                vec![
+                    "capture".to_string(),
+                    format!("page{i}"),
+                    format!("page{i}.html"),
+                ],
+            ]
+        })
+        .map(|args| {
+            dossier()
+                .args(&args)
+                .current_dir(project.path())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("dossier starts")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let text = String::from_utf8(project.read("sources.toml").unwrap()).unwrap();
+    assert!(text.starts_with("# Shared registry"), "{text}");
+    for i in 0..4 {
+        for id in [format!("imported{i}a"), format!("imported{i}b")] {
+            assert!(
+                text.contains(&format!("[sources.{id}]")),
+                "{id} lost:\n{text}"
+            );
+        }
+        let table = text.split(&format!("[sources.page{i}]")).nth(1).unwrap();
+        let table = table.split("\n[").next().unwrap();
+        assert!(
+            table.contains("sha256 = "),
+            "capture of page{i} lost:\n{text}"
+        );
+    }
+    project.run(&["check", "--format", "short"]).expect(0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rewrite_keeps_mode_goes_through_links_and_refuses_read_only_files() {
+    use std::os::unix::fs::PermissionsExt;
+    let project = Project::new();
+    project.write("shared/sources.toml", REGISTRY);
+    project.write("page.html", "<p>Page</p>");
+    let shared = project.path().join("shared/sources.toml");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o664)).unwrap();
+    std::os::unix::fs::symlink(&shared, project.path().join("sources.toml")).unwrap();
+
+    project.run(&["capture", "base", "page.html"]).expect(0);
+    let link = std::fs::symlink_metadata(project.path().join("sources.toml")).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link was replaced by a copy"
+    );
+    let text = std::fs::read_to_string(&shared).unwrap();
+    assert!(text.contains("sha256 = "), "{text}");
+    let mode = std::fs::metadata(&shared).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o664);
+
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o444)).unwrap();
+    project.write("more.bib", &bib(9));
+    let run = project.run(&["import", "more.bib"]).expect(2);
+    assert!(run.stderr().contains("read-only"), "{}", run.stderr());
+    assert_eq!(std::fs::read_to_string(&shared).unwrap(), text);
+}
+
+#[test]
+fn a_build_never_writes_over_what_it_reads() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    project.write("part.typ", "Included text.\n");
+    project.write("page.html", "<p>Base</p>");
+    project.run(&["capture", "base", "page.html"]).expect(0);
+    project.write(
+        "report.md",
+        "---\ntitle: T\n---\n\nSee [@base].\n\n![A figure](fig.svg)\n",
+    );
+    project.write(
+        "fig.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>"#,
+    );
+    project.write("main.typ", "= T\n#include \"part.typ\"\nSee @base.\n");
+    let capture = std::fs::read_dir(project.path().join("captures"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let capture = format!(
+        "captures/{}",
+        capture.file_name().unwrap().to_string_lossy()
+    );
+    let before: Vec<_> = ["report.md", "sources.toml", "part.typ", "fig.svg", &capture]
+        .iter()
+        .map(|f| project.read(f))
+        .collect();
+    for (report, output) in [
+        ("report.md", "report.md"),
+        ("report.md", "sources.toml"),
+        ("report.md", capture.as_str()),
+        ("report.md", "fig.svg"),
+        ("main.typ", "part.typ"),
+    ] {
+        let run = project.run(&["build", report, "-o", output]).expect(2);
+        assert!(
+            run.stderr().contains("the build reads"),
+            "{output}: {}",
+            run.stderr()
+        );
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("sources.toml", project.path().join("out.pdf")).unwrap();
+        let run = project
+            .run(&["build", "report.md", "-o", "out.pdf"])
+            .expect(2);
+        assert!(run.stderr().contains("the build reads"), "{}", run.stderr());
+        let run = project
+            .run(&["build", "report.md", "-o", "/dev/null"])
+            .expect(2);
+        assert!(
+            run.stderr().contains("not a regular file"),
+            "{}",
+            run.stderr()
+        );
+    }
+    let after: Vec<_> = ["report.md", "sources.toml", "part.typ", "fig.svg", &capture]
+        .iter()
+        .map(|f| project.read(f))
+        .collect();
+    assert_eq!(before, after);
+    project.run(&["build", "report.md"]).expect(0);
+}
+
+/// A PNG of a few bytes whose header declares `width`×`height` pixels.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        // The checksum is not what is tested: a reader that checks it
+        // refuses the file too, before decoding.
+        out.extend_from_slice(&crc(kind, data).to_be_bytes());
+        out
+    }
+    fn crc(kind: &[u8], data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &byte in kind.iter().chain(data) {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    out.extend(chunk(b"IHDR", &header));
+    out.extend(chunk(b"IEND", &[]));
+    out
+}
+
+#[test]
+fn an_image_declaring_billions_of_pixels_is_an_error_at_the_image() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    std::fs::write(project.path().join("bomb.png"), png(100_000, 100_000)).unwrap();
+    project.write(
+        "report.md",
+        "---\ntitle: T\n---\n\nSee [@base].\n\n![A bomb](bomb.png)\n",
+    );
+    let run = project
+        .run(&["build", "report.md", "--format", "short"])
+        .expect(1);
+    assert!(
+        run.stdout().contains("report.md:7:1: error[compile]")
+            && run.stdout().contains("100000×100000 pixels"),
+        "{}\n{}",
+        run.stdout(),
+        run.stderr()
+    );
+    assert!(project.read("report.pdf").is_none());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_device_in_the_root_is_refused_not_read() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    let fifo = project.path().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    std::os::unix::fs::symlink("/dev/zero", project.path().join("zero.txt")).unwrap();
+    for file in ["pipe.txt", "zero.txt"] {
+        project.write(
+            "report.typ",
+            &format!("= T\nSee @base.\n#read(\"{file}\")\n"),
+        );
+        let run = project
+            .run(&["build", "report.typ", "--format", "short", "--root", "/"])
+            .expect(1);
+        assert!(
+            run.stdout().contains("is not a regular file"),
+            "{file}: {}",
+            run.stdout()
+        );
+    }
+}
+
+#[test]
+fn invalid_utf8_is_located_and_a_device_is_no_registry() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    std::fs::write(
+        project.path().join("report.md"),
+        b"Line one\nSee \xff [@base].\n",
+    )
+    .unwrap();
+    let run = project.run(&["check", "report.md"]).expect(2);
+    assert!(
+        run.stderr()
+            .contains("report.md (invalid UTF-8 at line 2, column 5: byte 0xFF"),
+        "{}",
+        run.stderr()
+    );
+    std::fs::write(project.path().join("bad.toml"), b"# \xc3\n").unwrap();
+    let run = project
+        .run(&["check", "--registry", "bad.toml", "report.md"])
+        .expect(2);
+    assert!(
+        run.stderr().contains("invalid UTF-8 at line 1, column 3"),
+        "{}",
+        run.stderr()
+    );
+    #[cfg(unix)]
+    {
+        project.write("ok.md", "See [@base].\n");
+        let run = project
+            .run(&["check", "--registry", "/dev/zero", "ok.md"])
+            .expect(2);
+        assert!(
+            run.stderr().contains("not a regular file"),
+            "{}",
+            run.stderr()
+        );
+    }
+}
