@@ -136,6 +136,46 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// The largest text file dossier reads: a registry, report or library
+/// larger than this is a mistake, and reading it would take the memory.
+const MAX_TEXT_BYTES: u64 = 256 << 20;
+
+/// Reads a text file a user gave: only a regular file (a FIFO would block,
+/// a device never end), no larger than 256 MB, in UTF-8. Invalid UTF-8 is
+/// an error naming its line and column.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind};
+    let metadata = std::fs::metadata(path)?;
+    if !metadata.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    if metadata.len() > MAX_TEXT_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{} MB, more than the {} MB dossier reads",
+                metadata.len() >> 20,
+                MAX_TEXT_BYTES >> 20
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        let line = valid.matches('\n').count() + 1;
+        let column = valid[valid.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+        Error::new(
+            ErrorKind::InvalidData,
+            format!(
+                "invalid UTF-8 at line {line}, column {column}: byte 0x{:02X}; save the file as UTF-8",
+                bytes[at]
+            ),
+        )
+    })
+}
+
 /// `path` relative to the current folder when below it, else as given.
 pub fn display_name(path: &Path) -> String {
     let relative = std::env::current_dir()

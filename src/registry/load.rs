@@ -106,7 +106,7 @@ fn read_file(path: &Path, files: &mut Files) -> Result<FileId, LoadError> {
     if let Some(id) = files.find(path) {
         return Ok(id);
     }
-    let text = std::fs::read_to_string(path).map_err(|error| LoadError::Read {
+    let text = crate::diag::read_text(path).map_err(|error| LoadError::Read {
         path: path.to_path_buf(),
         error,
     })?;

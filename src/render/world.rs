@@ -230,7 +230,35 @@ impl Loader {
         if guard.paths.contains(&real) || same_file {
             return Err(refused());
         }
+        let metadata = std::fs::metadata(&real).map_err(|e| FileError::from_io(e, &path))?;
+        if !metadata.is_file() {
+            // A FIFO would block the build, a device would never end.
+            return Err(other(format!(
+                "`{}` is not a regular file",
+                vpath.get_with_slash()
+            )));
+        }
+        if metadata.len() > MAX_FILE_BYTES {
+            return Err(other(format!(
+                "`{}` is {} MB, more than the {} MB a document may read",
+                vpath.get_with_slash(),
+                metadata.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            )));
+        }
         let bytes = std::fs::read(&real).map_err(|e| FileError::from_io(e, &path))?;
+        if let Ok(size) = imagesize::blob_size(&bytes) {
+            let pixels = (size.width as u64).saturating_mul(size.height as u64);
+            if pixels > MAX_IMAGE_PIXELS {
+                return Err(other(format!(
+                    "`{}` is an image of {}×{} pixels, more than the {} million a document may decode",
+                    vpath.get_with_slash(),
+                    size.width,
+                    size.height,
+                    MAX_IMAGE_PIXELS / 1_000_000
+                )));
+            }
+        }
         if !guard.digests.is_empty() {
             use sha2::Digest;
             let digest: [u8; 32] = sha2::Sha256::digest(&bytes).into();
@@ -251,6 +279,17 @@ impl Loader {
         }
         Ok(Bytes::new(bytes))
     }
+}
+
+/// The largest file a document may read: more is no report's image or data.
+const MAX_FILE_BYTES: u64 = 512 << 20;
+
+/// The most pixels an image may have: decoding more could take gigabytes
+/// from a file of a few bytes (a PNG's header states any size).
+const MAX_IMAGE_PIXELS: u64 = 64_000_000;
+
+fn other(message: String) -> FileError {
+    FileError::Other(Some(message.into()))
 }
 
 /// A file's device and inode numbers, which every hard link shares.

@@ -156,7 +156,7 @@ pub fn read(
     files: &mut Files,
 ) -> Result<(Report, Vec<Diagnostic>), ReadError> {
     let format = Format::of(path).ok_or_else(|| ReadError::Format(path.to_path_buf()))?;
-    let text = std::fs::read_to_string(path).map_err(|e| ReadError::Io(path.to_path_buf(), e))?;
+    let text = crate::diag::read_text(path).map_err(|e| ReadError::Io(path.to_path_buf(), e))?;
     let file = files.add(path, text);
     let (mut report, mut diagnostics) = parse(file, format, files);
     if format == Format::Typst {
@@ -212,7 +212,7 @@ fn follow_includes(
                 continue;
             }
             seen.push(real);
-            match std::fs::read_to_string(&target) {
+            match crate::diag::read_text(&target) {
                 Ok(text) => {
                     let id = files.add(&target, text);
                     report.includes.push(id);
