@@ -12,7 +12,15 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
-            let _ = error.print();
+            // Help or version that cannot be written is a failure too.
+            let printed = error.print().and_then(|()| {
+                use std::io::Write;
+                std::io::stdout().flush()
+            });
+            if let Err(e) = printed {
+                eprintln!("error: cannot write the output ({e})");
+                return ExitCode::from(2);
+            }
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
         }
     };

@@ -41,7 +41,12 @@ pub fn template(args: &TemplateArgs) -> Result<Outcome, Error> {
 /// Prints completions for a shell.
 pub fn completions(args: &crate::args::CompletionsArgs) -> Result<Outcome, Error> {
     let mut command = <crate::args::Cli as clap::CommandFactory>::command();
-    clap_complete::generate(args.shell, &mut command, "dossier", &mut std::io::stdout());
+    // Generated into memory: clap_complete panics on a failed write.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "dossier", &mut script);
+    let mut out = std::io::stdout().lock();
+    out.write_all(&script)?;
+    out.flush()?;
     Ok(Outcome::Clean)
 }
 
@@ -50,6 +55,8 @@ pub fn man() -> Result<Outcome, Error> {
     let command = <crate::args::Cli as clap::CommandFactory>::command();
     let mut page = Vec::new();
     clap_mangen::Man::new(command).render(&mut page)?;
-    std::io::stdout().lock().write_all(&page)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(&page)?;
+    out.flush()?;
     Ok(Outcome::Clean)
 }

@@ -297,3 +297,33 @@ fn invalid_utf8_is_located_and_a_device_is_no_registry() {
         );
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_output_is_exit_2_with_a_message_never_a_panic() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    for args in [
+        vec!["completions", "bash"],
+        vec!["man"],
+        vec!["--help"],
+        vec!["list", "sources"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = dossier()
+            .args(&args)
+            .current_dir(project.path())
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && !stderr.contains("panicked"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
