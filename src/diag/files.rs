@@ -30,6 +30,8 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct Files {
     entries: Vec<Entry>,
+    /// The first entry read from each path.
+    by_path: std::collections::HashMap<PathBuf, FileId>,
 }
 
 impl Files {
@@ -55,6 +57,7 @@ impl Files {
             )
             .collect();
         let id = FileId(u32::try_from(self.entries.len()).expect("fewer than 4 billion files"));
+        self.by_path.entry(path.to_path_buf()).or_insert(id);
         self.entries.push(Entry {
             name: display_name(path),
             path: path.to_path_buf(),
@@ -81,10 +84,7 @@ impl Files {
 
     /// The id of the file read from `path`, if it was loaded.
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.entries
-            .iter()
-            .position(|e| e.path == path)
-            .map(|i| FileId(i as u32))
+        self.by_path.get(path).copied()
     }
 
     /// The id of the file that is the same file as `path` on disk.

@@ -219,15 +219,12 @@ fn expand_includes(
 ) -> Vec<PathBuf> {
     let base = main.parent().unwrap_or(Path::new(""));
     let main_canonical = main.canonicalize().ok();
-    let mut seen = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for pattern in &part.include {
         let full = base.join(&pattern.value);
-        let matches = match glob::glob(&full.to_string_lossy()) {
-            Ok(paths) => paths
-                .filter_map(Result::ok)
-                .filter(|p| p.is_file())
-                .collect::<Vec<_>>(),
+        let matches = match glob_files(&full) {
+            Ok(paths) => paths,
             Err(error) => {
                 let message = format!(
                     "`include` pattern `{}` is not a valid glob ({})",
@@ -251,14 +248,64 @@ fn expand_includes(
         matches.sort();
         for path in matches {
             let canonical = path.canonicalize().ok();
-            if canonical.is_some() && (canonical == main_canonical || seen.contains(&canonical)) {
+            if canonical.is_some() && (canonical == main_canonical || !seen.insert(canonical)) {
                 continue;
             }
-            seen.push(canonical);
             out.push(path);
         }
     }
     out
+}
+
+/// The regular files a glob pattern matches, sorted. The folders below the
+/// pattern's literal start are walked without following symbolic links to
+/// folders, so a link cycle (`d/self -> .`) ends; `*` and `?` stay within
+/// one path component and `**` spans any number.
+fn glob_files(pattern: &Path) -> Result<Vec<PathBuf>, glob::PatternError> {
+    let text = pattern.to_string_lossy();
+    let matcher = glob::Pattern::new(&text)?;
+    let options = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: false,
+    };
+    // The longest leading run of components without a wildcard.
+    let mut start = PathBuf::new();
+    for component in pattern.components() {
+        let part = component.as_os_str().to_string_lossy();
+        if part.contains(['*', '?', '[']) {
+            break;
+        }
+        start.push(component);
+    }
+    if start == pattern {
+        return Ok(if pattern.is_file() {
+            vec![pattern.to_path_buf()]
+        } else {
+            Vec::new()
+        });
+    }
+    let walk_from = if start.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        start.as_path()
+    };
+    let mut found: Vec<PathBuf> = walkdir::WalkDir::new(walk_from)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|entry| {
+            let path = entry.into_path();
+            match path.strip_prefix("./") {
+                Ok(rest) if start.as_os_str().is_empty() => rest.to_path_buf(),
+                _ => path,
+            }
+        })
+        // A symlink to a file counts as that file.
+        .filter(|path| path.is_file() && matcher.matches_path_with(path, options))
+        .collect();
+    found.sort();
+    Ok(found)
 }
 
 /// Merges the parts in order, keeping the first definition of each ID.

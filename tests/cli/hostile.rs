@@ -327,3 +327,26 @@ fn a_full_output_is_exit_2_with_a_message_never_a_panic() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_include_glob_ends_in_a_folder_that_links_to_itself() {
+    let project = Project::new();
+    project.write(
+        "sources.toml",
+        &format!("[registry]\ninclude = [\"**/*.toml\"]\n{REGISTRY}"),
+    );
+    project.write(
+        "parts/deep/more.toml",
+        "[sources.more]\ntitle = \"More\"\ntype = \"web\"\nurl = \"https://example.org/more\"\n",
+    );
+    std::os::unix::fs::symlink(".", project.path().join("parts/self")).unwrap();
+    std::os::unix::fs::symlink("..", project.path().join("parts/deep/up")).unwrap();
+    project.write("report.md", "See [@base] and [@more].\n");
+    let started = std::time::Instant::now();
+    let run = project
+        .run(&["check", "report.md", "--format", "short"])
+        .expect(0);
+    assert!(run.stdout().contains("2 sources"), "{}", run.stdout());
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}
