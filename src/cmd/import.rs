@@ -171,10 +171,17 @@ fn sanitise(record: &mut Record) -> Vec<String> {
             record.doi.take().unwrap_or_default()
         ));
     }
-    let real = |d: &PartialDate| d.first_day().is_some();
-    if record.date.as_ref().is_some_and(|d| !real(d)) {
-        record.date = None;
-        dropped.push("an impossible date".into());
+    // What is written must read back: a year before 1 or after 9999 does not.
+    let readable = |d: &PartialDate| PartialDate::parse(&d.to_string()).is_ok_and(|r| r == *d);
+    if let Some(date) = record.date.take_if(|d| !readable(d)) {
+        dropped.push(if date.first_day().is_none() {
+            "an impossible date".into()
+        } else {
+            format!(
+                "the date in year {} (the registry holds years 0000 to 9999)",
+                date.year
+            )
+        });
     }
     dropped
 }

@@ -350,3 +350,22 @@ fn an_include_glob_ends_in_a_folder_that_links_to_itself() {
     assert!(run.stdout().contains("2 sources"), "{}", run.stdout());
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
+
+#[test]
+fn an_imported_date_check_would_refuse_is_left_out_with_a_note() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    project.write(
+        "old.json",
+        r#"[{"id":"old","type":"book","title":"Old","issued":{"date-parts":[[-5]]}},
+            {"id":"far","type":"book","title":"Far","issued":{"date-parts":[[12000, 1]]}}]"#,
+    );
+    let run = project.run(&["import", "old.json"]).expect(0);
+    assert!(
+        run.stderr().contains("left out the date in year -5"),
+        "{}",
+        run.stderr()
+    );
+    project.write("report.md", "See [@base], [@old] and [@far].\n");
+    project.run(&["check", "report.md"]).expect(0);
+}
