@@ -28,23 +28,68 @@ impl Reporter for HumanReporter {
         let config = Config::default();
         let mut short = config.clone();
         short.display_style = term::DisplayStyle::Short;
+        let mut repeats = std::collections::HashMap::new();
+        let mut hidden = 0usize;
         for diagnostic in diagnostics {
+            // The same message many times over (one per item of a huge
+            // list) says nothing more after the first few.
+            let seen = repeats
+                .entry((diagnostic.code, diagnostic.message.as_str()))
+                .or_insert(0usize);
+            *seen += 1;
+            if *seen > MAX_REPEATS {
+                hidden += 1;
+                continue;
+            }
             let snippet = to_snippet(diagnostic);
             // A leak's place is given, never its line: the confidential text
-            // must not reach a terminal or a CI log either.
-            let secret = diagnostic.quiet;
-            let style = if secret || (self.compact_warnings && !diagnostic.is_error()) {
+            // must not reach a terminal or a CI log either. A line too long
+            // to read is not shown either.
+            let plain = diagnostic.quiet || long_line(files, diagnostic);
+            let style = if plain || (self.compact_warnings && !diagnostic.is_error()) {
                 &short
             } else {
                 &config
             };
             term::emit(out, style, files, &snippet).map_err(io::Error::other)?;
-            if let (true, Some(help)) = (secret, &diagnostic.help) {
+            if let (true, Some(help)) = (plain, &diagnostic.help) {
                 writeln!(out, "  = help: {help}")?;
             }
         }
+        if hidden > 0 {
+            writeln!(
+                out,
+                "note: {hidden} more diagnostics repeat a message shown {MAX_REPEATS} times above (`--format json` lists every one)"
+            )?;
+        }
         writeln!(out, "{}", summary_line(summary))
     }
+}
+
+/// How often one message is shown before the rest are counted.
+const MAX_REPEATS: usize = 10;
+
+/// Whether a diagnostic points into a line too long to print whole.
+fn long_line(files: &Files, diagnostic: &Diagnostic) -> bool {
+    const MAX_LINE: usize = 500;
+    let spans = diagnostic
+        .span
+        .iter()
+        .chain(diagnostic.labels.iter().map(|l| &l.span));
+    spans.into_iter().any(|span| {
+        let text = files.text(span.file).as_bytes();
+        let start = span.range.start.min(text.len());
+        let end = span.range.end.clamp(start, text.len());
+        let from = text[..start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let to = text[end..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| end + i);
+        to - from > MAX_LINE
+    })
 }
 
 fn to_snippet(diagnostic: &Diagnostic) -> Snippet<super::FileId> {

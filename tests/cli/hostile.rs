@@ -369,3 +369,31 @@ fn an_imported_date_check_would_refuse_is_left_out_with_a_note() {
     project.write("report.md", "See [@base], [@old] and [@far].\n");
     project.run(&["check", "report.md"]).expect(0);
 }
+
+#[test]
+fn a_huge_line_is_not_echoed_and_repeated_errors_are_counted() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    let mut text = format!("See [@base] {} [@nope].\n\n", "x".repeat(1_000_000));
+    for _ in 0..500 {
+        text.push_str("- item [@missing]\n");
+    }
+    project.write("report.md", &text);
+    let run = project.run(&["check", "report.md"]).expect(1);
+    let out = run.stdout();
+    assert!(out.len() < 20_000, "{} bytes of diagnostics", out.len());
+    assert!(
+        out.contains("report.md:1:1000015: error[unknown-id]: no claim or source named `nope`"),
+        "{}",
+        &out[..out.len().min(2000)]
+    );
+    assert_eq!(out.matches("named `missing`").count(), 10);
+    assert!(
+        out.contains("note: 490 more diagnostics repeat a message"),
+        "{out}"
+    );
+    let json = project
+        .run(&["check", "report.md", "--format", "json"])
+        .expect(1);
+    assert_eq!(json.stdout().matches("named `missing`").count(), 500);
+}
