@@ -91,7 +91,7 @@ pub fn key_len(text: &str) -> usize {
 }
 
 /// The length in bytes of a braced key `{…}` at the start of `text`: balanced
-/// braces around characters that are not white space (none, for Pandoc's
+/// braces around characters that are not white space to Pandoc (none, for Pandoc's
 /// empty key `@{}`); 0 when there is none.
 pub fn braced_len(text: &str) -> usize {
     if !text.starts_with('{') {
@@ -107,6 +107,10 @@ pub fn braced_len(text: &str) -> usize {
                     return at + 1;
                 }
             }
+            // What Pandoc's Haskell `isSpace` calls white space: not line or
+            // paragraph separators, not NEL. A lone carriage return, which
+            // Pandoc deletes, is kept so that the key is reported.
+            '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => {}
             c if c.is_whitespace() => return 0,
             _ => {}
         }

@@ -138,6 +138,46 @@ fn markup_that_hides_a_citation_from_one_reader_is_an_error_at_the_key() {
     }
 }
 
+/// Where CommonMark's blocks and Pandoc's part ways, a key Pandoc reads is
+/// never lost: fence lines, unclosed fences, indented lines Pandoc
+/// continues, link definitions, and braced keys with separators Pandoc's
+/// `isSpace` does not count as space.
+#[test]
+fn blocks_the_two_readers_part_on_never_lose_a_key() {
+    let project = project();
+    project.write(
+        "report.md",
+        "~~~ python title=\"x\" [@extra]\nbody\n~~~\n\n\
+         >\n     lazy @extra\n\n\
+         [@extra]: https://example.org \"@extra\"\n\n\
+         x @{a\u{2028}b} and @{c\rd}.\n\n\
+         Code:\n\n    @decorator\n\n\
+         ```\n@inside\n```\n\n\
+         ~~~ [@extra]\n",
+    );
+    let run = project
+        .run(&["check", "report.md", "--format", "short"])
+        .expect(1);
+    let out = run.stdout();
+    for line in [
+        "report.md:1:23: error[syntax]: `@extra` is in a code block that Pandoc reads as text",
+        "report.md:6:11: error[syntax]: `@extra` is in a code block that Pandoc reads as text",
+        "report.md:8:2: error[syntax]: `@extra` is in a link reference definition, which is not printed",
+        "report.md:8:32: error[syntax]: `@extra` is in a link reference definition, which is not printed",
+        "report.md:10:3: error[unknown-id]: no claim or source named",
+        "report.md:10:14: error[unknown-id]: no claim or source named",
+        "report.md:21:6: error[syntax]: `@extra` is in a code block that Pandoc reads as text",
+    ] {
+        assert!(out.contains(line), "{line}\nin\n{out}");
+    }
+    // Code both readers agree on stays code.
+    assert!(
+        !out.contains("decorator") && !out.contains("inside"),
+        "{out}"
+    );
+    assert_eq!(out.matches("error[").count(), 7, "{out}");
+}
+
 #[test]
 fn positions_count_every_line_ending_and_no_byte_order_mark() {
     let project = project();

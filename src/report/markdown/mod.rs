@@ -50,7 +50,21 @@ pub fn citations(
                 .with_help("Markdown readers pair `*` and `_` differently here: put a space before the `@`, or escape the `*` or `_` as `\\*` or `\\_`"),
             );
         }
-        if let Some(fence) = &block.fence {
+        if let Some(code) = &block.fence {
+            let (label, help) = match code.reason {
+                prose::Reason::Info => (
+                    "Pandoc does not read this line as a fence",
+                    "give the fence one word (`~~~ python`) or attributes in braces (`~~~ {.python title=\"x\"}`)",
+                ),
+                prose::Reason::Unclosed => (
+                    "this fence is never closed, so Pandoc reads it as text",
+                    "close the code block with a fence like the opening one",
+                ),
+                prose::Reason::Indented => (
+                    "CommonMark reads this indented line as code; Pandoc continues the line before it",
+                    "put a blank line before indented code, or do not indent a line of text",
+                ),
+            };
             for citation in found.into_iter().flat_map(|g| g.citations) {
                 diagnostics.push(
                     Diagnostic::new(
@@ -61,9 +75,32 @@ pub fn citations(
                         ),
                     )
                     .at(citation.span)
-                    .with_label(crate::diag::Span::new(file, fence.clone()), "Pandoc does not read this line as a fence")
-                    .with_help("give the fence one word (`~~~ python`) or attributes in braces (`~~~ {.python title=\"x\"}`)"),
+                    .with_label(crate::diag::Span::new(file, code.line.clone()), label)
+                    .with_help(help),
                 );
+            }
+            continue;
+        }
+        if let Some(label) = &block.definition {
+            let citations: Vec<_> = found.into_iter().flat_map(|g| g.citations).collect();
+            if citations
+                .iter()
+                .any(|c| label.contains(&c.span.range.start))
+            {
+                for citation in citations {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::Syntax,
+                            format!(
+                                "`@{}` is in a link reference definition, which is not printed",
+                                citation.id
+                            ),
+                        )
+                        .at(citation.span)
+                        .with_label(crate::diag::Span::new(file, label.clone()), "CommonMark reads `[…]:` here as a link definition; Pandoc as a citation")
+                        .with_help("escape the opening bracket as `\\[` if the line is text, or do not start a line with a citation followed by `:`"),
+                    );
+                }
             }
             continue;
         }

@@ -81,13 +81,33 @@ pub(super) struct Block {
     /// In raw HTML: a comment, `<?`, `<!X` or `<![CDATA[` opener that is
     /// never closed, so the HTML block runs to the end of the file.
     pub unclosed: Option<Range<usize>>,
-    /// The opening line of a fenced code block that Pandoc reads as text
-    /// (`~~~ python title="x"`), which holds this block.
-    pub fence: Option<Range<usize>>,
+    /// A code block that Pandoc reads as text, which holds this block.
+    pub fence: Option<TextCode>,
+    /// A link reference definition, which the build does not print: the
+    /// range of its label, where a citation makes it text to Pandoc.
+    pub definition: Option<Range<usize>>,
     /// Links written `[^note](…)`: a footnote reference and what follows to
     /// Pandoc, a link to CommonMark, so what their destinations cite is
     /// printed as a link.
     pub note_links: Vec<Range<usize>>,
+}
+
+/// A code block to CommonMark that Pandoc reads as text.
+#[derive(Debug, Clone)]
+pub(super) struct TextCode {
+    /// Its first line.
+    pub line: Range<usize>,
+    pub reason: Reason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Reason {
+    /// The fence's info string is neither one word nor `{…}` attributes.
+    Info,
+    /// The fence is never closed.
+    Unclosed,
+    /// Indented code right after a line of text, which Pandoc continues.
+    Indented,
 }
 
 /// The prose blocks of the body, as tokens.
@@ -109,7 +129,8 @@ pub(super) fn blocks(text: &str, body_start: usize) -> Vec<Block> {
         }
         block.paragraph = paragraph;
     };
-    for (event, range) in Parser::new_ext(body, super::options()).into_offset_iter() {
+    let mut parser = Parser::new_ext(body, super::options()).into_offset_iter();
+    for (event, range) in parser.by_ref() {
         let range = range.start + body_start..range.end + body_start;
         if opaque > 0 {
             match event {
@@ -144,13 +165,28 @@ pub(super) fn blocks(text: &str, body_start: usize) -> Vec<Block> {
             Event::Start(Tag::CodeBlock(kind)) => {
                 flush(&mut block, false);
                 opaque = 1;
-                if let CodeBlockKind::Fenced(info) = kind
-                    && !pandoc_fence(&info)
-                {
-                    let line = text[range.start..range.end]
-                        .find('\n')
-                        .unwrap_or(range.len());
-                    block.fence = Some(range.start..range.start + line);
+                let line = text[range.clone()].find('\n').unwrap_or(range.len());
+                let line = range.start..range.start + line;
+                let reason = match kind {
+                    CodeBlockKind::Fenced(info) if !pandoc_fence(&info) => Some(Reason::Info),
+                    CodeBlockKind::Fenced(_) if !closed_fence(&text[range.clone()]) => {
+                        Some(Reason::Unclosed)
+                    }
+                    CodeBlockKind::Fenced(_) => None,
+                    CodeBlockKind::Indented => {
+                        continues_line(text, body_start, range.start).then_some(Reason::Indented)
+                    }
+                };
+                if let Some(reason) = reason {
+                    if reason != Reason::Indented {
+                        // The opening line's info string is text too.
+                        let fence = &text[line.clone()];
+                        let marks = fence.trim_start();
+                        let mark = marks.chars().next().unwrap_or('`');
+                        let info = fence.len() - marks.trim_start_matches(mark).len();
+                        plain_text(text, line.start + info..line.end, &mut block.toks);
+                    }
+                    block.fence = Some(TextCode { line, reason });
                 }
             }
             Event::Start(Tag::MetadataBlock(_)) => {
@@ -225,10 +261,68 @@ pub(super) fn blocks(text: &str, body_start: usize) -> Vec<Block> {
         }
     }
     flush(&mut block, false);
+    // Link reference definitions are not printed; Pandoc reads one whose
+    // label holds a citation as text.
+    let mut definitions: Vec<Range<usize>> = parser
+        .reference_definitions()
+        .iter()
+        .map(|(_, def)| def.span.start + body_start..def.span.end + body_start)
+        .collect();
+    definitions.sort_by_key(|r| r.start);
+    for range in definitions {
+        let label = text[range.clone()].find("]:").map_or(0, |at| at + 1);
+        let mut block = Block {
+            definition: Some(range.start..range.start + label),
+            ..Block::default()
+        };
+        plain_text(text, range, &mut block.toks);
+        blocks.push(block);
+    }
     for block in &mut blocks {
         mark_urls(text, &mut block.toks);
     }
     blocks
+}
+
+/// Whether a fenced code block's text ends with a closing fence, as Pandoc
+/// needs: the opening fence's character, at least as many times.
+fn closed_fence(block: &str) -> bool {
+    let mut lines = block.lines();
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    let first = first.trim_start();
+    let Some(mark) = first.chars().next() else {
+        return false;
+    };
+    let count = first.len() - first.trim_start_matches(mark).len();
+    let Some(last) = lines.next_back() else {
+        return false;
+    };
+    let last = last.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    let last = last.trim_end();
+    !last.is_empty() && last.chars().all(|c| c == mark) && last.len() >= count
+}
+
+/// Whether the indented code block starting at byte `at` comes right after
+/// a line of text (`>`, a heading, the end of an HTML block), which Pandoc
+/// continues with the indented line instead of starting code.
+fn continues_line(text: &str, body_start: usize, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    if line_start <= body_start {
+        return false;
+    }
+    let before = &text[body_start..line_start - 1];
+    let previous = before.rsplit('\n').next().unwrap_or(before);
+    let mut previous = previous.trim();
+    if text[line_start..].trim_start().starts_with('>') {
+        // Inside the same block quote: what follows its markers.
+        previous = previous
+            .trim_start_matches(|c: char| c == '>' || c.is_whitespace())
+            .trim();
+    }
+    let rule = |c: char| "=-*_~` ".contains(c);
+    !previous.is_empty() && !previous.chars().all(rule)
 }
 
 /// Whether Pandoc reads a fence with this info string as a code block: its
