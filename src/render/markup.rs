@@ -126,6 +126,9 @@ pub fn convert(source: &str, body_start: usize, groups: &[Group], preamble: &str
         shift: top_level - 1,
         expanding: Vec::new(),
         inline: Vec::new(),
+        paragraphs: Vec::new(),
+        compact_table: None,
+        string_end: 0,
     };
     writer.out.text.push_str(preamble);
     writer.events(&events, &events, true);
@@ -170,7 +173,41 @@ struct Writer<'s> {
     /// was written: one that starts inside a citation group is part of the
     /// group's text, printed by its plan.
     inline: Vec<bool>,
+    /// The paragraphs open where the writer is, innermost last.
+    paragraphs: Vec<Paragraph>,
+    /// Inside a table too large for a Typst table: the number of cells
+    /// written in the current row.
+    compact_table: Option<usize>,
+    /// Where the last string literal of text ended in the output.
+    string_end: usize,
 }
+
+/// A paragraph longer than this (in bytes of Markdown) is broken into lines
+/// greedily: Typst's optimal line breaking costs more than linear time in
+/// the length of the paragraph, and over tens of kilobytes takes minutes.
+const LONG_PARAGRAPH: usize = 16 * 1024;
+
+/// A long paragraph is also cut into paragraphs of at most this many
+/// elements (emphasis, links, code…) and `LONG_PARAGRAPH` bytes: Typst looks
+/// up each glyph's origin among all of its paragraph's elements, one by one.
+const PARAGRAPH_ELEMENTS: usize = 500;
+
+/// A paragraph being written.
+struct Paragraph {
+    /// Whether it is longer than `LONG_PARAGRAPH`.
+    long: bool,
+    /// How deep the writer is inside its inline elements.
+    depth: usize,
+    /// Where in the report the current piece of it started.
+    since: usize,
+    /// How many elements the current piece holds.
+    elements: usize,
+}
+
+/// A table with more cells than this is printed as rows of text: Typst keeps
+/// tens of kilobytes per table cell, so 200,000 cells would take gigabytes,
+/// and no page shows that many legibly.
+const MAX_TABLE_CELLS: usize = 10_000;
 
 impl Writer<'_> {
     fn push(&mut self, text: &str) {
@@ -227,9 +264,84 @@ impl Writer<'_> {
             if self.part_of_group(event, range) {
                 continue;
             }
+            if let Event::Start(Tag::Table(_)) = event {
+                let end = closing(events, i);
+                let cells = events[i..end]
+                    .iter()
+                    .filter(|(e, _)| matches!(e, Event::Start(Tag::TableCell)))
+                    .count();
+                if cells > MAX_TABLE_CELLS {
+                    self.compact_table = Some(0);
+                    self.mark(range);
+                    continue;
+                }
+            }
+            if self.compact_table.is_some() && self.compact(event) {
+                continue;
+            }
             self.mark(range);
+            self.cut_long_paragraph(event, range);
             self.event(event, range, all);
         }
+    }
+
+    /// Within a long paragraph, starts a new paragraph before `event` once
+    /// the current piece is long enough and the writer is at its top level.
+    fn cut_long_paragraph(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        let Some(paragraph) = self.paragraphs.last_mut() else {
+            return;
+        };
+        let top = paragraph.depth == 0;
+        match event {
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => return,
+            Event::Start(_) => paragraph.depth += 1,
+            Event::End(_) => {
+                paragraph.depth = paragraph.depth.saturating_sub(1);
+                return;
+            }
+            _ => {}
+        }
+        if !top || !paragraph.long {
+            return;
+        }
+        if !matches!(event, Event::Text(_) | Event::SoftBreak) {
+            paragraph.elements += 1;
+        }
+        if paragraph.elements > PARAGRAPH_ELEMENTS
+            || range.start.saturating_sub(paragraph.since) > LONG_PARAGRAPH
+        {
+            paragraph.elements = 0;
+            paragraph.since = range.start;
+            self.push("\n\n");
+        }
+    }
+
+    /// Writes the structure of a table too large for a Typst table: each row
+    /// a paragraph, its cells separated by bars, the header in bold.
+    /// Returns false for events inside cells, written as usual.
+    fn compact(&mut self, event: &Event<'_>) -> bool {
+        let text = match event {
+            Event::Start(Tag::TableHead) => "#strong[",
+            Event::End(TagEnd::TableHead) => "]\n\n",
+            Event::Start(Tag::TableRow) => "",
+            Event::End(TagEnd::TableRow) => "\n\n",
+            Event::Start(Tag::TableCell) => {
+                let cells = self.compact_table.get_or_insert(0);
+                *cells += 1;
+                if *cells > 1 { " | " } else { "" }
+            }
+            Event::End(TagEnd::TableCell) => "",
+            Event::End(TagEnd::Table) => {
+                self.compact_table = None;
+                ""
+            }
+            _ => return false,
+        };
+        if matches!(event, Event::End(TagEnd::TableHead | TagEnd::TableRow)) {
+            self.compact_table = Some(0);
+        }
+        self.push(text);
+        true
     }
 
     /// Whether `event` lies inside a citation group, whose call prints it.
@@ -259,6 +371,24 @@ impl Writer<'_> {
 
     fn event(&mut self, event: &Event<'_>, range: &Range<usize>, all: &[Spanned<'_>]) {
         match event {
+            Event::Start(Tag::Paragraph) => {
+                let long = range.len() > LONG_PARAGRAPH;
+                if long {
+                    self.push("#set par(linebreaks: \"simple\")\n");
+                }
+                self.paragraphs.push(Paragraph {
+                    long,
+                    depth: 0,
+                    since: range.start,
+                    elements: 0,
+                });
+            }
+            Event::End(TagEnd::Paragraph) => {
+                self.push("\n\n");
+                if self.paragraphs.pop().is_some_and(|p| p.long) {
+                    self.push("#set par(linebreaks: auto)\n\n");
+                }
+            }
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(*tag),
             Event::Text(text) => self.text(text, range),
@@ -268,7 +398,7 @@ impl Writer<'_> {
             }
             Event::SoftBreak => {
                 if !self.inside_group(range) {
-                    self.push(" ");
+                    self.escaped(" ");
                 }
             }
             Event::HardBreak => self.push(if self.heading { " " } else { "#linebreak()" }),
@@ -401,37 +531,40 @@ impl Writer<'_> {
             .any(|g| g.range.start <= range.start && range.end <= g.range.end)
     }
 
-    /// Escapes the report's text in `range`, keeping an exact source map:
-    /// runs copied as they are map byte for byte, each escape to its character.
+    /// Writes the report's text in `range` into a string literal, keeping an
+    /// exact source map: runs copied as they are map byte for byte, each
+    /// escape or collapsed space to its characters.
     fn escaped_at(&mut self, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        self.open_string();
         let text = &self.source[range.clone()];
-        let mut run = None;
+        let mut run = false;
         for (i, ch) in text.char_indices() {
             let at = range.start + i;
-            if ch.is_ascii_punctuation() {
-                run = None;
-                self.out.map.push(Piece {
-                    at: self.out.text.len(),
-                    origin: at..at + 1,
-                    verbatim: false,
-                });
-                self.out.text.push('\\');
-                self.out.text.push(ch);
-                continue;
-            }
-            if run.is_none() {
-                run = Some(at);
+            let escape = !ch.is_ascii_whitespace() && literal_escape(ch).is_some();
+            let skip = ch.is_ascii_whitespace() && self.out.text.ends_with(' ');
+            if escape || skip {
+                run = false;
+                if !skip {
+                    self.out.map.push(Piece {
+                        at: self.out.text.len(),
+                        origin: at..at + ch.len_utf8(),
+                        verbatim: false,
+                    });
+                }
+            } else if !run {
+                run = true;
                 self.out.map.push(Piece {
                     at: self.out.text.len(),
                     origin: at..range.end,
                     verbatim: true,
                 });
             }
-            // Line breaks become spaces of the same length.
-            self.out
-                .text
-                .push(if matches!(ch, '\n' | '\r') { ' ' } else { ch });
+            self.literal_char(ch);
         }
+        self.close_string();
         // Whatever follows belongs to the construct again.
         self.out.map.push(Piece {
             at: self.out.text.len(),
@@ -440,17 +573,53 @@ impl Writer<'_> {
         });
     }
 
+    /// Writes text that has no place of its own in the report (an entity,
+    /// a footnote mark that refers to nothing) into a string literal.
     fn escaped(&mut self, text: &str) {
-        for ch in text.chars() {
-            match ch {
-                '\n' | '\r' => self.out.text.push(' '),
-                c if c.is_ascii_punctuation() => {
-                    self.out.text.push('\\');
-                    self.out.text.push(c);
-                }
-                c => self.out.text.push(c),
-            }
+        if text.is_empty() {
+            return;
         }
+        self.open_string();
+        for ch in text.chars() {
+            self.literal_char(ch);
+        }
+        self.close_string();
+    }
+
+    /// Writes one character of text inside a string literal: line breaks
+    /// and runs of spaces become one space, as in Typst markup.
+    fn literal_char(&mut self, ch: char) {
+        if ch.is_ascii_whitespace() {
+            if !self.out.text.ends_with(' ') {
+                self.out.text.push(' ');
+            }
+        } else if let Some(escape) = literal_escape(ch) {
+            self.out.text.push_str(&escape);
+        } else {
+            self.out.text.push(ch);
+        }
+    }
+
+    /// Starts a string literal, or reopens the one that ends right here, so
+    /// that a paragraph's text is one Typst text element, not one per
+    /// punctuation mark: Typst looks up each glyph's origin among the
+    /// paragraph's elements one by one, which costs the product of the two.
+    fn open_string(&mut self) {
+        let len = self.out.text.len();
+        if self.string_end == len && self.out.text.ends_with("\";") {
+            let at = len - 2;
+            self.out.text.truncate(at);
+            while self.out.map.last().is_some_and(|p| p.at > at) {
+                self.out.map.pop();
+            }
+        } else {
+            self.out.text.push_str("#\"");
+        }
+    }
+
+    fn close_string(&mut self) {
+        self.out.text.push_str("\";");
+        self.string_end = self.out.text.len();
     }
 
     fn html(&mut self, html: &str) {
@@ -543,20 +712,26 @@ pub fn string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for ch in text.chars() {
-        match ch {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                write!(out, "\\u{{{:x}}}", c as u32).ok();
-            }
-            c => out.push(c),
+        match literal_escape(ch) {
+            Some(escape) => out.push_str(&escape),
+            None => out.push(ch),
         }
     }
     out.push('"');
     out
+}
+
+/// How `ch` is written inside a Typst string literal, if not as itself.
+fn literal_escape(ch: char) -> Option<String> {
+    Some(match ch {
+        '\\' => "\\\\".into(),
+        '"' => "\\\"".into(),
+        '\n' => "\\n".into(),
+        '\r' => "\\r".into(),
+        '\t' => "\\t".into(),
+        c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -600,7 +775,7 @@ mod tests {
         let out = typst("a #b $c$ *d* _e_ <f> [g] @ h\\i `j`");
         assert_eq!(
             out,
-            "a \\#b \\$c\\$ #emph[d] #emph[e] \\<f\\> \\[g\\] \\@ h\\\\i #raw(\"j\")\n\n"
+            "#\"a #b $c$ \";#emph[#\"d\";]#\" \";#emph[#\"e\";]#\" <f> [g] @ h\\\\i \";#raw(\"j\")\n\n"
         );
     }
 
@@ -609,7 +784,7 @@ mod tests {
         let out = typst("As shown [see @a, p. 4; @b]. Also @c said.");
         assert_eq!(
             out,
-            "As shown #dossier.cite-group(0)\\. Also #dossier.cite-group(1) said\\.\n\n"
+            "#\"As shown \";#dossier.cite-group(0)#\". Also \";#dossier.cite-group(1)#\" said.\";\n\n"
         );
     }
 
@@ -618,23 +793,74 @@ mod tests {
         let out = typst(
             "# T\n\n- a\n- b\n\n> q\n\n```rust\nlet x = \"1\";\n```\n\nx[^n]\n\n[^n]: note *here*\n",
         );
-        assert!(out.contains("#heading(level: 1)[T]"), "{out}");
-        assert!(out.contains("#list([a],\n[b],\n)"), "{out}");
-        assert!(out.contains("#quote(block: true)[q\n\n]"), "{out}");
+        assert!(out.contains("#heading(level: 1)[#\"T\";]"), "{out}");
+        assert!(out.contains("#list([#\"a\";],\n[#\"b\";],\n)"), "{out}");
+        assert!(out.contains("#quote(block: true)[#\"q\";\n\n]"), "{out}");
         assert!(
             out.contains("#raw(block: true, lang: \"rust\", \"let x = \\\"1\\\";\\n\")"),
             "{out}"
         );
-        assert!(out.contains("x#footnote[note #emph[here]]"), "{out}");
+        assert!(
+            out.contains("#\"x\";#footnote[#\"note \";#emph[#\"here\";]]"),
+            "{out}"
+        );
     }
 
     #[test]
     fn footnotes_inside_footnotes_are_written_once() {
         let out = typst("Text[^a].\n\n[^a]: See also[^b] and[^a].\n\n[^b]: More.\n");
         assert!(
-            out.contains("Text#footnote[See also#footnote[More\\.] and\\[\\^a\\]\\.]"),
+            out.contains(
+                "#\"Text\";#footnote[#\"See also\";#footnote[#\"More.\";]#\" and[^a].\";]"
+            ),
             "{out}"
         );
+    }
+
+    /// Typst's cost grows with a paragraph's length times its elements: a
+    /// long paragraph's text is one string per run, and it is cut into
+    /// pieces of bounded size, broken into lines greedily.
+    #[test]
+    fn long_paragraphs_are_cut_into_bounded_pieces() {
+        let punctuated = "It's 30,000 (or 3.5%); \"said\" -- *a **a ".repeat(1000);
+        let out = typst(&punctuated);
+        assert!(
+            out.starts_with("#set par(linebreaks: \"simple\")\n"),
+            "{}",
+            &out[..80]
+        );
+        assert!(!out.contains('\\') || out.matches('\\').count() <= 2 * 1000 + 2);
+        assert!(out.matches("#\"").count() < 10, "one string per run");
+        let emphasised = "*a* ".repeat(5000);
+        let out = typst(&emphasised);
+        let pieces: Vec<&str> = out.split("\n\n").collect();
+        assert!(pieces.len() >= 10, "{} pieces", pieces.len());
+        for piece in &pieces {
+            assert!(piece.matches("#emph[").count() <= PARAGRAPH_ELEMENTS + 1);
+        }
+        assert_eq!(out.matches("#emph[").count(), 5000);
+        // A short paragraph is left whole, with optimal line breaking.
+        let out = typst(&"*a* ".repeat(100));
+        assert!(!out.contains("linebreaks") && out.trim_end().split("\n\n").count() == 1);
+    }
+
+    #[test]
+    fn a_table_too_large_for_typst_becomes_rows_of_text() {
+        let mut md = String::from("|h1|h2|\n|---|---|\n");
+        for row in 0..(MAX_TABLE_CELLS / 2 + 1) {
+            md.push_str(&format!("|r{row}a|r{row}b|\n"));
+        }
+        let out = typst(&md);
+        assert!(!out.contains("#table("), "{}", &out[..200]);
+        assert!(
+            out.starts_with("#strong[#\"h1\"; | #\"h2\";]"),
+            "{}",
+            &out[..200]
+        );
+        let last = MAX_TABLE_CELLS / 2;
+        assert!(out.contains(&format!("#\"r{last}a\"; | #\"r{last}b\";\n\n")));
+        let small = typst("|h1|h2|\n|---|---|\n|a|b|\n");
+        assert!(small.contains("#table("), "{small}");
     }
 
     /// Whatever the author writes, the generated Typst parses: hundreds of

@@ -115,11 +115,7 @@ fn walk(node: &SyntaxNode, offset: usize, hay: &mut Builder, side: &mut Builder,
                 &mut *hay
             };
             out.junction();
-            if let Some(string) = node.cast::<ast::Str>() {
-                for c in string.get().chars() {
-                    out.push_char(c, offset + 1);
-                }
-            }
+            string_chars(node.leaf_text(), offset, out);
             out.junction();
         }
         SyntaxKind::LineComment | SyntaxKind::BlockComment => hay.junction(),
@@ -163,6 +159,44 @@ fn walk(node: &SyntaxNode, offset: usize, hay: &mut Builder, side: &mut Builder,
             }
             side.extend(&note);
         }
+    }
+}
+
+/// The characters of a string literal (`literal`, quotes included, at byte
+/// `offset`), each at the place it is written, escapes decoded.
+fn string_chars(literal: &str, offset: usize, out: &mut Builder) {
+    let inner = literal
+        .strip_prefix('"')
+        .map(|s| s.strip_suffix('"').unwrap_or(s))
+        .unwrap_or(literal);
+    let mut chars = inner.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let at = offset + 1 + i;
+        if c != '\\' {
+            out.push_char(c, at);
+            continue;
+        }
+        let decoded = match chars.next() {
+            Some((_, 'n')) => '\n',
+            Some((_, 'r')) => '\r',
+            Some((_, 't')) => '\t',
+            Some((_, 'u')) => {
+                let mut hex = String::new();
+                while let Some((_, c)) = chars.next_if(|&(_, c)| c != '}') {
+                    if c != '{' {
+                        hex.push(c);
+                    }
+                }
+                chars.next();
+                u32::from_str_radix(&hex, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .unwrap_or('\u{fffd}')
+            }
+            Some((_, c)) => c,
+            None => break,
+        };
+        out.push_char(decoded, at);
     }
 }
 
