@@ -153,6 +153,7 @@ fn blocks_the_two_readers_part_on_never_lose_a_key() {
          x @{a\u{2028}b} and @{c\rd}.\n\n\
          Code:\n\n    @decorator\n\n\
          ```\n@inside\n```\n\n\
+         ~~~ two words\n@extra\n~~~\n\n\
          ~~~ [@extra]\n",
     );
     let run = project
@@ -166,7 +167,8 @@ fn blocks_the_two_readers_part_on_never_lose_a_key() {
         "report.md:8:32: error[syntax]: `@extra` is in a link reference definition, which is not printed",
         "report.md:10:3: error[unknown-id]: no claim or source named",
         "report.md:10:14: error[unknown-id]: no claim or source named",
-        "report.md:21:6: error[syntax]: `@extra` is in a code block that Pandoc reads as text",
+        "report.md:25:6: error[syntax]: `@extra` is in a code block that Pandoc reads as text",
+        "report.md:22:1: error[syntax]: `@extra` is in a code block that Pandoc reads as text",
     ] {
         assert!(out.contains(line), "{line}\nin\n{out}");
     }
@@ -175,7 +177,7 @@ fn blocks_the_two_readers_part_on_never_lose_a_key() {
         !out.contains("decorator") && !out.contains("inside"),
         "{out}"
     );
-    assert_eq!(out.matches("error[").count(), 7, "{out}");
+    assert_eq!(out.matches("error[").count(), 8, "{out}");
 }
 
 #[test]

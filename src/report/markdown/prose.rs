@@ -185,6 +185,10 @@ pub(super) fn blocks(text: &str, body_start: usize) -> Vec<Block> {
                         let mark = marks.chars().next().unwrap_or('`');
                         let info = fence.len() - marks.trim_start_matches(mark).len();
                         plain_text(text, line.start + info..line.end, &mut block.toks);
+                        // Its line ends before the body starts.
+                        block
+                            .toks
+                            .push(Tok::new(Kind::Char('\n'), line.end..line.end, true));
                     }
                     block.fence = Some(TextCode { line, reason });
                 }
