@@ -285,6 +285,13 @@ pub struct BuildArgs {
     /// A folder of more fonts (.ttf, .otf), searched recursively; repeatable.
     #[arg(long, value_name = "DIR")]
     pub font_path: Vec<PathBuf>,
+    /// Stop a build that takes longer than this: a loop or recursion in the
+    /// document that does not end is an error, not a hang.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+    /// Stop a build that holds more memory than this, in megabytes.
+    #[arg(long, value_name = "MB", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(64..))]
+    pub max_memory: u64,
     /// Where the registry is.
     #[command(flatten)]
     pub registry: RegistryArgs,

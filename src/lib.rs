@@ -29,6 +29,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr, missing_docs)]
 
 pub mod args;
+pub mod budget;
 pub mod check;
 pub mod cmd;
 pub mod diag;

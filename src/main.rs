@@ -8,6 +8,10 @@ use clap::Parser;
 use dossier::args::{Cli, Command};
 use dossier::cmd::{self, Outcome};
 
+/// Counts memory, so a build can stop at `--max-memory`.
+#[global_allocator]
+static ALLOCATOR: dossier::budget::Counting = dossier::budget::Counting;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -5,11 +5,12 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::settings::Settings;
 use super::{Error, Outcome};
 use crate::args::{BuildArgs, DiagnosticFormat};
+use crate::budget::Exceeded;
 use crate::check::{self, Options};
 use crate::diag::{Diagnostic, Files, Severity, Summary, display_name};
 use crate::render::{self, Failure, Session, Template};
@@ -158,7 +159,9 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
         font_paths: &args.font_path,
         internal: args.internal,
     };
+    let watch = budget(args, &registry, &files, &diagnostics, &summary, report.file)?;
     let result = render::build_in(session, &job, &mut files);
+    drop(watch);
     inputs.extend(session.dependencies());
     let built = match result {
         Ok(built) => built,
@@ -219,6 +222,76 @@ fn show(
         diagnostics,
         summary,
     )
+}
+
+/// Arms the time and memory limits for rendering: past one, the process
+/// prints what `show` would, with an error for the limit, and ends.
+fn budget(
+    args: &BuildArgs,
+    registry: &registry::Registry,
+    files: &Files,
+    diagnostics: &[Diagnostic],
+    summary: &Summary,
+    report: crate::diag::FileId,
+) -> Result<crate::budget::Watch, Error> {
+    let limits = crate::budget::Limits {
+        time: Duration::from_secs(args.timeout),
+        memory: usize::try_from(args.max_memory.saturating_mul(1 << 20)).unwrap_or(usize::MAX),
+    };
+    let prepare = |which: Exceeded| -> Result<Vec<u8>, Error> {
+        let (message, help) = match which {
+            Exceeded::Time => (
+                format!(
+                    "the document was still compiling after {} s, the limit `--timeout` sets",
+                    args.timeout
+                ),
+                "look for a loop or recursion that does not end in the report or its template; raise `--timeout` for a document that is only large",
+            ),
+            Exceeded::Memory => (
+                format!(
+                    "compiling the document needed more than {} MB, the limit `--max-memory` sets",
+                    args.max_memory
+                ),
+                "look for a loop, recursion or string that grows without end in the report or its template, or an oversized image; raise `--max-memory` for a document that is only large",
+            ),
+        };
+        let mut all = diagnostics.to_vec();
+        all.push(
+            Diagnostic::new(crate::diag::Code::Compile, message)
+                .at(crate::diag::Span::new(report, 0..0))
+                .with_help(help),
+        );
+        if !args.internal {
+            crate::render::leak::redact(registry, files, &mut all);
+        }
+        let summary = summarise(&all, summary);
+        let human = args.diagnostics.format == DiagnosticFormat::Human;
+        Ok(super::render(
+            args.diagnostics.format,
+            human,
+            files,
+            &all,
+            &summary,
+        )?)
+    };
+    let time = prepare(Exceeded::Time)?;
+    let memory = prepare(Exceeded::Memory)?;
+    let stdout = args.diagnostics.format != DiagnosticFormat::Human;
+    Ok(crate::budget::Watch::start(limits, move |which| {
+        let text = match which {
+            Exceeded::Time => &time,
+            Exceeded::Memory => &memory,
+        };
+        let written = if stdout {
+            std::io::stdout()
+                .lock()
+                .write_all(text)
+                .and_then(|()| std::io::stdout().flush())
+        } else {
+            std::io::stderr().lock().write_all(text)
+        };
+        written.ok();
+    }))
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -42,6 +42,19 @@ fn reporter(format: DiagnosticFormat, compact: bool) -> &'static dyn Reporter {
     }
 }
 
+/// Diagnostics in `format`, without colour.
+pub fn render(
+    format: DiagnosticFormat,
+    compact: bool,
+    files: &Files,
+    diagnostics: &[Diagnostic],
+    summary: &Summary,
+) -> std::io::Result<Vec<u8>> {
+    let mut buffer = termcolor::NoColor::new(Vec::new());
+    reporter(format, compact).report(&mut buffer, files, diagnostics, summary)?;
+    Ok(buffer.into_inner())
+}
+
 /// Writes diagnostics in `format` to `path`, without colour.
 pub fn report_to_file(
     format: DiagnosticFormat,
@@ -50,9 +63,8 @@ pub fn report_to_file(
     diagnostics: &[Diagnostic],
     summary: &Summary,
 ) -> Result<(), Error> {
-    let mut buffer = termcolor::NoColor::new(Vec::new());
-    reporter(format, false).report(&mut buffer, files, diagnostics, summary)?;
-    std::fs::write(path, buffer.into_inner()).map_err(|e| {
+    let text = render(format, false, files, diagnostics, summary)?;
+    std::fs::write(path, text).map_err(|e| {
         Error(format!(
             "cannot write {} ({e})",
             crate::diag::display_name(path)

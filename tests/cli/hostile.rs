@@ -397,3 +397,52 @@ fn a_huge_line_is_not_echoed_and_repeated_errors_are_counted() {
         .expect(1);
     assert_eq!(json.stdout().matches("named `missing`").count(), 500);
 }
+
+/// A document that never ends, or grows without end, is stopped with an
+/// error at the report; no PDF is written, the previous one stays.
+#[test]
+fn a_runaway_document_is_stopped_at_the_limits() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    project.write("loop.typ", "#for i in range(1000000000) {}\nText.\n");
+    project.write("grow.typ", "#let a = (0,) * 100000000\n#a.len()\n");
+    project.write("loop.pdf", "previous");
+    let run = project
+        .run(&["build", "loop.typ", "--timeout", "2", "--format", "short"])
+        .expect(1);
+    assert!(
+        run.stdout().starts_with(
+            "loop.typ:1:1: error[compile]: the document was still compiling after 2 s, the limit `--timeout` sets"
+        ),
+        "{}",
+        run.stdout()
+    );
+    assert_eq!(project.read("loop.pdf").unwrap(), b"previous");
+    let run = project
+        .run(&[
+            "build",
+            "grow.typ",
+            "--max-memory",
+            "256",
+            "--format",
+            "json",
+        ])
+        .expect(1);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(json["diagnostics"][0]["code"], "compile");
+    assert!(
+        json["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 256 MB"),
+        "{json}"
+    );
+    assert!(project.read("grow.pdf").is_none());
+    let leftovers: Vec<_> = std::fs::read_dir(project.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp") || n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
