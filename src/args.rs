@@ -290,7 +290,7 @@ pub struct BuildArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
     /// Stop a build that holds more memory than this, in megabytes.
-    #[arg(long, value_name = "MB", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(64..))]
+    #[arg(long, value_name = "MB", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(64..))]
     pub max_memory: u64,
     /// Where the registry is.
     #[command(flatten)]

@@ -8,7 +8,7 @@ use hayagriva::types::{EntryType, Person};
 use toml::de::{DeTable, DeValue};
 
 use super::fields::{Item, Reader, get, key_span};
-use super::value::{Bound, DateError, PartialDate, Value};
+use super::value::{Bound, DateError, Number, PartialDate, Value};
 use super::{Author, Claim, Conflict, Evidence, Level, Resolution, Rule, Source, id};
 use crate::diag::Spanned;
 use crate::diag::{Code, did_you_mean};
@@ -622,10 +622,10 @@ fn value(r: &mut Reader<'_>, item: &Item<'_>) -> Option<Spanned<Value>> {
 fn bound(item: &Item<'_>) -> Result<Bound, String> {
     match item.get_ref() {
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-            .map(|n| Bound::Number(n as f64))
+            .map(|n| Bound::Number(Number::Int(n)))
             .map_err(|_| "is too large".into()),
         DeValue::Float(f) => match f.as_str().parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok(Bound::Number(x)),
+            Ok(x) if x.is_finite() => Ok(Bound::Number(Number::Float(x))),
             _ => Err("must be a finite number".into()),
         },
         DeValue::String(_) | DeValue::Datetime(_) => date_of(item).map(Bound::Date),

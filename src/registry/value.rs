@@ -1,6 +1,7 @@
 //! What a source reports for a claim — a number, a date or a text — and the
 //! interval semantics that decide when two reports conflict.
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
@@ -79,7 +80,11 @@ impl PartialDate {
 
     /// The days covered, as an interval of day numbers.
     fn interval(&self) -> Interval {
-        let day = |d: Option<NaiveDate>| d.map_or(f64::NAN, |d| f64::from(d.num_days_from_ce()));
+        let day = |d: Option<NaiveDate>| {
+            d.map_or(Number::Float(f64::NAN), |d| {
+                Number::Int(i64::from(d.num_days_from_ce()))
+            })
+        };
         Interval {
             low: day(self.first_day()),
             high: day(self.last_day()),
@@ -109,20 +114,74 @@ pub enum DateError {
     Impossible,
 }
 
+/// A number as written: an integer exactly, whatever its size (two IDs'
+/// counts of 2^53 + 1 and 2^53 differ), else a float.
+#[derive(Debug, Clone, Copy)]
+pub enum Number {
+    /// An integer.
+    Int(i64),
+    /// Any other number, or an infinite end of an interval.
+    Float(f64),
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Self) -> bool {
+        self.partial_cmp(other) == Some(Ordering::Equal)
+    }
+}
+
+impl PartialOrd for Number {
+    /// Exactly, also between an integer and a float.
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        match (*self, *other) {
+            (Self::Int(a), Self::Int(b)) => Some(a.cmp(&b)),
+            (Self::Float(a), Self::Float(b)) => a.partial_cmp(&b),
+            (Self::Int(a), Self::Float(b)) => int_to_float(a, b),
+            (Self::Float(a), Self::Int(b)) => int_to_float(b, a).map(Ordering::reverse),
+        }
+    }
+}
+
+/// How the integer `a` compares with the float `b`, without rounding `a`.
+fn int_to_float(a: i64, b: f64) -> Option<Ordering> {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    if b.is_nan() {
+        return None;
+    }
+    if b >= LIMIT {
+        return Some(Ordering::Less);
+    }
+    if b < -LIMIT {
+        return Some(Ordering::Greater);
+    }
+    // |b| < 2^63: its integer part is an exact i64.
+    let whole = b.trunc() as i64;
+    let fraction = b - b.trunc();
+    Some(
+        a.cmp(&whole)
+            .then_with(|| 0.0f64.partial_cmp(&fraction).unwrap_or(Ordering::Equal)),
+    )
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Int(n) => write!(f, "{n}"),
+            Self::Float(n) => write!(f, "{}", format_number(*n)),
+        }
+    }
+}
+
 /// A closed interval; either end may be infinite.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Interval {
     /// The lowest value included.
-    pub low: f64,
+    pub low: Number,
     /// The highest value included.
-    pub high: f64,
+    pub high: Number,
 }
 
 impl Interval {
-    fn point(x: f64) -> Self {
-        Self { low: x, high: x }
-    }
-
     /// Whether the two intervals share at least one point.
     pub fn overlaps(&self, other: &Interval) -> bool {
         self.low <= other.high && other.low <= self.high
@@ -133,20 +192,20 @@ impl Interval {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Bound {
     /// A number.
-    Number(f64),
+    Number(Number),
     /// A date, covering all the days it names.
     Date(PartialDate),
 }
 
 impl Bound {
-    fn low(&self) -> f64 {
+    fn low(&self) -> Number {
         match self {
             Self::Number(n) => *n,
             Self::Date(d) => d.interval().low,
         }
     }
 
-    fn high(&self) -> f64 {
+    fn high(&self) -> Number {
         match self {
             Self::Number(n) => *n,
             Self::Date(d) => d.interval().high,
@@ -161,7 +220,7 @@ impl Bound {
 impl fmt::Display for Bound {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Number(n) => write!(f, "{}", format_number(*n)),
+            Self::Number(n) => write!(f, "{n}"),
             Self::Date(d) => write!(f, "{d}"),
         }
     }
@@ -223,10 +282,10 @@ impl Value {
             },
             Self::AtLeast(b) => Interval {
                 low: b.low(),
-                high: f64::INFINITY,
+                high: Number::Float(f64::INFINITY),
             },
             Self::AtMost(b) => Interval {
-                low: f64::NEG_INFINITY,
+                low: Number::Float(f64::NEG_INFINITY),
                 high: b.high(),
             },
             Self::Range(a, b) => Interval {
@@ -282,19 +341,12 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
-impl Interval {
-    /// The interval of a single number.
-    pub fn exact(x: f64) -> Self {
-        Self::point(x)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn n(x: f64) -> Bound {
-        Bound::Number(x)
+        Bound::Number(Number::Float(x))
     }
 
     fn d(s: &str) -> Bound {
@@ -343,5 +395,23 @@ mod tests {
         )));
         assert!(Value::Exact(n(1988.0)).conflicts_with(&Value::Exact(d("1988"))));
         assert!(Value::Exact(n(1.0)).conflicts_with(&Value::Text("1".into())));
+    }
+
+    #[test]
+    fn integers_compare_exactly_whatever_their_size() {
+        let int = |i: i64| Bound::Number(Number::Int(i));
+        let big = 1i64 << 53;
+        assert!(Value::Exact(int(big)).conflicts_with(&Value::Exact(int(big + 1))));
+        assert!(!Value::Exact(int(big + 1)).conflicts_with(&Value::Exact(int(big + 1))));
+        assert!(Value::AtLeast(int(i64::MAX)).conflicts_with(&Value::Exact(int(i64::MAX - 1))));
+        // Against a float, exactly too: 2^53 + 1 is not the float 2^53.
+        assert!(Value::Exact(int(big + 1)).conflicts_with(&Value::Exact(n(big as f64))));
+        assert!(!Value::Exact(int(big)).conflicts_with(&Value::Exact(n(big as f64))));
+        assert!(!Value::Range(n(2.5), n(3.5)).conflicts_with(&Value::Exact(int(3))));
+        assert!(Value::AtMost(n(2.5)).conflicts_with(&Value::Exact(int(3))));
+        assert_eq!(
+            Bound::Number(Number::Int(i64::MAX)).to_string(),
+            "9223372036854775807"
+        );
     }
 }
