@@ -185,6 +185,10 @@ pub struct RegistryArgs {
     /// the nearest one above it, else in the current folder].
     #[arg(long, value_name = "PATH")]
     pub registry: Option<PathBuf>,
+    /// A folder outside the registry's folder that its `include` patterns
+    /// may read from; repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub include_from: Vec<PathBuf>,
 }
 
 /// How diagnostics are written and judged.

@@ -85,7 +85,8 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     let path = registry::find_registry(args.registry.registry.as_deref(), Some(&args.report))?;
     let mut inputs = vec![args.report.clone(), path.clone()];
     let mut files = Files::new();
-    let (registry, mut diagnostics) = registry::load(&path, &mut files)?;
+    let (registry, mut diagnostics) =
+        registry::load(&path, &args.registry.include_from, &mut files)?;
     inputs.extend(
         registry
             .files

@@ -24,7 +24,8 @@ pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
     let (_lock, defining) = loop {
         let lock = super::Lock::folders(edited.iter().map(PathBuf::as_path))?;
         let mut files = Files::new();
-        let (registry, diagnostics) = registry::load(&path, &mut files)?;
+        let (registry, diagnostics) =
+            registry::load(&path, &args.registry.include_from, &mut files)?;
         let syntax: Vec<_> = diagnostics
             .into_iter()
             .filter(|d| d.code == Code::Syntax)

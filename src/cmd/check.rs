@@ -20,7 +20,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         .or(paths.first().map(PathBuf::as_path));
     let path_registry = registry::find_registry(args.registry.registry.as_deref(), near)?;
     let mut files = Files::new();
-    let (registry, mut diagnostics) = registry::load(&path_registry, &mut files)?;
+    let (registry, mut diagnostics) =
+        registry::load(&path_registry, &args.registry.include_from, &mut files)?;
     let mut reports = Vec::new();
     for path in &paths {
         let root = super::settings::default_root(path, &path_registry)?;

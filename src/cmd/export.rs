@@ -13,7 +13,7 @@ use crate::registry;
 pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
     let path = registry::find_registry(args.registry.registry.as_deref(), None)?;
     let mut files = Files::new();
-    let (mut registry, _) = registry::load(&path, &mut files)?;
+    let (mut registry, _) = registry::load(&path, &args.registry.include_from, &mut files)?;
     if !args.internal {
         // A public entry that quotes a confidential source is exported with
         // that field withheld, and said so.

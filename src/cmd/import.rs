@@ -23,7 +23,8 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
     let _lock = super::Lock::folders([path.as_path()])?;
     let mut files = Files::new();
     let (existing, problems) = if path.exists() {
-        let (registry, diagnostics) = registry::load(&path, &mut files)?;
+        let (registry, diagnostics) =
+            registry::load(&path, &args.registry.include_from, &mut files)?;
         let ids: Vec<String> = registry.ids().map(str::to_string).collect();
         (
             ids,

@@ -17,7 +17,7 @@ pub fn run(args: &ListArgs) -> Result<Outcome, Error> {
     let near = args.reports.first().map(PathBuf::as_path);
     let path = registry::find_registry(args.registry.registry.as_deref(), near)?;
     let mut files = Files::new();
-    let (registry, _) = registry::load(&path, &mut files)?;
+    let (registry, _) = registry::load(&path, &args.registry.include_from, &mut files)?;
     let registry = crate::render::leak::as_printed(registry, args.internal);
     let used = if args.unused {
         let folder = path.parent().map(|p| {

@@ -15,7 +15,7 @@ use crate::registry::{self, Author, Claim, Entry, Registry, Source};
 pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
     let path = registry::find_registry(args.registry.registry.as_deref(), None)?;
     let mut files = Files::new();
-    let (registry, _) = registry::load(&path, &mut files)?;
+    let (registry, _) = registry::load(&path, &args.registry.include_from, &mut files)?;
     let registry = crate::render::leak::as_printed(registry, args.internal);
     let (text, json) = match registry.get(&args.id) {
         Some(Entry::Claim(claim)) => (claim_text(&registry, claim), claim_json(&registry, claim)),

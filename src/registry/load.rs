@@ -72,8 +72,13 @@ pub fn find_registry(explicit: Option<&Path>, near: Option<&Path>) -> Result<Pat
     found.ok_or(LoadError::NotFound { start })
 }
 
-/// Reads the registry at `path` and everything it includes.
-pub fn load(path: &Path, files: &mut Files) -> Result<(Registry, Vec<Diagnostic>), LoadError> {
+/// Reads the registry at `path` and everything it includes: files inside
+/// its folder, or inside one of the `outside` folders the user named.
+pub fn load(
+    path: &Path,
+    outside: &[PathBuf],
+    files: &mut Files,
+) -> Result<(Registry, Vec<Diagnostic>), LoadError> {
     let mut diagnostics = Vec::new();
     let mut registry = Registry {
         complete: true,
@@ -86,7 +91,7 @@ pub fn load(path: &Path, files: &mut Files) -> Result<(Registry, Vec<Diagnostic>
         registry.title = part.title.clone();
         registry.style = part.style.clone();
         registry.rules = part.rules.clone();
-        for included in expand_includes(path, &part, files, &mut diagnostics) {
+        for included in expand_includes(path, outside, &part, files, &mut diagnostics) {
             let id = read_file(&included, files)?;
             registry.files.push(id);
             match parse(files, id, false, &mut diagnostics) {
@@ -210,19 +215,60 @@ fn lowercase_first(text: &str) -> String {
     }
 }
 
-/// The files the `include` patterns name, sorted, each once, never the main file.
+/// The files the `include` patterns name, sorted, each once, never the main
+/// file. A pattern may read only inside the main file's folder or one of
+/// the `outside` folders: one that reaches elsewhere (`../*.toml`,
+/// `/**/*.toml`, a link out) is an error, and is not walked.
 fn expand_includes(
     main: &Path,
+    outside: &[PathBuf],
     part: &Part,
     files: &Files,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<PathBuf> {
     let base = main.parent().unwrap_or(Path::new(""));
     let main_canonical = main.canonicalize().ok();
+    let roots: Vec<PathBuf> = std::iter::once(if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    })
+    .chain(outside.iter().map(PathBuf::as_path))
+    .filter_map(|dir| dir.canonicalize().ok())
+    .collect();
+    let inside = |path: &Path| {
+        path.canonicalize()
+            .is_ok_and(|real| roots.iter().any(|root| real.starts_with(root)))
+    };
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for pattern in &part.include {
         let full = base.join(&pattern.value);
+        let start = literal_start(&full);
+        let reach = if start.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            start.as_path()
+        };
+        // Where the walk starts, or the nearest folder above it that exists.
+        let walked = reach
+            .ancestors()
+            .find(|p| p.exists())
+            .unwrap_or(Path::new("."));
+        let outside_of = |path: &Path| {
+            let message = format!(
+                "`include` pattern `{}` reaches outside the registry's folder ({})",
+                pattern.value,
+                crate::diag::display_name(path)
+            );
+            Diagnostic::new(Code::InvalidField, message)
+                .at(pattern.span.clone())
+                .with_help("move the file into the registry's folder, or name its folder with `--include-from DIR`")
+        };
+        if !inside(walked) {
+            diagnostics.push(outside_of(walked));
+            continue;
+        }
         let matches = match glob_files(&full) {
             Ok(paths) => paths,
             Err(error) => {
@@ -244,7 +290,11 @@ fn expand_includes(
                     .with_help(help),
             );
         }
-        let mut matches = matches;
+        let (mut matches, out_of_bounds): (Vec<_>, Vec<_>) =
+            matches.into_iter().partition(|path| inside(path));
+        if let Some(first) = out_of_bounds.first() {
+            diagnostics.push(outside_of(first));
+        }
         matches.sort();
         for path in matches {
             let canonical = path.canonicalize().ok();
@@ -269,15 +319,7 @@ fn glob_files(pattern: &Path) -> Result<Vec<PathBuf>, glob::PatternError> {
         require_literal_separator: true,
         require_literal_leading_dot: false,
     };
-    // The longest leading run of components without a wildcard.
-    let mut start = PathBuf::new();
-    for component in pattern.components() {
-        let part = component.as_os_str().to_string_lossy();
-        if part.contains(['*', '?', '[']) {
-            break;
-        }
-        start.push(component);
-    }
+    let start = literal_start(pattern);
     if start == pattern {
         return Ok(if pattern.is_file() {
             vec![pattern.to_path_buf()]
@@ -306,6 +348,19 @@ fn glob_files(pattern: &Path) -> Result<Vec<PathBuf>, glob::PatternError> {
         .collect();
     found.sort();
     Ok(found)
+}
+
+/// The longest leading run of a pattern's components without a wildcard.
+fn literal_start(pattern: &Path) -> PathBuf {
+    let mut start = PathBuf::new();
+    for component in pattern.components() {
+        let part = component.as_os_str().to_string_lossy();
+        if part.contains(['*', '?', '[']) {
+            break;
+        }
+        start.push(component);
+    }
+    start
 }
 
 /// Merges the parts in order, keeping the first definition of each ID.

@@ -200,7 +200,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sources.toml");
         std::fs::write(&path, text).unwrap();
-        crate::registry::load(&path, &mut Files::new()).unwrap().0
+        crate::registry::load(&path, &[], &mut Files::new())
+            .unwrap()
+            .0
     }
 
     const REGISTRY: &str = r#"

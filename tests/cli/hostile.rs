@@ -446,3 +446,68 @@ fn a_runaway_document_is_stopped_at_the_limits() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// `include` reads only inside the registry's folder, unless the user names
+/// another folder on the command line; nothing outside is walked.
+#[test]
+fn includes_stay_inside_the_registry_folder_unless_named() {
+    let project = Project::new();
+    project.write(
+        "reg/sources.toml",
+        "[registry]\ninclude = [\"parts/*.toml\", \"../shared/*.toml\", \"/etc/passwd\", \"/**/*.conf\"]\n\n[sources.s1]\ntitle = \"A\"\ntype = \"web\"\nurl = \"https://example.org/a\"\n",
+    );
+    project.write(
+        "reg/parts/p.toml",
+        "[sources.s2]\ntitle = \"B\"\ntype = \"web\"\nurl = \"https://example.org/b\"\n",
+    );
+    project.write(
+        "shared/x.toml",
+        "[sources.s3]\ntitle = \"C\"\ntype = \"web\"\nurl = \"https://example.org/c\"\n",
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        "../../shared/x.toml",
+        project.path().join("reg/parts/link.toml"),
+    )
+    .unwrap();
+    let run = project
+        .run(&[
+            "check",
+            "--registry",
+            "reg/sources.toml",
+            "--format",
+            "short",
+        ])
+        .expect(1);
+    let out = run.stdout();
+    for (column, pattern) in [
+        (28, "../shared/*.toml"),
+        (48, "/etc/passwd"),
+        (63, "/**/*.conf"),
+    ] {
+        let line = format!(
+            "reg/sources.toml:2:{column}: error[invalid-field]: `include` pattern `{pattern}` reaches outside the registry's folder"
+        );
+        assert!(out.contains(&line), "{line}\nin\n{out}");
+    }
+    #[cfg(unix)]
+    assert!(
+        out.contains("`include` pattern `parts/*.toml` reaches outside the registry's folder (reg/parts/link.toml)"),
+        "{out}"
+    );
+    assert!(out.contains("2 sources"), "{out}");
+    // Named on the command line, the shared folder may be read.
+    let run = project
+        .run(&[
+            "check",
+            "--registry",
+            "reg/sources.toml",
+            "--include-from",
+            "shared",
+            "--format",
+            "short",
+        ])
+        .expect(1);
+    assert!(!run.stdout().contains("../shared"), "{}", run.stdout());
+    assert!(run.stdout().contains("3 sources"), "{}", run.stdout());
+}

@@ -64,7 +64,7 @@ pub const SECRETS: &[(&str, Field)] = &[
 pub fn layers(project: &Project, report: &str) -> (Vec<Finding>, Vec<Finding>) {
     let mut files = Files::new();
     let (registry, problems) =
-        registry::load(&project.path().join("sources.toml"), &mut files).expect("registry");
+        registry::load(&project.path().join("sources.toml"), &[], &mut files).expect("registry");
     assert!(problems.is_empty(), "{problems:?}");
     let (report, problems) =
         report::read(&project.path().join(report), project.path(), &mut files).expect("report");
