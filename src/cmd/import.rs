@@ -4,6 +4,7 @@
 //! and reported, so importing the same file twice changes nothing; a file
 //! that does not parse changes nothing and is reported at its line.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -25,7 +26,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
     let (existing, problems) = if path.exists() {
         let (registry, diagnostics) =
             registry::load(&path, &args.registry.include_from, &mut files)?;
-        let ids: Vec<String> = registry.ids().map(str::to_string).collect();
+        let ids: HashSet<String> = registry.ids().map(str::to_string).collect();
         (
             ids,
             diagnostics
@@ -34,7 +35,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
                 .collect(),
         )
     } else {
-        (Vec::new(), Vec::new())
+        (HashSet::new(), Vec::new())
     };
     if !problems.is_empty() {
         // Rewriting a registry that does not parse could lose what is in it.
@@ -73,7 +74,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
         for dropped in sanitise(&mut record) {
             notes.push(format!("`{}`: left out {dropped}", record.id));
         }
-        taken.push(record.id.clone());
+        taken.insert(record.id.clone());
         added.push(record);
     }
     if !added.is_empty() {

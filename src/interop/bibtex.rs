@@ -26,8 +26,13 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
     })?;
     // hayagriva leaves out what dossier keeps: the original title and the language.
     let raw = biblatex::RawBibliography::parse(text).ok();
+    // Each entry by key, found in constant time (the first of a repeated key).
+    let mut by_key = std::collections::HashMap::new();
+    for entry in raw.iter().flat_map(|raw| &raw.entries) {
+        by_key.entry(entry.v.key.v).or_insert(entry);
+    }
     let field = |key: &str, name: &str| -> Option<String> {
-        let entry = raw.as_ref()?.entries.iter().find(|e| e.v.key.v == key)?;
+        let entry = by_key.get(key)?;
         let field = entry
             .v
             .fields
