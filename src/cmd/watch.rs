@@ -2,9 +2,10 @@
 //! registry or a file it includes, the template, the style or any file the
 //! document read changes. One Typst World lives across rounds, so only what
 //! changed is compiled again; each round prints one line with the time. A bad
-//! edit prints its diagnostics and the watch goes on.
+//! edit prints its diagnostics and the watch goes on, also when the project
+//! folder is deleted and made again.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -30,7 +31,9 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
         let _ = sender.send(event);
     })
     .map_err(|e| Error(format!("cannot watch files ({e})")))?;
-    let mut watched: HashSet<PathBuf> = HashSet::new();
+    // Each folder watched, with the identity it had: a folder deleted and
+    // made again is another folder, watched afresh.
+    let mut watched: HashMap<PathBuf, Option<(u64, u64)>> = HashMap::new();
     let mut session = Session::default();
     loop {
         let started = Instant::now();
@@ -52,12 +55,30 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
         };
         typst::comemo::evict(10);
         let wanted: HashSet<PathBuf> = inputs.iter().map(|p| absolute(p)).collect();
-        for dir in wanted.iter().filter_map(|p| p.parent()) {
-            if dir.is_dir() && watched.insert(dir.to_path_buf()) {
-                watcher
-                    .watch(dir, RecursiveMode::NonRecursive)
-                    .map_err(|e| Error(format!("cannot watch {} ({e})", dir.display())))?;
+        // The folder of each input, or the nearest one above it that exists
+        // (so that a deleted project folder is seen when it comes back).
+        let dirs: HashSet<PathBuf> = wanted
+            .iter()
+            .filter_map(|p| p.ancestors().skip(1).find(|d| d.is_dir()))
+            .map(Path::to_path_buf)
+            .collect();
+        watched.retain(|dir, _| {
+            let keep = dirs.contains(dir) && dir.is_dir();
+            if !keep {
+                let _ = watcher.unwatch(dir);
             }
+            keep
+        });
+        for dir in &dirs {
+            let id = identity(dir);
+            if watched.get(dir) == Some(&id) {
+                continue;
+            }
+            let _ = watcher.unwatch(dir);
+            watcher
+                .watch(dir, RecursiveMode::NonRecursive)
+                .map_err(|e| Error(format!("cannot watch {} ({e})", dir.display())))?;
+            watched.insert(dir.clone(), id);
         }
         wait(&events, &wanted)?;
     }
@@ -86,6 +107,21 @@ fn near(report: &Path) -> PathBuf {
         .join("sources.toml")
 }
 
+/// Which folder `dir` is, beyond its name: device and inode.
+fn identity(dir: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(dir).ok()?;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
@@ -95,7 +131,13 @@ fn wait(
     events: &Receiver<notify::Result<notify::Event>>,
     wanted: &HashSet<PathBuf>,
 ) -> Result<(), Error> {
-    let ours = |event: &notify::Event| event.paths.iter().any(|p| wanted.contains(&absolute(p)));
+    // An input, or a folder on the way to one (deleted or made again).
+    let ours = |event: &notify::Event| {
+        event.paths.iter().any(|p| {
+            let p = absolute(p);
+            wanted.contains(&p) || wanted.iter().any(|w| w.starts_with(&p))
+        })
+    };
     // A file written in place is whole when it is closed.
     let closed = |event: &notify::Result<notify::Event>| match event {
         Ok(event) => {

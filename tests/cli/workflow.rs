@@ -400,3 +400,52 @@ fn watch_rebuilds_on_every_edit_and_survives_bad_ones() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// The project folder deleted and made again (a checkout switched, a sync
+/// tool's rewrite): the watch reports the missing report, then builds again.
+#[test]
+fn watch_survives_its_folder_deleted_and_made_again() {
+    let project = Project::new();
+    std::fs::create_dir(project.path().join("proj")).unwrap();
+    let init = dossier()
+        .args(["init"])
+        .current_dir(project.path().join("proj"))
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let report = project.read("proj/report.md").unwrap();
+    let registry = project.read("proj/sources.toml").unwrap();
+    let mut child = dossier()
+        .args(["watch", "proj/report.md"])
+        .current_dir(project.path())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let sink = lines.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    let count = |what: &str| {
+        lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.contains(what))
+            .count()
+    };
+    until("the first build", || count("] built") >= 1);
+    std::fs::remove_dir_all(project.path().join("proj")).unwrap();
+    until("the missing report", || count("] error") >= 1);
+    std::fs::create_dir(project.path().join("proj")).unwrap();
+    std::fs::write(project.path().join("proj/sources.toml"), &registry).unwrap();
+    std::fs::write(project.path().join("proj/report.md"), &report).unwrap();
+    until("the build in the new folder", || count("] built") >= 2);
+    assert!(project.read("proj/report.pdf").is_some());
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
