@@ -142,7 +142,7 @@ fn walk(
     }
     if let Some(call) = node.cast::<ast::FuncCall>()
         && callee_name(call).is_some()
-        && let Some(group) = call_citation(file, node, call, labels)
+        && let Some(group) = call_citation(file, node, call, labels, diagnostics)
     {
         groups.push(group);
     }
@@ -201,6 +201,7 @@ fn call_citation(
     node: &LinkedNode<'_>,
     call: ast::FuncCall<'_>,
     labels: &HashSet<String>,
+    diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Group> {
     let args = node.children().find(|c| c.kind() == SyntaxKind::Args)?;
     let mut target = None;
@@ -211,9 +212,28 @@ fn call_citation(
             target.get_or_insert((label.get().to_string(), arg.range()));
         } else if let Some(inner) = arg.cast::<ast::FuncCall>()
             && matches!(inner.callee(), ast::Expr::Ident(i) if i.as_str() == "label")
-            && let Some(string) = first_string(&arg)
         {
-            target.get_or_insert(string);
+            let mut items = inner.args().items();
+            let literal = matches!(
+                (items.next(), items.next()),
+                (Some(ast::Arg::Pos(ast::Expr::Str(_))), None)
+            );
+            match first_string(&arg) {
+                Some(string) if literal => {
+                    target.get_or_insert(string);
+                }
+                _ => {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::Syntax,
+                            "a label computed when the document runs cannot be checked as a citation",
+                        )
+                        .at(Span::new(file, arg.range()))
+                        .with_help("write the ID itself: `<diplomat-2013>` or `label(\"diplomat-2013\")`"),
+                    );
+                    return None;
+                }
+            }
         } else if let Some(named) = arg.cast::<ast::Named>() {
             match (named.name().as_str(), named.expr()) {
                 ("supplement", ast::Expr::ContentBlock(block)) => {

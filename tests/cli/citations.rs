@@ -314,3 +314,24 @@ fn typst_includes_are_checked_and_built() {
         run.stdout()
     );
 }
+
+/// A Typst label computed when the document runs is not half-read as the
+/// first string in it: it is an error at the call.
+#[test]
+fn a_computed_typst_label_is_an_error_not_a_wrong_key() {
+    let project = project();
+    project.write(
+        "report.typ",
+        "#cite(label(\"ext\" + \"ra\"))\n#cite(label(\"extra\"))\n",
+    );
+    let run = project
+        .run(&["check", "report.typ", "--format", "short"])
+        .expect(1);
+    let out = run.stdout();
+    assert!(
+        out.contains("report.typ:1:7: error[syntax]: a label computed when the document runs cannot be checked as a citation"),
+        "{out}"
+    );
+    assert!(!out.contains("`ext`"), "{out}");
+    assert!(out.contains("1 citation"), "{out}");
+}
