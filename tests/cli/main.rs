@@ -8,6 +8,7 @@ mod confidential;
 mod document;
 mod example;
 mod formats;
+mod fuzz;
 mod hostile;
 mod leak;
 mod pandoc;
