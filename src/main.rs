@@ -22,7 +22,7 @@ fn main() -> ExitCode {
                 std::io::stdout().flush()
             });
             if let Err(e) = printed {
-                eprintln!("error: cannot write the output ({e})");
+                eprintln!("error: cannot write to standard output ({e})");
                 return ExitCode::from(2);
             }
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });

@@ -100,9 +100,17 @@ impl std::fmt::Display for Error {
     }
 }
 
-impl<E: std::error::Error> From<E> for Error {
+impl<E: std::error::Error + 'static> From<E> for Error {
+    /// A full device met here is the output's: files are written with
+    /// their own messages, so what is left is standard output.
     fn from(error: E) -> Self {
-        Self(error.to_string())
+        let io = (&error as &dyn std::error::Error).downcast_ref::<std::io::Error>();
+        match io.map(std::io::Error::kind) {
+            Some(std::io::ErrorKind::StorageFull | std::io::ErrorKind::WriteZero) => {
+                Self(format!("cannot write to standard output ({error})"))
+            }
+            _ => Self(error.to_string()),
+        }
     }
 }
 

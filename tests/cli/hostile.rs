@@ -230,6 +230,25 @@ fn an_image_declaring_billions_of_pixels_is_an_error_at_the_image() {
         run.stderr()
     );
     assert!(project.read("report.pdf").is_none());
+    // A 29-byte GIF declaring 65535×65535 pixels, likewise.
+    let mut gif = b"GIF89a\xff\xff\xff\xff\x80\x00\x00".to_vec();
+    gif.extend_from_slice(b"\0\0\0\xff\xff\xff,\0\0\0\0\xff\xff\xff\xff\0\x02\x02D\x01\0;");
+    std::fs::write(project.path().join("bomb.gif"), &gif).unwrap();
+    project.write(
+        "report.md",
+        "---\ntitle: T\n---\n\nSee [@base].\n\n![A bomb](bomb.gif)\n",
+    );
+    let run = project
+        .run(&["build", "report.md", "--format", "short"])
+        .expect(1);
+    assert!(
+        run.stdout().contains("report.md:7:1: error[compile]")
+            && run.stdout().contains("65535×65535 pixels"),
+        "{}\n{}",
+        run.stdout(),
+        run.stderr()
+    );
+    assert!(project.read("report.pdf").is_none());
 }
 
 #[cfg(unix)]
@@ -322,7 +341,8 @@ fn a_full_output_is_exit_2_with_a_message_never_a_panic() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(
-            stderr.starts_with("error: ") && !stderr.contains("panicked"),
+            stderr.starts_with("error: cannot write to standard output (")
+                && !stderr.contains("panicked"),
             "{args:?}: {stderr}"
         );
     }
