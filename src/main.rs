@@ -2,6 +2,7 @@
 //! ended to the exit code the contract documents (0 clean, 1 errors found,
 //! 2 could not run).
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -22,7 +23,11 @@ fn main() -> ExitCode {
                 std::io::stdout().flush()
             });
             if let Err(e) = printed {
-                eprintln!("error: cannot write to standard output ({e})");
+                // Standard error may be full too: never panic over it.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: cannot write to standard output ({e})"
+                );
                 return ExitCode::from(2);
             }
             return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
@@ -47,7 +52,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
         Err(error) => {
-            eprintln!("error: {error}");
+            let _ = writeln!(std::io::stderr(), "error: {error}");
             ExitCode::from(2)
         }
     }

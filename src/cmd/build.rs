@@ -30,7 +30,8 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     }
     let round = round?;
     if let Some(line) = round.status(started) {
-        writeln!(std::io::stderr(), "{line}")?;
+        // The PDF is written: a status line that cannot be shown is no failure.
+        let _ = writeln!(std::io::stderr(), "{line}");
     }
     Ok(round.outcome)
 }

@@ -67,9 +67,15 @@ pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
     let bytes = std::fs::read(&args.file)
         .map_err(|e| Error(format!("cannot read {} ({e})", display_name(&args.file))))?;
     let hash = sha256_of(&args.file)?;
-    let relative = store(&defining, &args.id, &args.file, &hash, &bytes)?;
     let moment = captured_at()?;
-    record(&defining, &args.id, &relative, &hash, &moment)?;
+    let (relative, created) = store(&defining, &args.id, &args.file, &hash, &bytes)?;
+    if let Err(error) = record(&defining, &args.id, &relative, &hash, &moment) {
+        // A refused edit leaves nothing behind: not the copy, not its folder.
+        for made in created.iter().rev() {
+            let _ = std::fs::remove_file(made).or_else(|_| std::fs::remove_dir(made));
+        }
+        return Err(error);
+    }
     writeln!(
         std::io::stderr(),
         "captured `{}`: {} · sha256 {}… · {}",
@@ -82,7 +88,7 @@ pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
 }
 
 /// Copies the file to `captures/ID-HASH.ext` beside `registry`; returns the
-/// path relative to it. The same content is stored once; different content
+/// path relative to it, and what it made (the folder, the copy). The same content is stored once; different content
 /// never overwrites an earlier capture.
 fn store(
     registry: &Path,
@@ -90,8 +96,12 @@ fn store(
     file: &Path,
     hash: &str,
     bytes: &[u8],
-) -> Result<String, Error> {
+) -> Result<(String, Vec<PathBuf>), Error> {
     let folder = registry.parent().unwrap_or(Path::new("")).join("captures");
+    let mut created = Vec::new();
+    if !folder.is_dir() {
+        created.push(folder.clone());
+    }
     std::fs::create_dir_all(&folder)
         .map_err(|e| Error(format!("cannot create {} ({e})", display_name(&folder))))?;
     let stem: String = id.chars().map(|c| if c == ':' { '_' } else { c }).collect();
@@ -102,8 +112,9 @@ fn store(
     let target: PathBuf = folder.join(&name);
     if !target.exists() {
         super::write_atomically(&target, bytes)?;
+        created.push(target);
     }
-    Ok(format!("captures/{name}"))
+    Ok((format!("captures/{name}"), created))
 }
 
 /// Now, or `SOURCE_DATE_EPOCH`, as a TOML date-time in UTC.

@@ -106,6 +106,44 @@ fn a_rewrite_keeps_mode_goes_through_links_and_refuses_read_only_files() {
     let run = project.run(&["import", "more.bib"]).expect(2);
     assert!(run.stderr().contains("read-only"), "{}", run.stderr());
     assert_eq!(std::fs::read_to_string(&shared).unwrap(), text);
+    // A refused capture leaves no copy behind.
+    project.write("other.html", "<p>Other</p>");
+    let captures = || {
+        std::fs::read_dir(project.path().join("captures"))
+            .unwrap()
+            .count()
+    };
+    let before = captures();
+    let run = project.run(&["capture", "base", "other.html"]).expect(2);
+    assert!(run.stderr().contains("read-only"), "{}", run.stderr());
+    assert_eq!(captures(), before);
+    assert_eq!(std::fs::read_to_string(&shared).unwrap(), text);
+}
+
+/// A full standard error is no panic either: the build's PDF is written,
+/// a failure is still exit 2.
+#[test]
+fn a_full_standard_error_is_no_panic() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    project.write("report.md", "---\ntitle: T\n---\n\nSee [@base].\n");
+    for (args, code) in [
+        (vec!["build", "report.md"], 0),
+        (vec!["check", "missing.md"], 2),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = dossier()
+            .args(&args)
+            .current_dir(project.path())
+            .stderr(full)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(code), "{args:?}");
+    }
+    assert!(project.read("report.pdf").is_some());
 }
 
 #[test]
