@@ -153,6 +153,13 @@ pub fn capture_mismatch(registry: &Registry, files: &Files, out: &mut Vec<Diagno
 
 /// The SHA-256 of a file in lower-case hexadecimal, read in pieces.
 pub fn sha256_of(path: &Path) -> std::io::Result<String> {
+    // A FIFO or a device would block or never end.
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0; 64 * 1024];

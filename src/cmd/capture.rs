@@ -64,7 +64,7 @@ pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
         }
         edited.push(defining);
     };
-    let bytes = std::fs::read(&args.file)
+    let bytes = crate::diag::read_bytes(&args.file)
         .map_err(|e| Error(format!("cannot read {} ({e})", display_name(&args.file))))?;
     let hash = sha256_of(&args.file)?;
     let moment = captured_at()?;

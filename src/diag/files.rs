@@ -140,10 +140,9 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// larger than this is a mistake, and reading it would take the memory.
 const MAX_TEXT_BYTES: u64 = 256 << 20;
 
-/// Reads a text file a user gave: only a regular file (a FIFO would block,
-/// a device never end), no larger than 256 MB, in UTF-8. Invalid UTF-8 is
-/// an error naming its line and column.
-pub fn read_text(path: &Path) -> std::io::Result<String> {
+/// Reads a file a user gave: only a regular file (a FIFO would block, a
+/// device never end), no larger than 256 MB.
+pub fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::{Error, ErrorKind};
     let metadata = std::fs::metadata(path)?;
     if !metadata.is_file() {
@@ -159,7 +158,15 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
             ),
         ));
     }
-    let bytes = std::fs::read(path)?;
+    std::fs::read(path)
+}
+
+/// Reads a text file a user gave: only a regular file (a FIFO would block,
+/// a device never end), no larger than 256 MB, in UTF-8. Invalid UTF-8 is
+/// an error naming its line and column.
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind};
+    let bytes = read_bytes(path)?;
     String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let at = e.utf8_error().valid_up_to();

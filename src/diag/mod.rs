@@ -13,7 +13,7 @@ mod short;
 use std::fmt;
 
 pub use self::code::Code;
-pub use self::files::{FileId, Files, Position, display_name, read_text};
+pub use self::files::{FileId, Files, Position, display_name, read_bytes, read_text};
 pub use self::github::GithubReporter;
 pub use self::human::{HumanReporter, summary_line};
 pub use self::json::JsonReporter;

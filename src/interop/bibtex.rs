@@ -9,8 +9,123 @@ use super::{Record, yaml};
 use crate::diag::{Code, Diagnostic, FileId, Span};
 use crate::registry::Author;
 
+type Graph = std::collections::HashMap<String, (Vec<String>, std::ops::Range<usize>)>;
+
+/// A `@string` macro that refers to itself, directly or through others
+/// (`@string{a = a # a}`), or an entry that does through `crossref` or
+/// `xdata`: resolving it would never end, so it is an error at its name
+/// before the file is resolved.
+fn macro_cycle(file: FileId, text: &str) -> Option<Diagnostic> {
+    let raw = biblatex::RawBibliography::parse(text).ok()?;
+    let chunks = |field: &biblatex::Field<'_>, abbreviations: bool| -> Vec<String> {
+        field
+            .iter()
+            .filter_map(|chunk| match chunk.v {
+                biblatex::RawChunk::Abbreviation(name) if abbreviations => {
+                    Some(name.to_lowercase())
+                }
+                biblatex::RawChunk::Normal(text) if !abbreviations => Some(text.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut macros = Graph::new();
+    for pair in &raw.abbreviations {
+        macros
+            .entry(pair.key.v.to_lowercase())
+            .or_insert((chunks(&pair.value.v, true), pair.key.span.clone()));
+    }
+    let mut entries = Graph::new();
+    for entry in &raw.entries {
+        let parents = entry
+            .v
+            .fields
+            .iter()
+            .filter(|f| {
+                ["crossref", "xdata"]
+                    .iter()
+                    .any(|n| f.key.v.eq_ignore_ascii_case(n))
+            })
+            .flat_map(|f| {
+                chunks(&f.value.v, false)
+                    .concat()
+                    .split(',')
+                    .map(|k| k.trim().to_string())
+                    .filter(|k| !k.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        entries
+            .entry(entry.v.key.v.to_string())
+            .or_insert((parents, entry.v.key.span.clone()));
+    }
+    let found = |graph: &Graph, what: &str, help: &str| {
+        let name = cycle(graph)?;
+        Some(
+            Diagnostic::new(
+                Code::Syntax,
+                format!("{what} `{name}` refers to itself (BibLaTeX)"),
+            )
+            .at(Span::new(file, graph[name.as_str()].1.clone()))
+            .with_help(help.to_string()),
+        )
+    };
+    found(
+        &macros,
+        "`@string` macro",
+        "a macro may use only macros that do not lead back to it",
+    )
+    .or_else(|| {
+        found(
+            &entries,
+            "entry",
+            "`crossref` and `xdata` may name only entries that do not lead back to this one",
+        )
+    })
+}
+
+/// A node of `graph` on a cycle, found depth first without recursion.
+fn cycle(graph: &Graph) -> Option<String> {
+    // 1: on the current path; 2: done.
+    let mut state: std::collections::HashMap<&str, u8> = std::collections::HashMap::new();
+    let mut starts: Vec<&String> = graph.keys().collect();
+    starts.sort();
+    for start in starts {
+        if state.contains_key(start.as_str()) {
+            continue;
+        }
+        let mut stack: Vec<(&str, usize)> = vec![(start.as_str(), 0)];
+        state.insert(start, 1);
+        while let Some(top) = stack.last_mut() {
+            let (name, next) = (top.0, top.1);
+            let targets = &graph[name].0;
+            if next == targets.len() {
+                state.insert(name, 2);
+                stack.pop();
+                continue;
+            }
+            top.1 += 1;
+            let Some((key, _)) = graph.get_key_value(targets[next].as_str()) else {
+                continue;
+            };
+            match state.get(key.as_str()) {
+                Some(1) => return Some(key.clone()),
+                Some(_) => {}
+                None => {
+                    state.insert(key, 1);
+                    stack.push((key, 0));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// Reads a BibTeX or BibLaTeX file.
 pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
+    if let Some(diagnostic) = macro_cycle(file, text) {
+        return Err(vec![diagnostic]);
+    }
     let library = hayagriva::io::from_biblatex_str(text).map_err(|errors| {
         errors
             .into_iter()

@@ -569,3 +569,51 @@ fn includes_stay_inside_the_registry_folder_unless_named() {
     assert!(!run.stdout().contains("../shared"), "{}", run.stdout());
     assert!(run.stdout().contains("3 sources"), "{}", run.stdout());
 }
+
+/// `capture` reads only a regular file; a BibTeX file whose macros or
+/// entries refer to themselves is an error at the name, not a stack overflow.
+#[test]
+fn devices_to_capture_and_self_referring_bibtex_are_errors() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    let run = project.run(&["capture", "base", "/dev/zero"]).expect(2);
+    assert!(
+        run.stderr()
+            .contains("cannot read /dev/zero (not a regular file)"),
+        "{}",
+        run.stderr()
+    );
+    for (name, text, place, message) in [
+        (
+            "macro.bib",
+            "@string{a = a # a}\n@article{k, title = a}\n",
+            "macro.bib:1:9",
+            "error[syntax]: `@string` macro `a` refers to itself",
+        ),
+        (
+            "pair.bib",
+            "@string{x = \"1\"}\n@string{a = b}\n@string{b = x # a}\n@article{k, title = a}\n",
+            "pair.bib:2:9",
+            "error[syntax]: `@string` macro `a` refers to itself",
+        ),
+        (
+            "cross.bib",
+            "@article{a, title = {A}, crossref = {b}}\n@article{b, title = {B}, xdata = {c, a}}\n",
+            "cross.bib:1:10",
+            "error[syntax]: entry `a` refers to itself",
+        ),
+    ] {
+        project.write(name, text);
+        let run = project.run(&["import", name]);
+        let out = run.stdout() + &run.stderr();
+        assert!(
+            out.contains(place) && out.contains(message),
+            "{message} at {place}\nin\n{out}"
+        );
+        assert_eq!(run.code(), 1, "{out}");
+    }
+    assert_eq!(
+        String::from_utf8(project.read("sources.toml").unwrap()).unwrap(),
+        REGISTRY
+    );
+}
