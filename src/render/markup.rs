@@ -127,6 +127,7 @@ pub fn convert(source: &str, body_start: usize, groups: &[Group], preamble: &str
         expanding: Vec::new(),
         inline: Vec::new(),
         paragraphs: Vec::new(),
+        nesting: Vec::new(),
         compact_table: None,
         string_end: 0,
     };
@@ -175,6 +176,8 @@ struct Writer<'s> {
     inline: Vec<bool>,
     /// The paragraphs open where the writer is, innermost last.
     paragraphs: Vec<Paragraph>,
+    /// For each open block quote, list and item: whether it was written.
+    nesting: Vec<bool>,
     /// Inside a table too large for a Typst table: the number of cells
     /// written in the current row.
     compact_table: Option<usize>,
@@ -203,6 +206,14 @@ struct Paragraph {
     /// How many elements the current piece holds.
     elements: usize,
 }
+
+/// A table with more rows than this is printed as rows of text too: Typst
+/// lays out each row of a long table at a cost of milliseconds.
+const MAX_TABLE_ROWS: usize = 1000;
+
+/// Block quotes, lists and items nested deeper than this are written as
+/// their content only.
+const MAX_NESTING: usize = 20;
 
 /// A table with more cells than this is printed as rows of text: Typst keeps
 /// tens of kilobytes per table cell, so 200,000 cells would take gigabytes,
@@ -266,11 +277,15 @@ impl Writer<'_> {
             }
             if let Event::Start(Tag::Table(_)) = event {
                 let end = closing(events, i);
-                let cells = events[i..end]
-                    .iter()
-                    .filter(|(e, _)| matches!(e, Event::Start(Tag::TableCell)))
-                    .count();
-                if cells > MAX_TABLE_CELLS {
+                let count = |tag: fn(&Tag<'_>) -> bool| {
+                    events[i..end]
+                        .iter()
+                        .filter(|(e, _)| matches!(e, Event::Start(t) if tag(t)))
+                        .count()
+                };
+                let cells = count(|t| matches!(t, Tag::TableCell));
+                let rows = count(|t| matches!(t, Tag::TableRow));
+                if cells > MAX_TABLE_CELLS || rows > MAX_TABLE_ROWS {
                     self.compact_table = Some(0);
                     self.mark(range);
                     continue;
@@ -410,7 +425,26 @@ impl Writer<'_> {
         }
     }
 
+    /// Whether a block quote, list or item at this depth is written as one:
+    /// past `MAX_NESTING` its content goes on at the depth reached, as Typst
+    /// stops parsing a few hundred levels down.
+    fn nest(&mut self, tag: &Tag<'_>) -> bool {
+        if !matches!(tag, Tag::BlockQuote(_) | Tag::List(_) | Tag::Item) {
+            return true;
+        }
+        let written = self.nesting.iter().filter(|&&w| w).count() < MAX_NESTING;
+        self.nesting.push(written);
+        written
+    }
+
     fn start(&mut self, tag: &Tag<'_>) {
+        if !self.nest(tag) {
+            // Each item still starts a paragraph of its own.
+            if matches!(tag, Tag::Item) {
+                self.push("\n\n");
+            }
+            return;
+        }
         let text = match tag {
             Tag::Paragraph => String::new(),
             Tag::Heading { level, .. } => {
@@ -456,6 +490,11 @@ impl Writer<'_> {
     }
 
     fn end(&mut self, tag: TagEnd) {
+        if matches!(tag, TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item)
+            && self.nesting.pop() == Some(false)
+        {
+            return;
+        }
         let text = match tag {
             TagEnd::Paragraph => "\n\n",
             TagEnd::Heading(_) => {

@@ -617,3 +617,33 @@ fn devices_to_capture_and_self_referring_bibtex_are_errors() {
         REGISTRY
     );
 }
+
+/// Markdown nested deeper than Typst parses, and a table longer than Typst
+/// lays out quickly, still build: past a depth the content goes on at the
+/// depth reached, past 1,000 rows a table is printed as rows of text.
+#[test]
+fn deep_nesting_and_long_tables_build() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    let mut table = String::from("|a|b|\n|---|---|\n");
+    for row in 0..1001 {
+        table.push_str(&format!("|r{row}|x|\n"));
+    }
+    project.write(
+        "report.md",
+        &format!(
+            "---\ntitle: T\n---\n\nSee [@base].\n\n{}deep list\n\n{} deep quote\n\n{}",
+            "- ".repeat(2000),
+            ">".repeat(2000),
+            table
+        ),
+    );
+    let run = project
+        .run(&["build", "report.md", "--format", "short"])
+        .expect(0);
+    assert!(!run.stdout().contains("error"), "{}", run.stdout());
+    let text = super::support::pdf_text(&project.read("report.pdf").unwrap());
+    for needle in ["deep list", "deep quote", "r1000 | x"] {
+        assert!(text.contains(needle), "{needle} in\n{text}");
+    }
+}
