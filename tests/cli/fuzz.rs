@@ -3,7 +3,8 @@
 //! registry, front matter and the Markdown and Typst citation scanners, the
 //! Markdown-to-Typst writer, BibTeX, CSL-JSON and hayagriva YAML import, and
 //! every diagnostic format printing what they found. Nothing may panic.
-//! `PROPTEST_CASES` sets how many cases each runs (default 256).
+//! `PROPTEST_CASES` sets how many cases each runs (default 256),
+//! `DOSSIER_FUZZ_SEED` which.
 
 use std::path::Path;
 
@@ -161,6 +162,17 @@ fn options() -> Options {
 }
 
 proptest! {
+    // A fixed seed, so CI runs the same cases every time;
+    // `DOSSIER_FUZZ_SEED` explores others.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
+        rng_seed: proptest::test_runner::RngSeed::Fixed(
+            std::env::var("DOSSIER_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1988),
+        ),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
     #[test]
     fn the_registry_reader_takes_any_edit(edits in edits()) {
         let dir = tempfile::tempdir().unwrap();
