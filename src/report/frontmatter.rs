@@ -141,6 +141,33 @@ fn closing_fence(text: &str, from: usize, fence: &str, allow_dots: bool) -> Opti
     None
 }
 
+/// The YAML reader refuses flow collections nested deeper than this, after
+/// a time that grows with the square of the depth.
+const MAX_FLOW_DEPTH: usize = 100;
+
+/// Where `[` or `{` opens a flow collection deeper than `MAX_FLOW_DEPTH`,
+/// quoted text aside.
+fn too_deep(content: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    for (at, c) in content.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(at);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn yaml_fields(
     file: FileId,
     text: &str,
@@ -149,6 +176,18 @@ fn yaml_fields(
 ) -> Vec<Field> {
     let content = &text[range.clone()];
     if content.trim().is_empty() {
+        return Vec::new();
+    }
+    if let Some(at) = too_deep(content) {
+        let span = Span::new(file, range.start + at..range.start + at + 1);
+        diagnostics.push(
+            Diagnostic::new(
+                Code::Syntax,
+                format!("front matter: brackets nested more than {MAX_FLOW_DEPTH} deep (YAML)"),
+            )
+            .at(span)
+            .with_help("quote a title that holds brackets: `title: \"[…]\"`"),
+        );
         return Vec::new();
     }
     let value: Yaml = match serde_yaml::from_str(content) {

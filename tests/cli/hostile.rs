@@ -647,3 +647,25 @@ fn deep_nesting_and_long_tables_build() {
         assert!(text.contains(needle), "{needle} in\n{text}");
     }
 }
+
+/// Brackets nested without end in front matter are refused at once, at
+/// the bracket, before the YAML reader spends quadratic time on them.
+#[test]
+fn deeply_nested_front_matter_is_refused_at_the_bracket() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    project.write(
+        "report.md",
+        &format!("---\ntitle: {}\n---\n\nSee [@base].\n", "[".repeat(100_000)),
+    );
+    let run = project
+        .run(&["check", "report.md", "--format", "short"])
+        .expect(1);
+    assert!(
+        run.stdout().contains(
+            "report.md:2:108: error[syntax]: front matter: brackets nested more than 100 deep"
+        ),
+        "{}",
+        run.stdout()
+    );
+}
