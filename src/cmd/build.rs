@@ -240,6 +240,11 @@ fn budget(
         time: Duration::from_secs(args.timeout),
         memory: usize::try_from(args.max_memory.saturating_mul(1 << 20)).unwrap_or(usize::MAX),
     };
+    // Redacted once: the limit's own error names nothing confidential.
+    let mut shown = diagnostics.to_vec();
+    if !args.internal {
+        crate::render::leak::redact(registry, files, &mut shown);
+    }
     let prepare = |which: Exceeded| -> Result<Vec<u8>, Error> {
         let (message, help) = match which {
             Exceeded::Time => (
@@ -257,15 +262,12 @@ fn budget(
                 "look for a loop, recursion or string that grows without end in the report or its template, or an oversized image; raise `--max-memory` for a document that is only large",
             ),
         };
-        let mut all = diagnostics.to_vec();
+        let mut all = shown.clone();
         all.push(
             Diagnostic::new(crate::diag::Code::Compile, message)
                 .at(crate::diag::Span::new(report, 0..0))
                 .with_help(help),
         );
-        if !args.internal {
-            crate::render::leak::redact(registry, files, &mut all);
-        }
         let summary = summarise(&all, summary);
         let human = args.diagnostics.format == DiagnosticFormat::Human;
         Ok(super::render(

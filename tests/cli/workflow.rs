@@ -319,12 +319,17 @@ fn until(what: &str, mut check: impl FnMut() -> bool) {
     }
 }
 
-#[test]
-fn watch_rebuilds_on_every_edit_and_survives_bad_ones() {
-    let project = Project::new();
-    project.run(&["init"]).expect(0);
+/// Starts `dossier watch REPORT` in the project; its status lines are
+/// collected as they come.
+fn watch(
+    project: &Project,
+    report: &str,
+) -> (
+    std::process::Child,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) {
     let mut child = dossier()
-        .args(["watch", "report.md"])
+        .args(["watch", report])
         .current_dir(project.path())
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -338,6 +343,14 @@ fn watch_rebuilds_on_every_edit_and_survives_bad_ones() {
             sink.lock().unwrap().push(line);
         }
     });
+    (child, lines)
+}
+
+#[test]
+fn watch_rebuilds_on_every_edit_and_survives_bad_ones() {
+    let project = Project::new();
+    project.run(&["init"]).expect(0);
+    let (mut child, lines) = watch(&project, "report.md");
     let built = |n: usize| {
         lines
             .lock()
@@ -415,21 +428,7 @@ fn watch_survives_its_folder_deleted_and_made_again() {
     assert!(init.status.success());
     let report = project.read("proj/report.md").unwrap();
     let registry = project.read("proj/sources.toml").unwrap();
-    let mut child = dossier()
-        .args(["watch", "proj/report.md"])
-        .current_dir(project.path())
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    let sink = lines.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push(line);
-        }
-    });
+    let (mut child, lines) = watch(&project, "proj/report.md");
     let count = |what: &str| {
         lines
             .lock()
