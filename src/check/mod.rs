@@ -3,6 +3,8 @@
 //! then the registry's `[registry.rules]` decide what each code becomes.
 
 mod evidence;
+mod figures;
+pub mod quotes;
 mod references;
 mod sources;
 
@@ -44,6 +46,8 @@ pub fn check(
     sources::duplicate_source(registry, &mut diagnostics);
     sources::date_order(registry, options.today, &mut diagnostics);
     sources::capture_mismatch(registry, files, &mut diagnostics);
+    quotes::quote_mismatch(registry, files, &mut diagnostics);
+    figures::figures(registry, reports, files, &mut diagnostics);
     if registry.complete {
         evidence::unknown_source(registry, &mut diagnostics);
         references::unknown_id(registry, &resolved, &mut diagnostics);

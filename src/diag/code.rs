@@ -125,4 +125,16 @@ codes! {
     DateOrder => "date-order", Warning,
         when: "A source was accessed before it was published, or a date lies in the future.",
         help: "Correct the date; a future date is usually a typo in the year.";
+    /// An evidence quote is not in its source's capture.
+    QuoteMismatch => "quote-mismatch", Error,
+        when: "An evidence `quote` does not occur in the text of its source's capture (compared after Unicode NFKC, case folding, white space, quote marks, dashes and line-end hyphens; `…` stands for any text).",
+        help: "Copy the quote from the capture as it is (the closest passage is shown), mark left-out text with `…`, or capture the source again.";
+    /// A figure in a citing sentence contradicts the cited claim's evidence.
+    FigureMismatch => "figure-mismatch", Warning,
+        when: "A figure (count, percentage or date) in a sentence citing a claim shares no value with any evidence value of that kind of the claims it cites.",
+        help: "Write the figure as the evidence gives it, qualify it (`about`, `more than`, `between … and …`), or cite the claim that gives it.";
+    /// A sentence states a figure and cites nothing.
+    UncitedFigure => "uncited-figure", Warning,
+        when: "A sentence of a paragraph, list item, block quote or footnote states a count of 10 or more, a percentage or a date to the day, and cites nothing.",
+        help: "Cite the claim or source the figure comes from, or say in words that it is an estimate of the report's own.";
 }

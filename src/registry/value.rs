@@ -79,7 +79,7 @@ impl PartialDate {
     }
 
     /// The days covered, as an interval of day numbers.
-    fn interval(&self) -> Interval {
+    pub fn interval(&self) -> Interval {
         let day = |d: Option<NaiveDate>| {
             d.map_or(Number::Float(f64::NAN), |d| {
                 Number::Int(i64::from(d.num_days_from_ce()))

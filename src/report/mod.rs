@@ -1,9 +1,11 @@
 //! Reports: the Markdown or Typst files authors write. This module reads one,
 //! splits off its front matter and finds every citation with its exact span.
 
+pub mod figure;
 pub mod frontmatter;
 pub mod locator;
 pub mod markdown;
+pub mod sentence;
 pub mod typst;
 
 use std::ops::Range;

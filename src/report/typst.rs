@@ -30,6 +30,167 @@ pub fn citations_among(
     groups
 }
 
+/// The prose of a Typst file, paragraph by paragraph and list item by list
+/// item, as characters with their byte ranges: headings, raw text, math,
+/// code and tables are left out; a footnote is a passage of its own, marked
+/// in the text around it by a [`NOTE`](super::sentence::NOTE); what Typst
+/// inserts from code is one [`OBJECT`](super::sentence::OBJECT).
+pub fn passages(text: &str) -> Vec<Vec<super::sentence::Char>> {
+    let root = typst_syntax::parse(text);
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    prose(&LinkedNode::new(&root), 0, &mut current, &mut out);
+    out.push(current);
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// Content calls whose body is a block of its own.
+const BLOCKS: &[&str] = &[
+    "block", "align", "pad", "par", "columns", "place", "stack", "rect", "quote", "center",
+];
+
+/// Content calls whose body runs on in the text around them.
+const INLINE: &[&str] = &[
+    "emph",
+    "strong",
+    "underline",
+    "overline",
+    "strike",
+    "text",
+    "highlight",
+    "smallcaps",
+    "sub",
+    "super",
+    "upper",
+    "lower",
+    "box",
+    "link",
+    "lang",
+];
+
+fn prose(
+    node: &LinkedNode<'_>,
+    depth: usize,
+    current: &mut Vec<super::sentence::Char>,
+    out: &mut Vec<Vec<super::sentence::Char>>,
+) {
+    use super::sentence::{Char, NOTE, OBJECT};
+    if depth > 200 {
+        return;
+    }
+    let object = |current: &mut Vec<Char>, range: std::ops::Range<usize>| {
+        current.push(Char { ch: OBJECT, range })
+    };
+    let flush = |current: &mut Vec<Char>, out: &mut Vec<Vec<Char>>| {
+        if !current.is_empty() {
+            out.push(std::mem::take(current));
+        }
+    };
+    for child in node.children() {
+        let range = child.range();
+        match child.kind() {
+            SyntaxKind::Text => {
+                for (i, ch) in child.get().leaf_text().char_indices() {
+                    let start = range.start + i;
+                    current.push(Char {
+                        ch,
+                        range: start..start + ch.len_utf8(),
+                    });
+                }
+            }
+            SyntaxKind::Space | SyntaxKind::Linebreak => current.push(Char { ch: ' ', range }),
+            SyntaxKind::SmartQuote => {
+                let ch = child.get().leaf_text().chars().next().unwrap_or('"');
+                current.push(Char { ch, range });
+            }
+            SyntaxKind::Shorthand => {
+                let ch = match child.get().leaf_text().as_str() {
+                    "~" => '\u{a0}',
+                    "--" => '–',
+                    "---" => '—',
+                    "..." => '…',
+                    "-?" => continue,
+                    _ => OBJECT,
+                };
+                current.push(Char { ch, range });
+            }
+            SyntaxKind::Escape => {
+                let ch = child.cast::<ast::Escape>().map_or(OBJECT, |e| e.get());
+                current.push(Char { ch, range });
+            }
+            SyntaxKind::Parbreak => flush(current, out),
+            SyntaxKind::Markup | SyntaxKind::Strong | SyntaxKind::Emph => {
+                prose(&child, depth + 1, current, out)
+            }
+            SyntaxKind::ListItem | SyntaxKind::EnumItem | SyntaxKind::TermItem => {
+                flush(current, out);
+                prose(&child, depth + 1, current, out);
+                flush(current, out);
+            }
+            SyntaxKind::Heading => flush(current, out),
+            SyntaxKind::ContentBlock => prose(&child, depth + 1, current, out),
+            SyntaxKind::FuncCall => {
+                let name = child
+                    .cast::<ast::FuncCall>()
+                    .and_then(|c| match c.callee() {
+                        ast::Expr::Ident(ident) => Some(ident.as_str().to_string()),
+                        ast::Expr::FieldAccess(access) => Some(access.field().as_str().to_string()),
+                        _ => None,
+                    });
+                let bodies: Vec<LinkedNode<'_>> = child
+                    .children()
+                    .filter(|c| c.kind() == SyntaxKind::Args)
+                    .flat_map(|args| args.children().collect::<Vec<_>>())
+                    .filter(|c| c.kind() == SyntaxKind::ContentBlock)
+                    .collect();
+                match name.as_deref() {
+                    Some("footnote") => {
+                        current.push(Char { ch: NOTE, range });
+                        for body in &bodies {
+                            let mut note = Vec::new();
+                            prose(body, depth + 1, &mut note, out);
+                            flush(&mut note, out);
+                        }
+                    }
+                    Some(name) if BLOCKS.contains(&name) => {
+                        flush(current, out);
+                        for body in &bodies {
+                            prose(body, depth + 1, current, out);
+                            flush(current, out);
+                        }
+                    }
+                    Some(name) if INLINE.contains(&name) && !bodies.is_empty() => {
+                        for body in &bodies {
+                            prose(body, depth + 1, current, out);
+                        }
+                    }
+                    _ => object(current, range),
+                }
+            }
+            SyntaxKind::Hash
+            | SyntaxKind::ListMarker
+            | SyntaxKind::EnumMarker
+            | SyntaxKind::TermMarker
+            | SyntaxKind::Colon
+            | SyntaxKind::LeftBracket
+            | SyntaxKind::RightBracket
+            | SyntaxKind::Star
+            | SyntaxKind::Underscore
+            | SyntaxKind::Label
+            | SyntaxKind::LineComment
+            | SyntaxKind::BlockComment
+            | SyntaxKind::SetRule
+            | SyntaxKind::ShowRule
+            | SyntaxKind::LetBinding
+            | SyntaxKind::ModuleImport
+            | SyntaxKind::ModuleInclude
+            | SyntaxKind::Semicolon => {}
+            _ => object(current, range),
+        }
+    }
+}
+
 /// The labels a file attaches to its own content (`<intro>`).
 pub fn labels(text: &str) -> HashSet<String> {
     let root = typst_syntax::parse(text);

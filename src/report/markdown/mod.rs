@@ -157,6 +157,36 @@ pub fn citations(
     groups
 }
 
+/// The prose of each paragraph and list item (in block quotes and footnotes
+/// too), as characters with their byte ranges: headings, table cells, code,
+/// raw HTML and metadata are left out; code spans and other atoms are one
+/// [`OBJECT`](super::sentence::OBJECT), a footnote reference one
+/// [`NOTE`](super::sentence::NOTE).
+pub fn passages(text: &str, body_start: usize) -> Vec<Vec<super::sentence::Char>> {
+    use super::sentence::{Char, NOTE, OBJECT};
+    prose::blocks(text, body_start)
+        .into_iter()
+        .filter(|b| b.paragraph && !b.html && b.fence.is_none() && b.definition.is_none())
+        .map(|b| {
+            b.toks
+                .iter()
+                .filter_map(|t| {
+                    let ch = match t.kind {
+                        prose::Kind::Char(c) => c,
+                        prose::Kind::Atom if text[t.start..].starts_with("[^") => NOTE,
+                        prose::Kind::Atom => OBJECT,
+                        prose::Kind::Open | prose::Kind::Close { .. } => return None,
+                    };
+                    Some(Char {
+                        ch,
+                        range: t.start..t.end,
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// Inline formatting and links, which may hold citations and lie inside a
 /// citation group; the build prints them from the group's plan.
 pub fn is_inline(tag: &Tag<'_>) -> bool {

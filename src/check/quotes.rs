@@ -1,0 +1,511 @@
+//! `quote-mismatch`: an evidence quote must be in its source's capture. The
+//! capture's text is read as a reader sees it (HTML without tags, scripts
+//! and styles, entities decoded; a PDF's text; other files as text), and
+//! both sides are compared after Unicode NFKC, full case folding, one kind
+//! of quote mark, apostrophe and dash, collapsed white space and words
+//! joined again across line-end hyphens. `…` (or `...`, `[…]`) in a quote
+//! stands for any text between its parts.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use caseless::Caseless;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::diag::{Code, Diagnostic, Files, display_name};
+use crate::registry::{Registry, Source};
+
+/// A capture's text, ready to search.
+pub struct Capture {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// The text a reader sees.
+    text: String,
+    /// Normalised, for comparing.
+    folded: Normal,
+}
+
+/// Where a quote was found in a capture, or the passage closest to it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finding {
+    /// The quote is there.
+    Found {
+        /// The line of the capture's text it starts on.
+        line: usize,
+    },
+    /// It is not.
+    Missing {
+        /// The closest passage and its line, if any passage shares a word
+        /// with the quote.
+        closest: Option<(usize, String)>,
+    },
+}
+
+/// Normalised text with the byte offset in the original of each byte.
+struct Normal {
+    text: String,
+    at: Vec<usize>,
+}
+
+/// Reads the capture of a source, if it has one: `None` without a
+/// capture, an error when the file cannot be read (`capture-mismatch` says
+/// so).
+pub fn read(source: &Source, files: &Files) -> Option<std::io::Result<Capture>> {
+    let capture = source.capture.as_ref()?;
+    let base = files
+        .path(capture.span.file)
+        .parent()
+        .unwrap_or(Path::new(""));
+    let path = base.join(&capture.value);
+    Some(Capture::read(&path))
+}
+
+impl Capture {
+    /// Reads a capture file as text: HTML, PDF or plain text.
+    pub fn read(path: &Path) -> std::io::Result<Self> {
+        let bytes = crate::diag::read_bytes(path)?;
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+        let head = head.trim_start_matches('\u{feff}').trim_start();
+        let text = if extension == "pdf" || bytes.starts_with(b"%PDF-") {
+            pdf_text(&bytes)?
+        } else if matches!(extension.as_str(), "html" | "htm" | "xhtml")
+            || head.starts_with("<!doctype html")
+            || head.starts_with("<html")
+        {
+            html_text(&String::from_utf8_lossy(&bytes))
+        } else {
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        Ok(Self::from_text(path.to_path_buf(), text))
+    }
+
+    fn from_text(path: PathBuf, text: String) -> Self {
+        let folded = normalise(&text, true);
+        Self { path, text, folded }
+    }
+
+    /// Looks for a quote.
+    pub fn find(&self, quote: &str) -> Finding {
+        let parts = parts(quote);
+        let mut from = 0;
+        let mut first = None;
+        for part in &parts {
+            match self.folded.text[from..].find(part.as_str()) {
+                Some(at) => {
+                    first.get_or_insert(from + at);
+                    from += at + part.len();
+                }
+                None => {
+                    return Finding::Missing {
+                        closest: self.closest(&parts.join(" ")),
+                    };
+                }
+            }
+        }
+        let at = first.map_or(0, |f| self.folded.at.get(f).copied().unwrap_or(0));
+        Finding::Found {
+            line: self.line(at),
+        }
+    }
+
+    fn line(&self, at: usize) -> usize {
+        self.text[..at.min(self.text.len())].matches('\n').count() + 1
+    }
+
+    /// The passage of as many words as the quote that shares most words
+    /// with it.
+    fn closest(&self, quote: &str) -> Option<(usize, String)> {
+        let wanted: Vec<&str> = quote.split(' ').filter(|w| !w.is_empty()).collect();
+        if wanted.is_empty() {
+            return None;
+        }
+        let mut need: HashMap<&str, i64> = HashMap::new();
+        for w in &wanted {
+            *need.entry(w).or_default() += 1;
+        }
+        // The capture's words with their byte ranges in `folded`.
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        let mut start = None;
+        for (i, c) in self.folded.text.char_indices() {
+            match (c == ' ', start) {
+                (true, Some(s)) => {
+                    words.push((s, i));
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            words.push((s, self.folded.text.len()));
+        }
+        let word = |k: usize| &self.folded.text[words[k].0..words[k].1];
+        let n = wanted.len();
+        let mut have: HashMap<&str, i64> = HashMap::new();
+        let mut score = 0i64;
+        // The bag score of the window starting at each word.
+        let mut scores = vec![0i64; words.len()];
+        for k in 0..words.len() {
+            let w = word(k);
+            if let Some(&limit) = need.get(w) {
+                let count = have.entry(w).or_default();
+                *count += 1;
+                if *count <= limit {
+                    score += 1;
+                }
+            }
+            if k >= n {
+                let old = word(k - n);
+                if let Some(&limit) = need.get(old) {
+                    let count = have.entry(old).or_default();
+                    if *count <= limit {
+                        score -= 1;
+                    }
+                    *count -= 1;
+                }
+            }
+            let first = (k + 1).saturating_sub(n);
+            scores[first] = scores[first].max(score);
+        }
+        let top = scores.iter().copied().max().unwrap_or(0);
+        if top == 0 {
+            return None;
+        }
+        // Among the windows sharing most words, the one with most words in
+        // the quote's order.
+        let in_place = |first: usize| {
+            (0..n)
+                .filter(|&j| first + j < words.len() && word(first + j) == wanted[j])
+                .count()
+        };
+        let best = (0..words.len())
+            .filter(|&k| scores[k] == top)
+            .max_by_key(|&k| (in_place(k), std::cmp::Reverse(k)))
+            .map(|k| (top, k))
+            .unwrap_or((0, 0));
+        let first = best.1;
+        let last = (first + n - 1).min(words.len() - 1);
+        let start = self.folded.at[words[first].0];
+        let end_byte = words[last].1 - 1;
+        let end = self.folded.at[end_byte];
+        let end = end + self.text[end..].chars().next().map_or(0, char::len_utf8);
+        let passage: String = self.text[start..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some((self.line(start), passage))
+    }
+}
+
+/// The parts of a quote between its ellipses, normalised.
+fn parts(quote: &str) -> Vec<String> {
+    let mut text = quote.to_string();
+    for gap in ["[…]", "[...]", "(…)", "(...)", "..."] {
+        text = text.replace(gap, "…");
+    }
+    text.split('…')
+        .map(|p| normalise(p, false).text.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{2010}'
+            ..='\u{2015}'
+                | '\u{2212}'
+                | '\u{FE58}'
+                | '\u{FE63}'
+                | '\u{FF0D}'
+                | '\u{2E3A}'
+                | '\u{2E3B}'
+    )
+}
+
+/// One form for each kind of mark.
+fn unify(c: char) -> Option<char> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{B4}'
+        | '\u{2039}' | '\u{203A}' | '\u{02BC}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{AB}' | '\u{BB}'
+        | '\u{301D}' | '\u{301E}' => '"',
+        '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => return None,
+        c if is_dash(c) => '-',
+        c if c.is_whitespace() => ' ',
+        c => c,
+    })
+}
+
+/// NFKC, case folding, unified marks, collapsed white space; a hyphen
+/// between letters is dropped, and so is a hyphen at a line's end before a
+/// letter with the line break (in a capture, `line_ends` is true), so
+/// `well-known`, `well-\nknown` and `wellknown` compare equal.
+fn normalise(text: &str, line_ends: bool) -> Normal {
+    // First pass: unified characters with their offsets.
+    let mut chars: Vec<(char, usize)> = Vec::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        let mut buffer = [0u8; 4];
+        let single: &str = c.encode_utf8(&mut buffer);
+        for n in single.nfkc().default_case_fold() {
+            if let Some(u) = unify(n) {
+                chars.push((u, at));
+            }
+        }
+    }
+    let mut out = Normal {
+        text: String::with_capacity(chars.len()),
+        at: Vec::with_capacity(chars.len()),
+    };
+    let mut i = 0;
+    let mut last: Option<char> = None;
+    while i < chars.len() {
+        let (c, at) = chars[i];
+        if c == '-' && last.is_some_and(char::is_alphanumeric) {
+            // A hyphen right after a letter: dropped if a letter follows,
+            // directly or (in a capture) across a line break.
+            let mut j = i + 1;
+            if line_ends {
+                let mut broke = false;
+                while j < chars.len() && chars[j].0 == ' ' {
+                    broke |= text[chars[j].1..].starts_with(['\n', '\r']);
+                    j += 1;
+                }
+                if !broke {
+                    j = i + 1;
+                }
+            }
+            if chars.get(j).is_some_and(|n| n.0.is_alphanumeric()) {
+                i = j;
+                continue;
+            }
+        }
+        if c == ' ' && (last.is_none() || last == Some(' ')) {
+            i += 1;
+            continue;
+        }
+        let mut buffer = [0u8; 4];
+        for _ in 0..c.encode_utf8(&mut buffer).len() {
+            out.at.push(at);
+        }
+        out.text.push(c);
+        last = Some(c);
+        i += 1;
+    }
+    if out.text.ends_with(' ') {
+        out.text.pop();
+        out.at.pop();
+    }
+    out
+}
+
+/// The text of an HTML page as a reader sees it: tags, comments, scripts,
+/// styles and the head left out, entities decoded, blocks on lines of
+/// their own.
+pub fn html_text(html: &str) -> String {
+    use scraper::Node;
+    let document = scraper::Html::parse_document(html);
+    let mut out = String::new();
+    let mut stack = vec![(document.tree.root(), false)];
+    while let Some((node, closing)) = stack.pop() {
+        let block = |name: &str| {
+            matches!(
+                name,
+                "p" | "div"
+                    | "br"
+                    | "li"
+                    | "ul"
+                    | "ol"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "tr"
+                    | "td"
+                    | "th"
+                    | "table"
+                    | "section"
+                    | "article"
+                    | "header"
+                    | "footer"
+                    | "blockquote"
+                    | "pre"
+                    | "hr"
+                    | "dd"
+                    | "dt"
+                    | "figcaption"
+                    | "aside"
+                    | "nav"
+                    | "main"
+                    | "title"
+            )
+        };
+        match node.value() {
+            Node::Text(text) if !closing => out.push_str(text),
+            Node::Element(element) => {
+                let name = element.name();
+                if matches!(name, "script" | "style" | "noscript" | "template" | "head") {
+                    continue;
+                }
+                if block(name) {
+                    out.push('\n');
+                }
+                if !closing {
+                    stack.push((node, true));
+                    let children: Vec<_> = node.children().collect();
+                    for child in children.into_iter().rev() {
+                        stack.push((child, false));
+                    }
+                }
+            }
+            Node::Document | Node::Fragment if !closing => {
+                let children: Vec<_> = node.children().collect();
+                for child in children.into_iter().rev() {
+                    stack.push((child, false));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The text of a PDF, page after page.
+fn pdf_text(bytes: &[u8]) -> std::io::Result<String> {
+    let invalid = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidData, why);
+    match crate::render::leak::quietly(|| pdf_extract::extract_text_from_mem(bytes)) {
+        Ok(Ok(text)) => Ok(text),
+        Ok(Err(error)) => Err(invalid(format!("not a readable PDF: {error}"))),
+        Err(_) => Err(invalid("not a readable PDF".into())),
+    }
+}
+
+/// Checks every quote of every claim against its source's capture.
+pub fn quote_mismatch(registry: &Registry, files: &Files, out: &mut Vec<Diagnostic>) {
+    let mut captures: HashMap<&str, Option<Capture>> = HashMap::new();
+    for claim in registry.claims.values() {
+        for evidence in &claim.evidence {
+            let Some(quote) = &evidence.quote else {
+                continue;
+            };
+            let Some(source) = registry.sources.get(&evidence.source.value) else {
+                continue;
+            };
+            let capture = captures
+                .entry(source.id.value.as_str())
+                .or_insert_with(|| read(source, files).and_then(Result::ok));
+            let Some(capture) = capture else {
+                continue;
+            };
+            let Finding::Missing { closest } = capture.find(&quote.value) else {
+                continue;
+            };
+            let name = display_name(&capture.path);
+            let help = match closest {
+                Some((line, passage)) => format!(
+                    "the closest passage of the capture (line {line}) reads: “{}”",
+                    shorten(&passage)
+                ),
+                None => "no passage of the capture shares a word with the quote".to_string(),
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::QuoteMismatch,
+                    format!(
+                        "the quote from `{}` is not in its capture {name}",
+                        source.id.value
+                    ),
+                )
+                .at(quote.span.clone())
+                .with_help(help),
+            );
+        }
+    }
+}
+
+/// At most 300 characters of a passage.
+fn shorten(passage: &str) -> String {
+    if passage.chars().count() <= 300 {
+        return passage.to_string();
+    }
+    let cut: String = passage.chars().take(299).collect();
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn capture(text: &str) -> Capture {
+        Capture::from_text(PathBuf::from("c.txt"), text.to_string())
+    }
+
+    #[test]
+    fn quotes_match_after_normalising() {
+        let c = capture(
+            "The “death commission” was formed\non July 19, 1988 — by the\nIranian re-\ngime’s well-known leaders.",
+        );
+        for quote in [
+            "The \"death commission\" was formed on July 19, 1988",
+            "THE \"DEATH COMMISSION\" WAS",
+            "formed on July 19, 1988 - by the Iranian regime's",
+            "the Iranian regime’s well-known leaders",
+            "The “death commission” … Iranian regime’s",
+        ] {
+            assert!(matches!(c.find(quote), Finding::Found { .. }), "{quote}");
+        }
+        assert_eq!(
+            c.find("by the Iranian regime’s"),
+            Finding::Found { line: 2 }
+        );
+        // NFKC: a ligature and a full-width digit are their plain letters.
+        assert!(matches!(
+            capture("the ﬁnal ２ days").find("The final 2 days"),
+            Finding::Found { .. }
+        ));
+    }
+
+    #[test]
+    fn a_one_word_edit_is_missing_with_the_closest_passage() {
+        let c = capture(
+            "Some words first.\nThe brutal murder of over 30,000 political prisoners by the Iranian regime in 1988.\nMore after.",
+        );
+        let found = c
+            .find("the brutal murder of over 30,000 political prisoners by the Iranian parliament");
+        let Finding::Missing {
+            closest: Some((line, passage)),
+        } = found
+        else {
+            panic!("{found:?}");
+        };
+        assert_eq!(line, 2);
+        assert_eq!(
+            passage,
+            "The brutal murder of over 30,000 political prisoners by the Iranian regime"
+        );
+        assert!(matches!(
+            c.find("Some words … in 1988 … after"),
+            Finding::Found { .. }
+        ));
+        assert!(
+            matches!(c.find("in 1988 … Some words"), Finding::Missing { .. }),
+            "parts keep their order"
+        );
+    }
+
+    #[test]
+    fn html_text_leaves_out_tags_scripts_and_styles() {
+        let text = html_text(
+            "<html><head><style>p{}</style><script>var x='the regime';</script></head><body><p>A &amp; B&nbsp;said <b>the</b> regime</p><script>hidden()</script></body></html>",
+        );
+        assert!(text.contains("A & B\u{a0}said the regime"), "{text:?}");
+        assert!(!text.contains("hidden") && !text.contains("var x"));
+    }
+}
