@@ -60,6 +60,47 @@ pub fn read(source: &Source, files: &Files) -> Option<std::io::Result<Capture>> 
     Some(Capture::read(&path))
 }
 
+/// Whether a quote was found in its source's capture, as `show` and the
+/// annex tell it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verification {
+    /// The source has no capture: the quote is unverified.
+    NoCapture,
+    /// The capture cannot be read.
+    Unreadable(String),
+    /// Looked for in the capture at `path` (as written in the registry).
+    Checked {
+        /// The capture, as the registry names it.
+        path: String,
+        /// What was found.
+        finding: Finding,
+    },
+}
+
+/// Looks for one quote in the capture of its source; `captures` keeps
+/// each source's capture once read.
+pub fn verify<'r>(
+    source: &'r Source,
+    quote: &str,
+    files: &Files,
+    captures: &mut HashMap<&'r str, Option<Result<Capture, String>>>,
+) -> Verification {
+    let capture = captures
+        .entry(source.id.value.as_str())
+        .or_insert_with(|| read(source, files).map(|r| r.map_err(|e| e.to_string())));
+    match capture {
+        None => Verification::NoCapture,
+        Some(Err(error)) => Verification::Unreadable(error.clone()),
+        Some(Ok(capture)) => Verification::Checked {
+            path: source
+                .capture
+                .as_ref()
+                .map_or_else(String::new, |c| c.value.clone()),
+            finding: capture.find(quote),
+        },
+    }
+}
+
 impl Capture {
     /// Reads a capture file as text: HTML, PDF or plain text.
     pub fn read(path: &Path) -> std::io::Result<Self> {
@@ -228,13 +269,14 @@ fn is_dash(c: char) -> bool {
     )
 }
 
-/// One form for each kind of mark.
+/// One form for each kind of mark: every quote mark and apostrophe is `'`.
 fn unify(c: char) -> Option<char> {
     Some(match c {
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{B4}'
         | '\u{2039}' | '\u{203A}' | '\u{02BC}' => '\'',
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{AB}' | '\u{BB}'
-        | '\u{301D}' | '\u{301E}' => '"',
+        // A quotation inside a quote often changes double marks to single.
+        '"' | '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{AB}'
+        | '\u{BB}' | '\u{301D}' | '\u{301E}' => '\'',
         '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => return None,
         c if is_dash(c) => '-',
         c if c.is_whitespace() => ' ',

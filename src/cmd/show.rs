@@ -18,7 +18,10 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
     let (registry, _) = registry::load(&path, &args.registry.include_from, &mut files)?;
     let registry = crate::render::leak::as_printed(registry, args.internal);
     let (text, json) = match registry.get(&args.id) {
-        Some(Entry::Claim(claim)) => (claim_text(&registry, claim), claim_json(&registry, claim)),
+        Some(Entry::Claim(claim)) => (
+            claim_text(&registry, claim, &files),
+            claim_json(&registry, claim, &files),
+        ),
         Some(Entry::Source(source)) => (
             source_text(&registry, source),
             source_json(&registry, source),
@@ -56,7 +59,57 @@ fn authors(source: &Source) -> Vec<String> {
         .collect()
 }
 
-fn claim_text(registry: &Registry, claim: &Claim) -> String {
+/// What `show` says of a quote: verified where, or why not.
+fn quote_check(
+    registry: &Registry,
+    evidence: &crate::registry::Evidence,
+    files: &Files,
+) -> Option<(String, Value)> {
+    use crate::check::quotes::{Finding, Verification, verify};
+    let quote = evidence.quote.as_ref()?;
+    let Some(source) = registry.sources.get(&evidence.source.value) else {
+        return Some((
+            "unverified: no such source".into(),
+            json!({ "status": "unverified" }),
+        ));
+    };
+    let mut captures = std::collections::HashMap::new();
+    Some(match verify(source, &quote.value, files, &mut captures) {
+        Verification::NoCapture => (
+            "unverified: the source has no capture".into(),
+            json!({ "status": "unverified" }),
+        ),
+        Verification::Unreadable(error) => (
+            format!("unverified: the capture cannot be read ({error})"),
+            json!({ "status": "unreadable", "error": error }),
+        ),
+        Verification::Checked {
+            path,
+            finding: Finding::Found { line },
+        } => (
+            format!("found in {path}, line {line}"),
+            json!({ "status": "found", "capture": path, "line": line }),
+        ),
+        Verification::Checked {
+            path,
+            finding: Finding::Missing { closest },
+        } => {
+            let text = match &closest {
+                Some((line, passage)) => format!(
+                    "NOT FOUND in {path}; the closest passage (line {line}) reads “{passage}”"
+                ),
+                None => format!("NOT FOUND in {path}"),
+            };
+            let closest = closest.map(|(line, passage)| json!({ "line": line, "text": passage }));
+            (
+                text,
+                json!({ "status": "missing", "capture": path, "closest": closest }),
+            )
+        }
+    })
+}
+
+fn claim_text(registry: &Registry, claim: &Claim, files: &Files) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "claim {}", claim.id.value);
     if let Some(statement) = &claim.statement {
@@ -77,6 +130,7 @@ fn claim_text(registry: &Registry, claim: &Claim) -> String {
         let fields = [
             ("locator", text(&evidence.locator)),
             ("quote", text(&evidence.quote).map(|q| format!("“{q}”"))),
+            ("", quote_check(registry, evidence, files).map(|(t, _)| t)),
             (
                 "value",
                 evidence.value.as_ref().map(|v| v.value.to_string()),
@@ -213,7 +267,7 @@ fn source_object(source: &Source) -> Value {
     })
 }
 
-fn claim_json(registry: &Registry, claim: &Claim) -> Value {
+fn claim_json(registry: &Registry, claim: &Claim, files: &Files) -> Value {
     let evidence: Vec<Value> = claim
         .evidence
         .iter()
@@ -222,6 +276,7 @@ fn claim_json(registry: &Registry, claim: &Claim) -> Value {
                 "source": registry.sources.get(&e.source.value).map(source_object).unwrap_or(json!({ "id": e.source.value })),
                 "locator": text(&e.locator),
                 "quote": text(&e.quote),
+                "quote-check": quote_check(registry, e, files).map(|(_, j)| j),
                 "value": e.value.as_ref().map(|v| v.value.to_string()),
             })
         })

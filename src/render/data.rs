@@ -11,7 +11,7 @@ use crate::registry::{Author, Claim, Entry, Evidence, Source, Value as Reported}
 use crate::resolve::Resolved;
 
 /// The JSON text of `data.json`.
-pub fn json(job: &Job<'_>, resolved: &Resolved<'_>) -> String {
+pub fn json(job: &Job<'_>, resolved: &Resolved<'_>, files: &crate::diag::Files) -> String {
     let front = &job.report.front;
     let title = text(&front.title).unwrap_or_else(|| {
         job.report
@@ -29,11 +29,25 @@ pub fn json(job: &Job<'_>, resolved: &Resolved<'_>) -> String {
         .as_ref()
         .and_then(|l| crate::report::typst_language(&l.value).ok())
         .unwrap_or_else(|| ("en".into(), None));
+    let mut captures = std::collections::HashMap::new();
     let claims: Map<String, Value> = resolved
         .claims
         .iter()
         .filter_map(|id| job.registry.claims.get(*id))
-        .map(|claim| (claim.id.value.clone(), claim_json(job.registry, claim)))
+        .map(|claim| {
+            let mut json = claim_json(job.registry, claim);
+            // Whether each quote was found in its source's capture.
+            for (e, out) in claim.evidence.iter().zip(
+                json["evidence"]
+                    .as_array_mut()
+                    .map(|a| a.iter_mut())
+                    .into_iter()
+                    .flatten(),
+            ) {
+                out["verified"] = verified(job.registry, e, files, &mut captures);
+            }
+            (claim.id.value.clone(), json)
+        })
         .collect();
     let sources: Map<String, Value> = resolved
         .sources
@@ -124,6 +138,33 @@ fn claim_json(registry: &crate::registry::Registry, claim: &Claim) -> Value {
         "pairs": plan::by_author(registry, plan::targets(registry, &claim.id.value, None, None)),
         "bracketed": plan::undated_twice(registry, &plan::targets(registry, &claim.id.value, None, None)),
     })
+}
+
+/// The capture a quote was found in, as the annex shows it: its date and
+/// short hash; `null` when the quote is not verified.
+fn verified<'r>(
+    registry: &'r crate::registry::Registry,
+    e: &Evidence,
+    files: &crate::diag::Files,
+    captures: &mut std::collections::HashMap<
+        &'r str,
+        Option<Result<crate::check::quotes::Capture, String>>,
+    >,
+) -> Value {
+    use crate::check::quotes::{Finding, Verification, verify};
+    let (Some(quote), Some(source)) = (&e.quote, registry.sources.get(&e.source.value)) else {
+        return Value::Null;
+    };
+    match verify(source, &quote.value, files, captures) {
+        Verification::Checked {
+            finding: Finding::Found { .. },
+            ..
+        } => json!({
+            "date": source.captured_at.as_ref().map(|c| c.value.date_naive().to_string()),
+            "hash": source.sha256.as_ref().map(|h| h.value.chars().take(8).collect::<String>()),
+        }),
+        _ => Value::Null,
+    }
 }
 
 fn evidence_json(e: &Evidence) -> Value {

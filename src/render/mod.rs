@@ -216,7 +216,7 @@ fn compile(
     let reports = std::slice::from_ref(job.report);
     let resolved = resolve::resolve(registry, reports);
     let sources: Vec<&str> = resolved.sources.iter().copied().collect();
-    let data = data::json(&view, &resolved);
+    let data = data::json(&view, &resolved, files);
     let bibliography = bib::yaml(registry, &sources).map_err(Failure::Fatal)?;
 
     let preamble = preamble(job)?;

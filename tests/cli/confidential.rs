@@ -276,7 +276,10 @@ fn an_internal_build_includes_everything_and_says_so_on_every_page() {
 #[test]
 fn capture_records_the_file_and_keeps_the_registry_as_written() {
     let project = project();
-    project.write("saved/amnesty.html", "<html>Blood-soaked secrets</html>\n");
+    project.write(
+        "saved/amnesty.html",
+        "<html>Blood-soaked secrets: at least 5,000 prisoners</html>\n",
+    );
     let before = std::fs::read_to_string(project.path().join("sources.toml")).unwrap();
     let mut command = super::support::dossier();
     command

@@ -12,6 +12,7 @@ mod fuzz;
 mod hostile;
 mod leak;
 mod pandoc;
+mod prose;
 mod sandbox;
 mod support;
 mod workflow;
