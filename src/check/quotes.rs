@@ -550,4 +550,99 @@ mod tests {
         assert!(text.contains("A & B\u{a0}said the regime"), "{text:?}");
         assert!(!text.contains("hidden") && !text.contains("var x"));
     }
+
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "the",
+        "prisoners",
+        "were",
+        "hanged",
+        "in",
+        "groups",
+        "Khomeini’s",
+        "“fatwa”",
+        "1988",
+        "30,000",
+        "regime",
+        "well-known",
+        "Evin",
+        "prison",
+        "death",
+        "commission",
+        "ﬁnal",
+        "—",
+        "families",
+        "graves",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
+            rng_seed: proptest::test_runner::RngSeed::Fixed(
+                std::env::var("DOSSIER_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1988),
+            ),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Any run of the capture's words, written as a writer would copy
+        /// it (another case, straight marks, single spaces, unbroken
+        /// words), is found; with one word changed to one the capture does
+        /// not hold, it is missing and the closest passage is where it was.
+        #[test]
+        fn a_copied_passage_is_found_and_a_changed_one_is_not(
+            words in prop::collection::vec(prop::sample::select(WORDS.to_vec()), 8..60),
+            breaks in prop::collection::vec(0u8..6, 60),
+            start in 0usize..50,
+            len in 3usize..12,
+            changed in 0usize..12,
+            upper in any::<bool>(),
+        ) {
+            // The capture: words separated by spaces, line breaks and, now
+            // and then, a word hyphenated across a line end.
+            let mut text = String::new();
+            for (i, w) in words.iter().enumerate() {
+                match breaks[i] {
+                    0 => text.push('\n'),
+                    1 => text.push_str("  \t"),
+                    _ => text.push(' '),
+                }
+                if breaks[i] == 5 && w.chars().count() > 5 && w.chars().all(char::is_alphabetic) {
+                    let cut: String = w.chars().take(3).collect();
+                    let rest: String = w.chars().skip(3).collect();
+                    text.push_str(&format!("{cut}-\n{rest}"));
+                } else {
+                    text.push_str(w);
+                }
+            }
+            let c = capture(&text);
+            let start = start % words.len();
+            let end = (start + len).min(words.len());
+            let copied: Vec<String> = words[start..end]
+                .iter()
+                .map(|w| w.replace('’', "'").replace(['“', '”'], "\"").replace('ﬁ', "fi").replace('—', "-"))
+                .map(|w| if upper { w.to_uppercase() } else { w })
+                .collect();
+            let quote = copied.join(" ");
+            prop_assert!(matches!(c.find(&quote), Finding::Found { .. }), "{:?} in {:?}", quote, text);
+            let mut edited = copied.clone();
+            let at = changed % edited.len();
+            edited[at] = "parliament".into();
+            let edited = edited.join(" ");
+            match c.find(&edited) {
+                Finding::Missing { closest: Some((_, passage)) } => {
+                    // The passage is shown on one line: join its hyphenated words.
+                    let folded = normalise(&passage.replace("- ", ""), false).text;
+                    let kept = copied.iter().enumerate().filter(|(i, _)| *i != at).filter(|(_, w)| {
+                        let w = normalise(w, false).text;
+                        w.chars().any(char::is_alphanumeric) && !folded.contains(&w)
+                    }).count();
+                    prop_assert_eq!(kept, 0, "{:?} → {:?}", edited, passage);
+                }
+                Finding::Missing { closest: None } => prop_assert!(copied.len() == 1),
+                Finding::Found { .. } => prop_assert!(false, "{:?} found in {:?}", edited, text),
+            }
+        }
+    }
 }

@@ -8,6 +8,9 @@ pub mod markdown;
 pub mod sentence;
 pub mod typst;
 
+#[cfg(test)]
+mod props;
+
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
