@@ -24,10 +24,11 @@ fn written(n: u64, script: u8, separator: Option<char>) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            if let Some(s) = separator {
-                out.push(s);
-            }
+        if i > 0
+            && (digits.len() - i).is_multiple_of(3)
+            && let Some(s) = separator
+        {
+            out.push(s);
         }
         let d = c as u32 - '0' as u32;
         out.push(match script {
