@@ -86,7 +86,7 @@ proptest! {
     ) {
         // A four-digit number from 1800 to 2100 is a year, by rule.
         prop_assume!(grouped || !(1800..=2100).contains(&n));
-        let separator = grouped.then(|| if script == 0 { ',' } else { '٬' });
+        let separator = grouped.then_some(if script == 0 { ',' } else { '٬' });
         let figure = written(n, script, separator);
         let words = ["", "about ", "more than ", "fewer than "][qualifier];
         let words = if before == "حدود" && qualifier > 0 { words } else if before == "حدود" { "" } else { words };
