@@ -36,6 +36,31 @@ fn the_example_checks_clean() {
 }
 
 #[test]
+fn the_chronology_states_only_figures_its_claims_give() {
+    let output = dossier()
+        .args([
+            "check",
+            "examples/1988-massacre/chronology.md",
+            "--format",
+            "json",
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["summary"]["errors"], 0, "{json:#}");
+    // One report does not cite every claim; nothing else is wrong with it.
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d["code"] == "single-origin" || d["code"] == "unused-claim"),
+        "{json:#}"
+    );
+    assert!(json["summary"]["citations"].as_u64().unwrap() >= 15);
+}
+
+#[test]
 fn the_example_builds_into_a_briefing() {
     let out = tempfile::tempdir().unwrap();
     let pdf = out.path().join("briefing.pdf");
