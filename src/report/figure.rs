@@ -779,6 +779,15 @@ pub fn figures(chars: &[Char]) -> Vec<Figure> {
             && let Some(other) = read_at(&toks, last + 2)
             && other.kind == read.kind
         {
+            // `between 2.5 and 3 million`: the scale of the second applies
+            // to both.
+            if let Tok::Num(first_num) = &toks[t].tok
+                && scale(&toks, t).is_none()
+                && percent(&toks, t).is_none()
+                && let Some((factor, _)) = scale(&toks, last + 2)
+            {
+                low = Number::Float(first_num.value * factor);
+            }
             high = other.high;
             last = other.last;
             ranged = true;

@@ -194,6 +194,10 @@ fn split(file: FileId, items: &[Item], out: &mut Vec<Sentence>) {
         {
             end += 1;
         }
+        // A footnote reference after the stop belongs to this sentence.
+        while end < items.len() && items[end].ch() == Some(NOTE) {
+            end += 1;
+        }
         if end < items.len() && !items[end].ch().is_some_and(is_space) {
             i = end;
             continue;

@@ -81,6 +81,9 @@ cases! {
     claims_on_weak_sources_only => "weak-evidence",
     dates_out_of_order_or_in_the_future => "date-order",
     captures_missing_or_changed => "capture-mismatch",
+    quotes_not_in_their_capture => "quote-mismatch",
+    figures_against_their_evidence => "figure-mismatch",
+    figures_without_a_citation => "uncited-figure",
     registry_rules_change_severities => "rules",
     a_folder_of_reports_is_checked_together => "many",
 }

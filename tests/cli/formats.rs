@@ -148,6 +148,9 @@ fn sarif_has_one_rule_per_code_and_located_results() {
         "single-origin",
         "weak-evidence",
         "date-order",
+        "quote-mismatch",
+        "figure-mismatch",
+        "uncited-figure",
     ] {
         assert!(ids.contains(&code), "{code} missing from {ids:?}");
     }
