@@ -114,16 +114,23 @@ fn tokens(chars: &[Char]) -> Vec<Token> {
             };
             let mut whole = String::new();
             let mut plain = true;
+            // The separator of the groups, once one is seen.
+            let mut grouped_by: Option<char> = None;
             while let Some(d) = ch(i).and_then(digit) {
                 whole.push(char::from_digit(d, 10).unwrap_or('0'));
                 i += 1;
-                // `30,000`: a separator followed by exactly three digits.
+                // `30,000`: a separator followed by exactly three digits; a
+                // plain space only after a first group of one to three
+                // digits (`30 000`), so `1988 300` stays two numbers.
                 if let Some(sep) = ch(i)
-                    && is_group(sep)
+                    && (is_group(sep)
+                        || sep == ' ' && grouped_by.map_or(whole.len() <= 3, |g| g == ' '))
+                    && grouped_by.is_none_or(|g| g == sep)
                     && (1..=3).all(|k| ch(i + k).and_then(digit).is_some())
                     && ch(i + 4).and_then(digit).is_none()
                 {
                     plain = false;
+                    grouped_by = Some(sep);
                     i += 1;
                 }
             }
@@ -147,12 +154,16 @@ fn tokens(chars: &[Char]) -> Vec<Token> {
             let ordinal = matches!(suffix.as_str(), "st" | "nd" | "rd" | "th");
             let decade = suffix == "s" && whole.len() == 4 && whole.ends_with('0');
             let timed = matches!(ch(i), Some(':' | '/')) && ch(i + 1).and_then(digit).is_some();
+            // `a 3-year-old`, `10-day`: part of a compound word.
+            let compound = ch(i) == Some('-') && ch(i + 1).is_some_and(char::is_alphabetic);
             if ordinal || decade {
                 i = j;
             }
-            if glued || timed || (!suffix.is_empty() && !ordinal && !decade) {
+            if glued || timed || compound || (!suffix.is_empty() && !ordinal && !decade) {
                 // Part of a name or a unit: skip the rest of the word.
-                while ch(i).is_some_and(|c| c.is_alphanumeric() || digit(c).is_some()) {
+                while ch(i).is_some_and(|c| {
+                    c.is_alphanumeric() || digit(c).is_some() || c == '-' && compound
+                }) {
                     i += 1;
                 }
                 while timed
@@ -903,6 +914,16 @@ mod tests {
             ["2,800 and 3,800 n 2800..3800"]
         );
         assert_eq!(read("2,800–3,800 people"), ["2,800–3,800 n 2800..3800"]);
+        assert_eq!(
+            read("over 30 000 and 1 234 567, not 1988 300"),
+            [
+                "30 000 n 30000..inf",
+                "1 234 567 n 1234567..1234567",
+                "1988 d 725737..726102",
+                "300 n 300..300"
+            ]
+        );
+        assert!(read("a 3-year-old and a 10-day wait").is_empty());
         assert_eq!(read("30,000 or more"), ["30,000 or more n 30000..inf"]);
     }
 
