@@ -15,8 +15,14 @@ pub fn figures(
     registry: &Registry,
     reports: &[Report],
     files: &Files,
+    internal: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    // A public check holds the prose to the evidence a reader sees: what
+    // rests on a confidential source is left out, as in a public build.
+    let hides = !internal && registry.sources.values().any(|s| s.is_confidential());
+    let public = hides.then(|| registry.public());
+    let registry = public.as_ref().unwrap_or(registry);
     for report in reports {
         let sentences = sentence::sentences(report, files);
         // The claims each paragraph cites: a figure they give may be

@@ -46,8 +46,8 @@ pub fn check(
     sources::duplicate_source(registry, &mut diagnostics);
     sources::date_order(registry, options.today, &mut diagnostics);
     sources::capture_mismatch(registry, files, &mut diagnostics);
-    quotes::quote_mismatch(registry, files, &mut diagnostics);
-    figures::figures(registry, reports, files, &mut diagnostics);
+    quotes::quote_mismatch(registry, files, options.internal, &mut diagnostics);
+    figures::figures(registry, reports, files, options.internal, &mut diagnostics);
     if registry.complete {
         evidence::unknown_source(registry, &mut diagnostics);
         references::unknown_id(registry, &resolved, &mut diagnostics);

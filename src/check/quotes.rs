@@ -21,6 +21,9 @@ pub struct Capture {
     pub path: PathBuf,
     /// The text a reader sees.
     text: String,
+    /// For text read from HTML: where each stretch starts in `text`, and
+    /// its line in the page.
+    lines: Option<Vec<(usize, usize)>>,
     /// Normalised, for comparing.
     folded: Normal,
 }
@@ -112,27 +115,39 @@ impl Capture {
             .to_ascii_lowercase();
         let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
         let head = head.trim_start_matches('\u{feff}').trim_start();
-        let text = if extension == "pdf" || bytes.starts_with(b"%PDF-") {
-            pdf_text(&bytes)?
-        } else if matches!(extension.as_str(), "html" | "htm" | "xhtml")
+        if extension == "pdf" || bytes.starts_with(b"%PDF-") {
+            return Ok(Self::from_text(path.to_path_buf(), pdf_text(&bytes)?));
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        if matches!(extension.as_str(), "html" | "htm" | "xhtml")
             || head.starts_with("<!doctype html")
             || head.starts_with("<html")
         {
-            html_text(&String::from_utf8_lossy(&bytes))
-        } else {
-            String::from_utf8_lossy(&bytes).into_owned()
-        };
-        Ok(Self::from_text(path.to_path_buf(), text))
+            let (text, lines) = html_text(&text);
+            let mut capture = Self::from_text(path.to_path_buf(), text);
+            capture.lines = Some(lines);
+            return Ok(capture);
+        }
+        Ok(Self::from_text(path.to_path_buf(), text.into_owned()))
     }
 
     fn from_text(path: PathBuf, text: String) -> Self {
         let folded = normalise(&text, true);
-        Self { path, text, folded }
+        Self {
+            path,
+            text,
+            lines: None,
+            folded,
+        }
     }
 
     /// Looks for a quote.
     pub fn find(&self, quote: &str) -> Finding {
         let parts = parts(quote);
+        if !parts.iter().any(|p| p.chars().any(char::is_alphanumeric)) {
+            // `…` alone, or punctuation: nothing that could be verified.
+            return Finding::Missing { closest: None };
+        }
         let mut from = 0;
         let mut first = None;
         for part in &parts {
@@ -154,20 +169,33 @@ impl Capture {
         }
     }
 
+    /// The line of the capture file that the text at byte `at` comes from.
     fn line(&self, at: usize) -> usize {
-        self.text[..at.min(self.text.len())].matches('\n').count() + 1
+        match &self.lines {
+            Some(lines) => {
+                let i = lines.partition_point(|&(start, _)| start <= at);
+                lines.get(i.saturating_sub(1)).map_or(1, |&(_, line)| line)
+            }
+            None => self.text[..at.min(self.text.len())].matches('\n').count() + 1,
+        }
     }
 
     /// The passage of as many words as the quote that shares most words
     /// with it.
     fn closest(&self, quote: &str) -> Option<(usize, String)> {
-        let wanted: Vec<&str> = quote.split(' ').filter(|w| !w.is_empty()).collect();
+        let bare =
+            |w: &str| -> String { w.trim_matches(|c: char| !c.is_alphanumeric()).to_string() };
+        let wanted: Vec<String> = quote
+            .split(' ')
+            .map(bare)
+            .filter(|w| !w.is_empty())
+            .collect();
         if wanted.is_empty() {
             return None;
         }
         let mut need: HashMap<&str, i64> = HashMap::new();
         for w in &wanted {
-            *need.entry(w).or_default() += 1;
+            *need.entry(w.as_str()).or_default() += 1;
         }
         // The capture's words with their byte ranges in `folded`.
         let mut words: Vec<(usize, usize)> = Vec::new();
@@ -185,7 +213,11 @@ impl Capture {
         if let Some(s) = start {
             words.push((s, self.folded.text.len()));
         }
-        let word = |k: usize| &self.folded.text[words[k].0..words[k].1];
+        // Dashes and other marks standing alone are not words.
+        words.retain(|&(s, e)| self.folded.text[s..e].chars().any(char::is_alphanumeric));
+        let word = |k: usize| {
+            self.folded.text[words[k].0..words[k].1].trim_matches(|c: char| !c.is_alphanumeric())
+        };
         let n = wanted.len();
         let mut have: HashMap<&str, i64> = HashMap::new();
         let mut score = 0i64;
@@ -292,6 +324,12 @@ fn normalise(text: &str, line_ends: bool) -> Normal {
     // First pass: unified characters with their offsets.
     let mut chars: Vec<(char, usize)> = Vec::with_capacity(text.len());
     for (at, c) in text.char_indices() {
+        if c.is_ascii() {
+            if let Some(u) = unify(c.to_ascii_lowercase()) {
+                chars.push((u, at));
+            }
+            continue;
+        }
         let mut buffer = [0u8; 4];
         let single: &str = c.encode_utf8(&mut buffer);
         for n in single.nfkc().default_case_fold() {
@@ -308,7 +346,7 @@ fn normalise(text: &str, line_ends: bool) -> Normal {
     let mut last: Option<char> = None;
     while i < chars.len() {
         let (c, at) = chars[i];
-        if c == '-' && last.is_some_and(char::is_alphanumeric) {
+        if c == '-' && last.is_some_and(char::is_alphabetic) {
             // A hyphen right after a letter: dropped if a letter follows,
             // directly or (in a capture) across a line break.
             let mut j = i + 1;
@@ -322,7 +360,7 @@ fn normalise(text: &str, line_ends: bool) -> Normal {
                     j = i + 1;
                 }
             }
-            if chars.get(j).is_some_and(|n| n.0.is_alphanumeric()) {
+            if chars.get(j).is_some_and(|n| n.0.is_alphabetic()) {
                 i = j;
                 continue;
             }
@@ -346,77 +384,130 @@ fn normalise(text: &str, line_ends: bool) -> Normal {
     out
 }
 
-/// The text of an HTML page as a reader sees it: tags, comments, scripts,
-/// styles and the head left out, entities decoded, blocks on lines of
-/// their own.
-pub fn html_text(html: &str) -> String {
-    use scraper::Node;
-    let document = scraper::Html::parse_document(html);
-    let mut out = String::new();
-    let mut stack = vec![(document.tree.root(), false)];
-    while let Some((node, closing)) = stack.pop() {
-        let block = |name: &str| {
-            matches!(
-                name,
-                "p" | "div"
-                    | "br"
-                    | "li"
-                    | "ul"
-                    | "ol"
-                    | "h1"
-                    | "h2"
-                    | "h3"
-                    | "h4"
-                    | "h5"
-                    | "h6"
-                    | "tr"
-                    | "td"
-                    | "th"
-                    | "table"
-                    | "section"
-                    | "article"
-                    | "header"
-                    | "footer"
-                    | "blockquote"
-                    | "pre"
-                    | "hr"
-                    | "dd"
-                    | "dt"
-                    | "figcaption"
-                    | "aside"
-                    | "nav"
-                    | "main"
-                    | "title"
-            )
-        };
-        match node.value() {
-            Node::Text(text) if !closing => out.push_str(text),
-            Node::Element(element) => {
-                let name = element.name();
-                if matches!(name, "script" | "style" | "noscript" | "template" | "head") {
-                    continue;
+/// The text of an HTML page as a reader sees it: tags, comments, scripts
+/// and styles left out, entities decoded, blocks on lines of their own;
+/// with, for each stretch of text, the line of the page it comes from.
+/// html5ever's tokenizer reads it in one pass, whatever the nesting.
+pub fn html_text(html: &str) -> (String, Vec<(usize, usize)>) {
+    use html5ever::tokenizer::{
+        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+        states::RawKind,
+    };
+    use std::cell::{Cell, RefCell};
+
+    #[derive(Default)]
+    struct Sink {
+        text: RefCell<String>,
+        lines: RefCell<Vec<(usize, usize)>>,
+        /// Inside a script, style or title: text nobody reads as prose.
+        hidden: Cell<bool>,
+    }
+
+    impl Sink {
+        /// Adds text that ends on line `last` of the page.
+        fn push(&self, piece: &str, last: u64) {
+            let mut text = self.text.borrow_mut();
+            let mut lines = self.lines.borrow_mut();
+            let mut line = (last as usize).saturating_sub(piece.matches('\n').count());
+            for (i, part) in piece.split('\n').enumerate() {
+                if i > 0 {
+                    text.push('\n');
+                    line += 1;
                 }
-                if block(name) {
-                    out.push('\n');
+                if lines.last().is_none_or(|&(_, l)| l != line) {
+                    lines.push((text.len(), line));
                 }
-                if !closing {
-                    stack.push((node, true));
-                    let children: Vec<_> = node.children().collect();
-                    for child in children.into_iter().rev() {
-                        stack.push((child, false));
-                    }
-                }
+                text.push_str(part);
             }
-            Node::Document | Node::Fragment if !closing => {
-                let children: Vec<_> = node.children().collect();
-                for child in children.into_iter().rev() {
-                    stack.push((child, false));
-                }
-            }
-            _ => {}
         }
     }
-    out
+
+    impl TokenSink for Sink {
+        type Handle = ();
+
+        fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+            match token {
+                Token::TagToken(tag) => {
+                    let name: &str = &tag.name;
+                    let start = tag.kind == TagKind::StartTag;
+                    let raw = match name {
+                        "script" => Some(RawKind::ScriptData),
+                        "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                            Some(RawKind::Rawtext)
+                        }
+                        "title" | "textarea" => Some(RawKind::Rcdata),
+                        _ => None,
+                    };
+                    if let Some(kind) = raw {
+                        let hide = name != "textarea";
+                        if start && !tag.self_closing {
+                            self.hidden.set(hide);
+                            return TokenSinkResult::RawData(kind);
+                        }
+                        self.hidden.set(false);
+                        return TokenSinkResult::Continue;
+                    }
+                    if name == "plaintext" && start {
+                        return TokenSinkResult::Plaintext;
+                    }
+                    if is_block(name) {
+                        self.push("\n", line);
+                    }
+                }
+                Token::CharacterTokens(text) if !self.hidden.get() => self.push(&text, line),
+                _ => {}
+            }
+            TokenSinkResult::Continue
+        }
+    }
+
+    fn is_block(name: &str) -> bool {
+        matches!(
+            name,
+            "p" | "div"
+                | "br"
+                | "li"
+                | "ul"
+                | "ol"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "tr"
+                | "td"
+                | "th"
+                | "table"
+                | "section"
+                | "article"
+                | "header"
+                | "footer"
+                | "blockquote"
+                | "pre"
+                | "hr"
+                | "dd"
+                | "dt"
+                | "dl"
+                | "figcaption"
+                | "figure"
+                | "aside"
+                | "nav"
+                | "main"
+                | "address"
+                | "caption"
+                | "details"
+                | "summary"
+        )
+    }
+
+    let tokenizer = Tokenizer::new(Sink::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(html.into());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let sink = tokenizer.sink;
+    (sink.text.into_inner(), sink.lines.into_inner())
 }
 
 /// The text of a PDF, page after page.
@@ -430,7 +521,12 @@ fn pdf_text(bytes: &[u8]) -> std::io::Result<String> {
 }
 
 /// Checks every quote of every claim against its source's capture.
-pub fn quote_mismatch(registry: &Registry, files: &Files, out: &mut Vec<Diagnostic>) {
+pub fn quote_mismatch(
+    registry: &Registry,
+    files: &Files,
+    internal: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut captures: HashMap<&str, Option<Capture>> = HashMap::new();
     for claim in registry.claims.values() {
         for evidence in &claim.evidence {
@@ -451,10 +547,17 @@ pub fn quote_mismatch(registry: &Registry, files: &Files, out: &mut Vec<Diagnost
             };
             let name = display_name(&capture.path);
             let help = match closest {
+                // A public check never prints a confidential source's text.
+                Some(_) if source.is_confidential() && !internal => {
+                    "the closest passage is not shown, since the source is confidential (`--internal` shows it)".to_string()
+                }
                 Some((line, passage)) => format!(
                     "the closest passage of the capture (line {line}) reads: “{}”",
                     shorten(&passage)
                 ),
+                None if !quote.value.chars().any(char::is_alphanumeric) => {
+                    "the quote holds no words to look for: quote the source's own words".to_string()
+                }
                 None => "no passage of the capture shares a word with the quote".to_string(),
             };
             out.push(
@@ -544,7 +647,7 @@ mod tests {
 
     #[test]
     fn html_text_leaves_out_tags_scripts_and_styles() {
-        let text = html_text(
+        let (text, _) = html_text(
             "<html><head><style>p{}</style><script>var x='the regime';</script></head><body><p>A &amp; B&nbsp;said <b>the</b> regime</p><script>hidden()</script></body></html>",
         );
         assert!(text.contains("A & B\u{a0}said the regime"), "{text:?}");
@@ -625,6 +728,8 @@ mod tests {
                 .map(|w| if upper { w.to_uppercase() } else { w })
                 .collect();
             let quote = copied.join(" ");
+            // A quote without a word verifies nothing, by rule.
+            prop_assume!(quote.chars().any(char::is_alphanumeric));
             prop_assert!(matches!(c.find(&quote), Finding::Found { .. }), "{:?} in {:?}", quote, text);
             let mut edited = copied.clone();
             let at = changed % edited.len();
@@ -640,7 +745,11 @@ mod tests {
                     }).count();
                     prop_assert_eq!(kept, 0, "{:?} → {:?}", edited, passage);
                 }
-                Finding::Missing { closest: None } => prop_assert!(copied.len() == 1),
+                Finding::Missing { closest: None } => prop_assert!(copied
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != at)
+                    .all(|(_, w)| !w.chars().any(char::is_alphanumeric))),
                 Finding::Found { .. } => prop_assert!(false, "{:?} found in {:?}", edited, text),
             }
         }

@@ -300,3 +300,54 @@ fn the_annex_marks_each_quote_verified_or_not() {
     assert!(flat.contains("Verified against the capture of"), "{flat}");
     assert!(flat.contains("Not verified against a capture"), "{flat}");
 }
+
+#[test]
+fn a_public_check_never_prints_a_confidential_source_in_its_help() {
+    let project = project();
+    project.write(
+        "w.txt",
+        "The witness Lale Ardent was moved to Evin at night.\n",
+    );
+    project.write(
+        "sources.toml",
+        &format!(
+            "{REGISTRY}\n[sources.witness-3]\ntitle = \"Interview\"\nconfidential = true\n\n\
+             [claims.count]\nstatement = \"A count.\"\nevidence = [\n  {{ source = \"focus\", value = 30000 }},\n  \
+             {{ source = \"witness-3\", value = 41234, quote = \"The witness Lale Ardent was moved to Evin in the morning\" }},\n]\n"
+        ),
+    );
+    project.run(&["capture", "witness-3", "w.txt"]).expect(0);
+    project.write("report.md", "Some 20,000 died [@count].\n");
+    let public = project.run(&["check", "report.md"]).expect(1);
+    let out = public.stdout();
+    assert!(out.contains("error[quote-mismatch]"), "{out}");
+    assert!(out.contains("warning[figure-mismatch]"), "{out}");
+    assert!(!out.contains("at night") && !out.contains("41234"), "{out}");
+    let internal = project.run(&["check", "report.md", "--internal"]).expect(1);
+    let out = internal.stdout();
+    assert!(
+        out.contains("moved to Evin at night") && out.contains("41234"),
+        "{out}"
+    );
+}
+
+#[test]
+fn deeply_nested_html_is_read_in_one_pass_and_lines_are_the_page_s() {
+    let project = project();
+    let depth = 100_000;
+    let page = format!(
+        "<html>\n<body>\n{}<p>As many as 30,000 political prisoners or more</p>{}\n</body></html>\n",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    project.write("page.html", &page);
+    project.run(&["capture", "diplomat", "page.html"]).expect(0);
+    project.write("report.md", "A claim [@toll-1988].\n");
+    let run = project
+        .run(&["show", "toll-1988", "--format", "json"])
+        .expect(0);
+    let json: Value = serde_json::from_str(&run.stdout()).unwrap();
+    let check = &json["evidence"][1]["quote-check"];
+    assert_eq!(check["status"], "found", "{json}");
+    assert_eq!(check["line"], 3, "{json}");
+}
