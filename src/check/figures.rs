@@ -50,7 +50,7 @@ pub fn figures(
                 if !sentence.noted
                     && let Some(f) = found
                         .iter()
-                        .find(|f| f.notable && !matches!(fit(paragraph, f), Fit::Fits))
+                        .find(|f| f.notable && !matches!(fit(paragraph, f, true), Fit::Fits))
                 {
                     diagnostics.push(
                         Diagnostic::new(
@@ -64,7 +64,7 @@ pub fn figures(
             }
             let claims = claims_of(sentence, report, registry);
             for f in &found {
-                let Fit::Misfit(of_kind) = fit(&claims, f) else {
+                let Fit::Misfit(of_kind) = fit(&claims, f, false) else {
                     continue;
                 };
                 let names: Vec<String> = of_kind
@@ -122,7 +122,10 @@ enum Fit<'r> {
     Misfit(Vec<(&'r Claim, Vec<(String, Value)>)>),
 }
 
-fn fit<'r>(claims: &[&'r Claim], f: &Figure) -> Fit<'r> {
+/// How a figure stands with the claims' evidence values; `anchored`
+/// compares with the figures the evidence states (`at least 30,000` is
+/// 30,000), so a repeated figure fits and any larger one does not.
+fn fit<'r>(claims: &[&'r Claim], f: &Figure, anchored: bool) -> Fit<'r> {
     let kind = match f.kind {
         Kind::Count | Kind::Percent => ValueKind::Number,
         Kind::Date => ValueKind::Date,
@@ -145,10 +148,13 @@ fn fit<'r>(claims: &[&'r Claim], f: &Figure) -> Fit<'r> {
     if of_kind.is_empty() {
         return Fit::Unchecked;
     }
-    let fits = of_kind
-        .iter()
-        .flat_map(|(_, v)| v)
-        .any(|(_, v)| v.interval().is_some_and(|i| i.overlaps(&f.interval)));
+    let fits = of_kind.iter().flat_map(|(_, v)| v).any(|(_, v)| {
+        let v = match v {
+            Value::AtLeast(b) | Value::AtMost(b) if anchored => Value::Exact(*b),
+            v => v.clone(),
+        };
+        v.interval().is_some_and(|i| i.overlaps(&f.interval))
+    });
     if fits {
         Fit::Fits
     } else {

@@ -26,6 +26,9 @@ pub struct Capture {
     lines: Option<Vec<(usize, usize)>>,
     /// Normalised, for comparing.
     folded: Normal,
+    /// A PDF's right-to-left lines in reading order, when they were read in
+    /// the order they are drawn.
+    logical: Option<Box<Capture>>,
 }
 
 /// Where a quote was found in a capture, or the passage closest to it.
@@ -116,7 +119,11 @@ impl Capture {
         let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
         let head = head.trim_start_matches('\u{feff}').trim_start();
         if extension == "pdf" || bytes.starts_with(b"%PDF-") {
-            return Ok(Self::from_text(path.to_path_buf(), pdf_text(&bytes)?));
+            let text = pdf_text(&bytes)?;
+            let logical = logical_order(&text);
+            let mut capture = Self::from_text(path.to_path_buf(), text);
+            capture.logical = logical.map(|t| Box::new(Self::from_text(path.to_path_buf(), t)));
+            return Ok(capture);
         }
         let text = String::from_utf8_lossy(&bytes);
         if matches!(extension.as_str(), "html" | "htm" | "xhtml")
@@ -138,11 +145,25 @@ impl Capture {
             text,
             lines: None,
             folded,
+            logical: None,
         }
     }
 
     /// Looks for a quote.
     pub fn find(&self, quote: &str) -> Finding {
+        let found = self.find_here(quote);
+        match (&found, &self.logical) {
+            (Finding::Missing { closest }, Some(logical)) => match logical.find_here(quote) {
+                Finding::Missing { closest: other } if closest.is_some() || other.is_none() => {
+                    found
+                }
+                other => other,
+            },
+            _ => found,
+        }
+    }
+
+    fn find_here(&self, quote: &str) -> Finding {
         let parts = parts(quote);
         if !parts.iter().any(|p| p.chars().any(char::is_alphanumeric)) {
             // `…` alone, or punctuation: nothing that could be verified.
@@ -508,6 +529,51 @@ pub fn html_text(html: &str) -> (String, Vec<(usize, usize)>) {
     tokenizer.end();
     let sink = tokenizer.sink;
     (sink.text.into_inner(), sink.lines.into_inner())
+}
+
+/// A PDF's text with each line that holds right-to-left letters turned
+/// into reading order: PDF text comes out in the order the glyphs are
+/// drawn, left to right, so a Persian line reads backwards. Runs of
+/// left-to-right letters and digits inside it keep their order. `None`
+/// when no line has right-to-left letters.
+fn logical_order(text: &str) -> Option<String> {
+    use unicode_bidi::{BidiClass, bidi_class};
+    let rtl = |c: char| matches!(bidi_class(c), BidiClass::R | BidiClass::AL);
+    if !text.chars().any(rtl) {
+        return None;
+    }
+    let ltr = |c: char| matches!(bidi_class(c), BidiClass::L | BidiClass::EN | BidiClass::AN);
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        if !line.chars().any(rtl) {
+            out.push_str(line);
+            continue;
+        }
+        let reversed: Vec<char> = line.chars().rev().collect();
+        let mut i = 0;
+        while i < reversed.len() {
+            if !ltr(reversed[i]) {
+                out.push(reversed[i]);
+                i += 1;
+                continue;
+            }
+            // A left-to-right run, with what lies between its letters.
+            let mut last = i;
+            let mut j = i + 1;
+            while j < reversed.len() && !rtl(reversed[j]) {
+                if ltr(reversed[j]) {
+                    last = j;
+                }
+                j += 1;
+            }
+            out.extend(reversed[i..=last].iter().rev());
+            i = last + 1;
+        }
+    }
+    Some(out)
 }
 
 /// The text of a PDF, page after page.

@@ -63,6 +63,8 @@ struct Num {
     ordinal: bool,
     /// `1980s`.
     decade: bool,
+    /// Written in Arabic-Indic or Persian digits.
+    native: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -109,9 +111,11 @@ fn tokens(chars: &[Char]) -> Vec<Token> {
             let glued = i > 0 && {
                 let before = chars[i - 1].ch;
                 before.is_alphabetic()
+                    || matches!(before, '\'' | '’') && !(i > 1 && chars[i - 2].ch.is_alphanumeric())
                     || before == '.' && i > 1 && digit(chars[i - 2].ch).is_some()
                     || (before == '-' || before == '/') && i > 1 && chars[i - 2].ch.is_alphabetic()
             };
+            let native = !c.is_ascii_digit();
             let mut whole = String::new();
             let mut plain = true;
             // The separator of the groups, once one is seen.
@@ -149,6 +153,15 @@ fn tokens(chars: &[Char]) -> Vec<Token> {
             while let Some(c) = ch(j).filter(|c| c.is_alphabetic()) {
                 suffix.push(c);
                 j += 1;
+            }
+            // `1980's`: a decade written with an apostrophe.
+            if suffix.is_empty()
+                && matches!(ch(i), Some('\'' | '’'))
+                && ch(i + 1) == Some('s')
+                && !ch(i + 2).is_some_and(char::is_alphanumeric)
+            {
+                suffix.push('s');
+                j = i + 2;
             }
             let suffix = suffix.to_lowercase();
             let ordinal = matches!(suffix.as_str(), "st" | "nd" | "rd" | "th");
@@ -191,6 +204,7 @@ fn tokens(chars: &[Char]) -> Vec<Token> {
                     plain,
                     ordinal,
                     decade,
+                    native,
                 })
             }
         } else if c.is_alphabetic() || c == '\u{200C}' {
@@ -238,11 +252,52 @@ const MONTHS: &[&[&str]] = &[
     &["december", "dec"],
 ];
 
+/// The Gregorian months as Persian writes them, in order.
+const PERSIAN_MONTHS: &[&str] = &[
+    "ژانویه",
+    "فوریه",
+    "مارس",
+    "آوریل",
+    "مه",
+    "ژوئن",
+    "ژوئیه",
+    "اوت",
+    "سپتامبر",
+    "اکتبر",
+    "نوامبر",
+    "دسامبر",
+];
+
+/// Months of other calendars (Solar Hijri, Hijri): a date in one is not
+/// compared, and its day is no count.
+const OTHER_MONTHS: &[&str] = &[
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "امرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+    "محرم",
+    "صفر",
+    "رمضان",
+    "شوال",
+    "رجب",
+    "شعبان",
+];
+
 fn month(tok: &Tok) -> Option<u32> {
     let Tok::Word(w) = tok else { return None };
     MONTHS
         .iter()
         .position(|names| names.contains(&w.as_str()))
+        .or_else(|| PERSIAN_MONTHS.iter().position(|m| m == w))
         .map(|m| m as u32 + 1)
 }
 
@@ -405,6 +460,15 @@ const NAMING: &[&str] = &[
     "class",
     "type",
     "model",
+    "title",
+    "iso",
+    "windows",
+    "boeing",
+    "hall",
+    "قطعنامه",
+    "تبصره",
+    "مصوبه",
+    "مواد",
     "ماده",
     "بند",
     "صفحه",
@@ -478,12 +542,53 @@ fn qualifier_after(toks: &[Token], t: usize) -> Option<(Qualifier, usize)> {
 
 /// Whether the token before `t` names what follows (`Article 6`, `§ 4`).
 fn named(toks: &[Token], t: usize) -> bool {
+    // A grouped number, a decimal or a percentage is an amount whatever
+    // the word before it: `in the first phase 12,000 died`.
+    let Tok::Num(num) = &toks[t].tok else {
+        return false;
+    };
+    if !num.plain || percent(toks, t).is_some() || scale(toks, t).is_some() {
+        return false;
+    }
     match t.checked_sub(1).map(|k| &toks[k].tok) {
         Some(Tok::Word(w)) => NAMING.contains(&w.as_str()),
-        Some(Tok::Punct('.')) => {
-            matches!(t.checked_sub(2).map(|k| &toks[k].tok), Some(Tok::Word(w)) if NAMING.contains(&w.as_str()))
-        }
+        Some(Tok::Punct('.')) => matches!(
+            t.checked_sub(2).map(|k| &toks[k].tok),
+            Some(Tok::Word(w)) if NAMING.contains(&w.as_str()) || DOTTED.contains(&w.as_str())
+        ),
         Some(Tok::Punct('#' | '§' | '№' | '¶')) => true,
+        _ => false,
+    }
+}
+
+/// Short forms that name a part only with their full stop: `n. 12`,
+/// `s. 4`, `r. 7`.
+const DOTTED: &[&str] = &[
+    "n", "nn", "fn", "fns", "s", "ss", "r", "rr", "l", "ll", "v", "vv", "nr",
+];
+
+/// What joins the two ends of a range or the items of a list of numbers.
+fn is_joiner(tok: &Tok) -> bool {
+    match tok {
+        Tok::Punct(c) => matches!(c, '–' | '—' | '-' | '−' | ',' | '&'),
+        Tok::Word(w) => matches!(w.as_str(), "to" | "and" | "or" | "تا" | "و"),
+        _ => false,
+    }
+}
+
+/// Whether the number at `t` names a time of day: `11 p.m.`, `9am`,
+/// `10 o'clock`.
+fn timed(toks: &[Token], t: usize) -> bool {
+    let word = |k: usize| match toks.get(k).map(|x| &x.tok) {
+        Some(Tok::Word(w)) => Some(w.as_str()),
+        _ => None,
+    };
+    match word(t + 1) {
+        Some("am" | "pm" | "hrs" | "hours" | "h" | "o") => true,
+        Some("a" | "p") => {
+            matches!(toks.get(t + 2).map(|x| &x.tok), Some(Tok::Punct('.')))
+                && word(t + 3) == Some("m")
+        }
         _ => false,
     }
 }
@@ -634,18 +739,108 @@ fn date_at(toks: &[Token], t: usize) -> Option<(usize, PartialDate)> {
 /// its number is not a count either. Returns the last token.
 fn yearless_date(toks: &[Token], t: usize) -> Option<usize> {
     let tok = |k: usize| toks.get(k).map(|x| &x.tok);
+    let any_month = |k: usize| {
+        tok(k).and_then(month).is_some()
+            || matches!(tok(k), Some(Tok::Word(w)) if OTHER_MONTHS.contains(&w.as_str()))
+    };
     if tok(t).and_then(day_of).is_some() {
         let k = if matches!(tok(t + 1), Some(Tok::Word(w)) if w == "of") {
             t + 2
         } else {
             t + 1
         };
-        if tok(k).and_then(month).is_some() {
+        if any_month(k) {
             return Some(k);
         }
     }
-    if tok(t).and_then(month).is_some() && tok(t + 1).and_then(day_of).is_some() {
-        return Some(t + 1);
+    if any_month(t) {
+        let k = if matches!(tok(t + 1), Some(Tok::Punct('.'))) {
+            t + 2
+        } else {
+            t + 1
+        };
+        if tok(k).and_then(day_of).is_some() {
+            return Some(k);
+        }
+    }
+    None
+}
+
+/// A range of dates that share their year (or month and year) with the
+/// date that ends it: `July to September 1988`, `July–August 1988`,
+/// `21–22 July 1988`, `between 1 and 10 July 1988`, `1987–88`. Returns its
+/// last token and its interval.
+fn date_range(toks: &[Token], t: usize) -> Option<(usize, Interval)> {
+    let tok = |k: usize| toks.get(k).map(|x| &x.tok);
+    let joined =
+        |k: usize| tok(k).is_some_and(is_joiner) && !matches!(tok(k), Some(Tok::Punct(',')));
+    // `July to September 1988`.
+    if let Some(m) = tok(t).and_then(month)
+        && date_at(toks, t).is_none()
+    {
+        let k = if matches!(tok(t + 1), Some(Tok::Punct('.'))) {
+            t + 2
+        } else {
+            t + 1
+        };
+        if joined(k)
+            && let Some((last, end)) = date_at(toks, k + 1)
+            && end.month.is_some()
+        {
+            let start = PartialDate {
+                year: end.year,
+                month: Some(m),
+                day: None,
+            };
+            return date_interval(start, end).map(|i| (last, i));
+        }
+    }
+    // `21–22 July 1988`.
+    if tok(t).and_then(day_of).is_some()
+        && let Some(d) = tok(t).and_then(day_of)
+        && date_at(toks, t).is_none()
+        && joined(t + 1)
+        && let Some((last, end)) = date_at(toks, t + 2)
+        && end.day.is_some()
+    {
+        let start = PartialDate {
+            year: end.year,
+            month: end.month,
+            day: Some(d),
+        };
+        start.first_day()?;
+        return date_interval(start, end).map(|i| (last, i));
+    }
+    // `1987–88` (but `1988-07` is July 1988).
+    if date_at(toks, t).is_none_or(|(_, d)| d.month.is_none())
+        && let Some(year) = tok(t).and_then(year_of)
+        && (1800..=2100).contains(&year)
+        && matches!(tok(t + 1), Some(Tok::Punct('–' | '-' | '—' | '/')))
+        && !toks[t + 1].spaced
+        && let Some(Tok::Num(n)) = tok(t + 2)
+        && n.plain
+        && n.digits == 2
+        && !toks[t + 2].spaced
+        && let Some(short) = n.int
+    {
+        let century = year - year % 100;
+        let mut end = century + short as i32;
+        if end < year {
+            end += 100;
+        }
+        let (a, b) = (
+            PartialDate {
+                year,
+                month: None,
+                day: None,
+            },
+            PartialDate {
+                year: end,
+                month: None,
+                day: None,
+            },
+        );
+        return date_interval(a, b).map(|i| (t + 2, i));
     }
     None
 }
@@ -674,7 +869,12 @@ fn read_at(toks: &[Token], t: usize) -> Option<Read> {
     let Tok::Num(num) = &toks[t].tok else {
         return None;
     };
-    if num.ordinal || named(toks, t) {
+    if num.ordinal || named(toks, t) || timed(toks, t) {
+        return None;
+    }
+    // `۱۳۶۷`: a year of the Solar Hijri (or Hijri) calendar, which is not
+    // compared with the evidence's Gregorian dates.
+    if num.native && num.plain && num.digits == 4 && (1300.0..1500.0).contains(&num.value) {
         return None;
     }
     if num.decade {
@@ -763,10 +963,43 @@ pub fn figures(chars: &[Char]) -> Vec<Figure> {
     let mut out = Vec::new();
     let mut t = 0;
     while t < toks.len() {
+        if let Some((last, interval)) = date_range(&toks, t) {
+            let (low, high) = (interval.low, interval.high);
+            let interval = match qualifier_before(&toks, t, true) {
+                Some(Qualifier::AtLeast) => Interval {
+                    low,
+                    high: Number::Float(f64::INFINITY),
+                },
+                Some(Qualifier::AtMost) => Interval {
+                    low: Number::Float(f64::NEG_INFINITY),
+                    high,
+                },
+                _ => interval,
+            };
+            out.push(Figure {
+                kind: Kind::Date,
+                interval,
+                range: chars[toks[t].start].range.start..chars[toks[last].end - 1].range.end,
+                notable: false,
+            });
+            t = last + 1;
+            continue;
+        }
         if let Some(last) = yearless_date(&toks, t)
             && date_at(&toks, t).is_none()
         {
             t = last + 1;
+            continue;
+        }
+        if matches!(toks[t].tok, Tok::Num(_)) && named(&toks, t) {
+            // `pp. 12–15`, `Articles 6 and 7`: every number of the run names.
+            t += 1;
+            while t + 1 < toks.len()
+                && is_joiner(&toks[t].tok)
+                && matches!(toks[t + 1].tok, Tok::Num(_))
+            {
+                t += 2;
+            }
             continue;
         }
         let Some(read) = read_at(&toks, t) else {
@@ -789,6 +1022,7 @@ pub fn figures(chars: &[Char]) -> Vec<Figure> {
             && last + 2 < toks.len()
             && let Some(other) = read_at(&toks, last + 2)
             && other.kind == read.kind
+            && (scale(&toks, last + 2).is_some() || read.low <= other.high)
         {
             // `between 2.5 and 3 million`: the scale of the second applies
             // to both.
@@ -806,6 +1040,7 @@ pub fn figures(chars: &[Char]) -> Vec<Figure> {
             && last + 2 < toks.len()
             && let Tok::Num(n) = &toks[last + 2].tok
             && read.kind != Kind::Date
+            && (scale(&toks, last + 2).is_some() || Number::Float(n.value) >= read.low)
             && let Some((factor, end)) = scale(&toks, last + 2).or(Some((1.0, last + 2)))
         {
             // `2.5 to 3 million`: the scale of the second applies to both.
@@ -961,6 +1196,70 @@ mod tests {
                 day(1989, 12, 31)
             )]
         );
+    }
+
+    #[test]
+    fn ranges_of_dates_times_locators_and_other_calendars() {
+        let span = |a: (i32, u32, u32), b: (i32, u32, u32)| {
+            format!("{}..{}", day(a.0, a.1, a.2), day(b.0, b.1, b.2))
+        };
+        assert_eq!(
+            read("from July to September 1988"),
+            [format!(
+                "July to September 1988 d {}",
+                span((1988, 7, 1), (1988, 9, 30))
+            )]
+        );
+        assert_eq!(
+            read("in July–August 1988"),
+            [format!(
+                "July–August 1988 d {}",
+                span((1988, 7, 1), (1988, 8, 31))
+            )]
+        );
+        assert_eq!(
+            read("on 21–22 July 1988"),
+            [format!(
+                "21–22 July 1988 d {}",
+                span((1988, 7, 21), (1988, 7, 22))
+            )]
+        );
+        assert_eq!(
+            read("between 1 and 10 July 1988"),
+            [format!(
+                "1 and 10 July 1988 d {}",
+                span((1988, 7, 1), (1988, 7, 10))
+            )]
+        );
+        assert_eq!(
+            read("in 1987–88"),
+            [format!("1987–88 d {}", span((1987, 1, 1), (1988, 12, 31)))]
+        );
+        assert_eq!(
+            read("in the 1980's"),
+            [format!("1980's d {}", span((1980, 1, 1), (1989, 12, 31)))]
+        );
+        // Times, locator runs, a day and month, '88, Solar Hijri dates.
+        assert!(
+            read("At 11 p.m. on Jan. 5, as pp. 12–15 and Articles 6 and 7 and n. 12 and §§ 3–4 show, in '88")
+                .is_empty()
+        );
+        assert!(read("در ۲۸ تیر ۱۳۶۷ و تابستان ۱۳۶۷، قطعنامه ۲۲۳۱").is_empty());
+        assert_eq!(
+            read("۲۰ ژوئیه ۱۹۸۸"),
+            [format!(
+                "۲۰ ژوئیه ۱۹۸۸ d {}",
+                span((1988, 7, 20), (1988, 7, 20))
+            )]
+        );
+        // A word that names only names a plain number.
+        assert_eq!(
+            read("in the first phase 12,000 died"),
+            ["12,000 n 12000..12000"]
+        );
+        assert_eq!(read("in stage 2 45% died"), ["45% % 45..45"]);
+        // A descending pair is no range.
+        assert_eq!(read("the vote was 12 to 3"), ["12 n 12..12", "3 n 3..3"]);
     }
 
     #[test]
