@@ -24,7 +24,7 @@ pub fn figures(
     let public = hides.then(|| registry.public());
     let registry = public.as_ref().unwrap_or(registry);
     for report in reports {
-        let sentences = sentence::sentences(report, files);
+        let sentences = sentence::with_digits(report, files);
         // The claims each paragraph cites: a figure they give may be
         // repeated there without a citation of its own.
         let mut in_passage: HashMap<usize, Vec<&Claim>> = HashMap::new();
@@ -153,7 +153,9 @@ fn fit<'r>(claims: &[&'r Claim], f: &Figure, anchored: bool) -> Fit<'r> {
             Value::AtLeast(b) | Value::AtMost(b) if anchored => Value::Exact(*b),
             v => v.clone(),
         };
-        v.interval().is_some_and(|i| i.overlaps(&f.interval))
+        // A repeated figure is the figure the evidence states, as written.
+        let figure = if anchored { &f.stated } else { &f.interval };
+        v.interval().is_some_and(|i| i.overlaps(figure))
     });
     if fits {
         Fit::Fits

@@ -36,6 +36,9 @@ pub struct Figure {
     /// A count of 10 or more, a percentage or a date to the day: what a
     /// sentence may not state without a citation.
     pub notable: bool,
+    /// The value as written, before its qualifier: `more than 12` states
+    /// 12.
+    pub stated: Interval,
 }
 
 /// A word, a number or a punctuation mark, with the indices of its first
@@ -65,6 +68,12 @@ struct Num {
     decade: bool,
     /// Written in Arabic-Indic or Persian digits.
     native: bool,
+    /// Written with separators of thousands.
+    grouped: bool,
+    /// A scale glued on (`3.7bn`, `71m`, `5k`), 1 without.
+    factor: f64,
+    /// `45pc`.
+    glued_percent: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +93,11 @@ fn digit(c: char) -> Option<u32> {
         '\u{6F0}'..='\u{6F9}' => Some(c as u32 - 0x6F0),
         _ => None,
     }
+}
+
+/// Whether a character is a decimal digit a figure may be written in.
+pub fn is_digit(c: char) -> bool {
+    digit(c).is_some()
 }
 
 /// Separates groups of thousands.
@@ -147,6 +161,10 @@ fn tokens(chars: &[Char]) -> Vec<Token> {
                     i += 1;
                 }
             }
+            // `16.04.2024`, `4.2.1`: a dotted date or a version, not a
+            // decimal.
+            let dotted =
+                !fraction.is_empty() && ch(i) == Some('.') && ch(i + 1).and_then(digit).is_some();
             // What is glued on after it.
             let mut suffix = String::new();
             let mut j = i;
@@ -167,15 +185,36 @@ fn tokens(chars: &[Char]) -> Vec<Token> {
             let ordinal = matches!(suffix.as_str(), "st" | "nd" | "rd" | "th");
             let decade = suffix == "s" && whole.len() == 4 && whole.ends_with('0');
             let timed = matches!(ch(i), Some(':' | '/')) && ch(i + 1).and_then(digit).is_some();
+            // `3.7bn`, `71m`, `45pc`: a scale or a percentage glued on.
+            let glued_scale = match suffix.as_str() {
+                "k" => Some(1e3),
+                "m" | "mn" => Some(1e6),
+                "bn" | "b" => Some(1e9),
+                "pc" => Some(1.0),
+                _ => None,
+            }
+            .filter(|_| !ch(j).is_some_and(|c| c.is_alphanumeric() || c == '-'));
+            let glued_percent = suffix == "pc";
+            if glued_scale.is_some() {
+                i = j;
+            }
             // `a 3-year-old`, `10-day`: part of a compound word.
             let compound = ch(i) == Some('-') && ch(i + 1).is_some_and(char::is_alphabetic);
             if ordinal || decade {
                 i = j;
             }
-            if glued || timed || compound || (!suffix.is_empty() && !ordinal && !decade) {
+            if glued
+                || dotted
+                || timed
+                || compound
+                || (!suffix.is_empty() && !ordinal && !decade && glued_scale.is_none())
+            {
                 // Part of a name or a unit: skip the rest of the word.
                 while ch(i).is_some_and(|c| {
-                    c.is_alphanumeric() || digit(c).is_some() || c == '-' && compound
+                    c.is_alphanumeric()
+                        || digit(c).is_some()
+                        || c == '-' && compound
+                        || c == '.' && dotted && ch(i + 1).and_then(digit).is_some()
                 }) {
                     i += 1;
                 }
@@ -205,6 +244,9 @@ fn tokens(chars: &[Char]) -> Vec<Token> {
                     ordinal,
                     decade,
                     native,
+                    grouped: grouped_by.is_some(),
+                    factor: glued_scale.unwrap_or(1.0),
+                    glued_percent,
                 })
             }
         } else if c.is_alphabetic() || c == '\u{200C}' {
@@ -460,6 +502,45 @@ const NAMING: &[&str] = &[
     "class",
     "type",
     "model",
+    "goal",
+    "goals",
+    "sdg",
+    "sdgs",
+    "target",
+    "targets",
+    "indicator",
+    "principle",
+    "principles",
+    "recommendation",
+    "recommendations",
+    "box",
+    "chart",
+    "map",
+    "schedule",
+    "law",
+    "act",
+    "decree",
+    "order",
+    "district",
+    "zone",
+    "sector",
+    "camp",
+    "unit",
+    "brigade",
+    "division",
+    "building",
+    "exhibit",
+    "question",
+    "docket",
+    "unscr",
+    "cop",
+    "objective",
+    "pillar",
+    "priority",
+    "tranche",
+    "round",
+    "wave",
+    "cohort",
     "title",
     "iso",
     "windows",
@@ -547,7 +628,13 @@ fn named(toks: &[Token], t: usize) -> bool {
     let Tok::Num(num) = &toks[t].tok else {
         return false;
     };
-    if !num.plain || percent(toks, t).is_some() || scale(toks, t).is_some() {
+    // `Section 4.2` names; `phase 12,000` counts.
+    if num.grouped
+        || num.glued_percent
+        || num.factor != 1.0
+        || percent(toks, t).is_some()
+        || scale(toks, t).is_some()
+    {
         return false;
     }
     match t.checked_sub(1).map(|k| &toks[k].tok) {
@@ -634,6 +721,36 @@ fn date_interval(low: PartialDate, high: PartialDate) -> Option<Interval> {
         low: day_number(low, false)?,
         high: day_number(high, true)?,
     })
+}
+
+/// Words after which a year names a document: `the 1951 Refugee
+/// Convention`, `the 1966 Covenant`.
+const INSTRUMENTS: &[&str] = &[
+    "convention",
+    "conventions",
+    "covenant",
+    "protocol",
+    "protocols",
+    "agreement",
+    "accord",
+    "accords",
+    "charter",
+    "declaration",
+    "treaty",
+    "constitution",
+    "census",
+    "act",
+    "statute",
+];
+
+/// Whether the year at `t` is part of a document's name.
+fn names_document(toks: &[Token], t: usize) -> bool {
+    (t + 1..(t + 4).min(toks.len()))
+        .any(|k| matches!(&toks[k].tok, Tok::Word(w) if INSTRUMENTS.contains(&w.as_str())))
+        && toks[t + 1..(t + 4).min(toks.len())]
+            .iter()
+            .take_while(|x| matches!(x.tok, Tok::Word(_)))
+            .any(|x| matches!(&x.tok, Tok::Word(w) if INSTRUMENTS.contains(&w.as_str())))
 }
 
 fn is_year(num: &Num) -> bool {
@@ -795,6 +912,60 @@ fn date_range(toks: &[Token], t: usize) -> Option<(usize, Interval)> {
             return date_interval(start, end).map(|i| (last, i));
         }
     }
+    // `July 19–20, 1988`, `July 19 and 20, 1988`.
+    if let Some(m) = tok(t).and_then(month) {
+        let k = if matches!(tok(t + 1), Some(Tok::Punct('.'))) {
+            t + 2
+        } else {
+            t + 1
+        };
+        if let Some(first) = tok(k).and_then(day_of)
+            && joined(k + 1)
+            && let Some(second) = tok(k + 2).and_then(day_of)
+        {
+            let mut y = k + 3;
+            if matches!(tok(y), Some(Tok::Punct(','))) {
+                y += 1;
+            }
+            if let Some(year) = tok(y).and_then(year_of) {
+                let a = PartialDate {
+                    year,
+                    month: Some(m),
+                    day: Some(first),
+                };
+                let b = PartialDate {
+                    year,
+                    month: Some(m),
+                    day: Some(second),
+                };
+                a.first_day()?;
+                b.first_day()?;
+                return date_interval(a, b).map(|i| (y, i));
+            }
+        }
+    }
+    // `19 July to 5 August 1988`, `July 19 and August 5, 1988`.
+    if let Some(end_first) = yearless_date(toks, t)
+        && date_at(toks, t).is_none()
+        && joined(end_first + 1)
+        && let Some((last, end)) = date_at(toks, end_first + 2)
+        && end.day.is_some()
+    {
+        let (day, m) = match (tok(t).and_then(day_of), tok(t).and_then(month)) {
+            (Some(d), _) => (d, tok(end_first).and_then(month)),
+            (None, Some(m)) => (tok(end_first).and_then(day_of).unwrap_or(1), Some(m)),
+            _ => (1, None),
+        };
+        if let Some(m) = m {
+            let start = PartialDate {
+                year: end.year,
+                month: Some(m),
+                day: Some(day),
+            };
+            start.first_day()?;
+            return date_interval(start, end).map(|i| (last, i));
+        }
+    }
     // `21–22 July 1988`.
     if tok(t).and_then(day_of).is_some()
         && let Some(d) = tok(t).and_then(day_of)
@@ -899,6 +1070,26 @@ fn read_at(toks: &[Token], t: usize) -> Option<Read> {
             day: false,
         });
     }
+    if num.glued_percent {
+        let n = Number::Float(num.value);
+        return Some(Read {
+            kind: Kind::Percent,
+            low: n,
+            high: n,
+            last: t,
+            day: false,
+        });
+    }
+    if num.factor != 1.0 {
+        let n = Number::Float(num.value * num.factor);
+        return Some(Read {
+            kind: Kind::Count,
+            low: n,
+            high: n,
+            last: t,
+            day: false,
+        });
+    }
     if let Some(last) = percent(toks, t) {
         let n = Number::Float(num.value);
         return Some(Read {
@@ -921,6 +1112,9 @@ fn read_at(toks: &[Token], t: usize) -> Option<Read> {
         });
     }
     if is_year(num) {
+        if names_document(toks, t) {
+            return None;
+        }
         let year = num.int? as i32;
         let date = PartialDate {
             year,
@@ -981,6 +1175,7 @@ pub fn figures(chars: &[Char]) -> Vec<Figure> {
                 interval,
                 range: chars[toks[t].start].range.start..chars[toks[last].end - 1].range.end,
                 notable: false,
+                stated: interval,
             });
             t = last + 1;
             continue;
@@ -999,6 +1194,13 @@ pub fn figures(chars: &[Char]) -> Vec<Figure> {
                 && matches!(toks[t + 1].tok, Tok::Num(_))
             {
                 t += 2;
+            }
+            // `resolution 2417 (2018)`: the year is part of the name.
+            if matches!(toks.get(t).map(|x| &x.tok), Some(Tok::Punct('(')))
+                && toks.get(t + 1).is_some_and(|x| year_of(&x.tok).is_some())
+                && matches!(toks.get(t + 2).map(|x| &x.tok), Some(Tok::Punct(')')))
+            {
+                t += 3;
             }
             continue;
         }
@@ -1070,6 +1272,10 @@ pub fn figures(chars: &[Char]) -> Vec<Figure> {
                 _ => {}
             }
         }
+        let stated = Interval {
+            low: read.low,
+            high: read.high,
+        };
         let notable = match read.kind {
             Kind::Percent => true,
             Kind::Date => read.day,
@@ -1083,6 +1289,11 @@ pub fn figures(chars: &[Char]) -> Vec<Figure> {
             interval: Interval { low, high },
             range: chars[toks[first].start].range.start..chars[toks[last].end - 1].range.end,
             notable,
+            stated: if ranged {
+                Interval { low, high }
+            } else {
+                stated
+            },
         });
         t = last + 1;
     }
@@ -1260,6 +1471,55 @@ mod tests {
         assert_eq!(read("in stage 2 45% died"), ["45% % 45..45"]);
         // A descending pair is no range.
         assert_eq!(read("the vote was 12 to 3"), ["12 n 12..12", "3 n 3..3"]);
+    }
+
+    #[test]
+    fn names_with_decimals_us_and_cross_month_ranges_and_glued_scales() {
+        let span = |a: (i32, u32, u32), b: (i32, u32, u32)| {
+            format!("{}..{}", day(a.0, a.1, a.2), day(b.0, b.1, b.2))
+        };
+        assert!(
+            read("Section 4.2, Figure 2.1, Goal 2, SDG 16, Target 16.2, resolution 2417 (2018), the 1951 Refugee Convention, on 16.04.2024")
+                .is_empty()
+        );
+        assert_eq!(
+            read("On July 19–20, 1988"),
+            [format!(
+                "July 19–20, 1988 d {}",
+                span((1988, 7, 19), (1988, 7, 20))
+            )]
+        );
+        assert_eq!(
+            read("from 19 July to 5 August 1988"),
+            [format!(
+                "19 July to 5 August 1988 d {}",
+                span((1988, 7, 19), (1988, 8, 5))
+            )]
+        );
+        assert_eq!(
+            read("between July 19 and August 5, 1988"),
+            [format!(
+                "July 19 and August 5, 1988 d {}",
+                span((1988, 7, 19), (1988, 8, 5))
+            )]
+        );
+        assert_eq!(
+            read("$3.7bn, 71m people, 45pc"),
+            [
+                "3.7bn n 3700000000..3700000000",
+                "71m n 71000000..71000000",
+                "45pc % 45..45"
+            ]
+        );
+        // The value as written, before its qualifier.
+        let f = &figures(&chars("more than 12 cities"))[0];
+        assert_eq!(
+            f.stated,
+            Interval {
+                low: Number::Int(12),
+                high: Number::Int(12)
+            }
+        );
     }
 
     #[test]

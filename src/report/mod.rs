@@ -116,6 +116,10 @@ pub struct Report {
     /// The files a Typst report includes or imports, directly or not: their
     /// groups follow the report's own in `groups`.
     pub includes: Vec<FileId>,
+    /// In a Markdown report, the prose of each paragraph or list item with
+    /// a digit outside its citations, read with the citations: what the
+    /// figure rules look at.
+    pub figures: Vec<Vec<sentence::Char>>,
 }
 
 impl Report {
@@ -257,9 +261,11 @@ pub fn parse(file: FileId, format: Format, files: &Files) -> (Report, Vec<Diagno
         Format::Markdown => frontmatter::markdown(file, text, &mut diagnostics),
         Format::Typst => frontmatter::typst(file, text, &mut diagnostics),
     };
-    let groups = match format {
-        Format::Markdown => markdown::citations(file, text, body_start, &mut diagnostics),
-        Format::Typst => typst::citations(file, text, &mut diagnostics),
+    let (groups, figures) = match format {
+        Format::Markdown => {
+            markdown::citations_and_figures(file, text, body_start, &mut diagnostics)
+        }
+        Format::Typst => (typst::citations(file, text, &mut diagnostics), Vec::new()),
     };
     let nocite = front
         .nocite
@@ -282,6 +288,7 @@ pub fn parse(file: FileId, format: Format, files: &Files) -> (Report, Vec<Diagno
         groups,
         nocite,
         includes: Vec::new(),
+        figures,
     };
     (report, diagnostics)
 }

@@ -46,12 +46,23 @@ pub struct Sentence {
 /// Every sentence of the report's paragraphs, list items, block quotes and
 /// footnotes, in every file it reads.
 pub fn sentences(report: &Report, files: &Files) -> Vec<Sentence> {
+    collect(report, files, false)
+}
+
+/// The sentences of the paragraphs (list items, block quotes, footnotes)
+/// that hold a digit outside their citations: all the figure rules read.
+pub fn with_digits(report: &Report, files: &Files) -> Vec<Sentence> {
+    collect(report, files, true)
+}
+
+fn collect(report: &Report, files: &Files, digits: bool) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut all = vec![report.file];
     all.extend(&report.includes);
     for file in all {
         let text = files.text(file);
         let passages = match report.format {
+            Format::Markdown if digits => report.figures.clone(),
             Format::Markdown => super::markdown::passages(text, report.body_start),
             Format::Typst => super::typst::passages(text),
         };
@@ -61,9 +72,19 @@ pub fn sentences(report: &Report, files: &Files) -> Vec<Sentence> {
             .collect();
         groups.sort_by_key(|&g| report.groups[g].range.start);
         for passage in passages {
+            let items = cited(passage, report, &groups);
+            // A passage whose only digits are in its locators states no
+            // figure.
+            if digits
+                && !items
+                    .iter()
+                    .any(|i| i.ch().is_some_and(super::figure::is_digit))
+            {
+                continue;
+            }
             let count = out.last().map_or(0, |s: &Sentence| s.passage + 1);
             let first = out.len();
-            split(file, &cited(passage, report, &groups), &mut out);
+            split(file, &items, &mut out);
             for sentence in &mut out[first..] {
                 sentence.passage = count;
             }
@@ -89,16 +110,28 @@ impl Item {
 }
 
 /// The passage with each citation group's characters replaced by the group.
+/// `groups` are the file's groups in order of their start; characters come
+/// in order, so one cursor walks both.
 fn cited(passage: Vec<Char>, report: &Report, groups: &[usize]) -> Vec<Item> {
+    let range = |i: usize| &report.groups[groups[i]].range;
     let mut items: Vec<Item> = Vec::with_capacity(passage.len());
+    // Groups before `next` start at or before the last character seen.
+    let mut next: Option<usize> = None;
+    let mut last_at = 0;
     for c in passage {
         let at = c.range.start;
-        // The last group starting at or before `at`.
-        let i = groups.partition_point(|&g| report.groups[g].range.start <= at);
-        let group = i
+        if next.is_none() || at < last_at {
+            next = Some(groups.partition_point(|&g| report.groups[g].range.start <= at));
+        }
+        last_at = at;
+        let next = next.as_mut().expect("set above");
+        while *next < groups.len() && range(*next).start <= at {
+            *next += 1;
+        }
+        let group = next
             .checked_sub(1)
-            .map(|i| groups[i])
-            .filter(|&g| report.groups[g].range.contains(&at));
+            .filter(|&i| range(i).contains(&at))
+            .map(|i| groups[i]);
         match group {
             Some(g) => match items.last_mut() {
                 Some(Item::Cite(last, range)) if *last == g => range.end = c.range.end,

@@ -47,12 +47,13 @@ pub fn passages(text: &str) -> Vec<Vec<super::sentence::Char>> {
 
 /// Content calls whose body is a block of its own.
 const BLOCKS: &[&str] = &[
-    "block", "align", "pad", "par", "columns", "place", "stack", "rect", "quote", "center",
+    "block", "align", "pad", "par", "columns", "place", "stack", "rect", "center",
 ];
 
 /// Content calls whose body runs on in the text around them.
 const INLINE: &[&str] = &[
     "emph",
+    "quote",
     "strong",
     "underline",
     "overline",

@@ -276,10 +276,8 @@ fn an_internal_build_includes_everything_and_says_so_on_every_page() {
 #[test]
 fn capture_records_the_file_and_keeps_the_registry_as_written() {
     let project = project();
-    project.write(
-        "saved/amnesty.html",
-        "<html>Blood-soaked secrets: at least 5,000 prisoners</html>\n",
-    );
+    let page = "<html>Blood-soaked secrets: at least 5,000 prisoners</html>\n";
+    project.write("saved/amnesty.html", page);
     let before = std::fs::read_to_string(project.path().join("sources.toml")).unwrap();
     let mut command = super::support::dossier();
     command
@@ -293,7 +291,7 @@ fn capture_records_the_file_and_keeps_the_registry_as_written() {
     for line in before.lines() {
         assert!(after.contains(line), "lost {line:?}");
     }
-    let hash = super::support::sha256(b"<html>Blood-soaked secrets</html>\n");
+    let hash = super::support::sha256(page.as_bytes());
     assert!(
         after.contains(&format!(
             "capture = \"captures/amnesty-2018-{}.html\"",

@@ -32,11 +32,33 @@ pub fn citations(
     body_start: usize,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Group> {
+    citations_and_figures(file, text, body_start, diagnostics).0
+}
+
+/// The citation groups, and the prose of each paragraph or list item that
+/// holds a digit outside its citations (see [`passages`]): what the figure
+/// rules read, found in the same pass.
+pub fn citations_and_figures(
+    file: FileId,
+    text: &str,
+    body_start: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<Group>, Vec<Vec<super::sentence::Char>>) {
     let blocks = prose::blocks(text, body_start);
     let (examples, markers) = grammar::examples(text, &blocks);
     let mut groups = Vec::new();
+    let mut figures = Vec::new();
     for (block, markers) in blocks.iter().zip(markers) {
         let (found, doubtful) = grammar::groups(file, text, block, &examples, &markers);
+        if is_prose(block)
+            && block.toks.iter().any(|t| {
+                matches!(t.kind, prose::Kind::Char(c) if super::figure::is_digit(c))
+                    && !t.url
+                    && !found.iter().any(|g| g.range.contains(&t.start))
+            })
+        {
+            figures.push(passage(text, block));
+        }
         for citation in doubtful {
             diagnostics.push(
                 Diagnostic::new(
@@ -154,36 +176,49 @@ pub fn citations(
             diagnostics.push(diagnostic);
         }
     }
-    groups
+    (groups, figures)
+}
+
+/// Whether a block is prose the figure rules read: a paragraph or list
+/// item (in block quotes and footnotes too), not raw HTML, code Pandoc
+/// reads as text or a link definition.
+fn is_prose(block: &prose::Block) -> bool {
+    block.paragraph && !block.html && block.fence.is_none() && block.definition.is_none()
+}
+
+/// The characters of a prose block with their byte ranges: code spans and
+/// other atoms, and bare URLs, are one [`OBJECT`](super::sentence::OBJECT),
+/// a footnote reference one [`NOTE`](super::sentence::NOTE).
+fn passage(text: &str, block: &prose::Block) -> Vec<super::sentence::Char> {
+    use super::sentence::{Char, NOTE, OBJECT};
+    block
+        .toks
+        .iter()
+        .filter_map(|t| {
+            let ch = match t.kind {
+                // A bare URL is an address, not prose.
+                prose::Kind::Char(_) if t.url => OBJECT,
+                prose::Kind::Char(c) => c,
+                prose::Kind::Atom if text[t.start..].starts_with("[^") => NOTE,
+                prose::Kind::Atom => OBJECT,
+                prose::Kind::Open | prose::Kind::Close { .. } => return None,
+            };
+            Some(Char {
+                ch,
+                range: t.start..t.end,
+            })
+        })
+        .collect()
 }
 
 /// The prose of each paragraph and list item (in block quotes and footnotes
 /// too), as characters with their byte ranges: headings, table cells, code,
-/// raw HTML and metadata are left out; code spans and other atoms are one
-/// [`OBJECT`](super::sentence::OBJECT), a footnote reference one
-/// [`NOTE`](super::sentence::NOTE).
+/// raw HTML and metadata are left out.
 pub fn passages(text: &str, body_start: usize) -> Vec<Vec<super::sentence::Char>> {
-    use super::sentence::{Char, NOTE, OBJECT};
     prose::blocks(text, body_start)
-        .into_iter()
-        .filter(|b| b.paragraph && !b.html && b.fence.is_none() && b.definition.is_none())
-        .map(|b| {
-            b.toks
-                .iter()
-                .filter_map(|t| {
-                    let ch = match t.kind {
-                        prose::Kind::Char(c) => c,
-                        prose::Kind::Atom if text[t.start..].starts_with("[^") => NOTE,
-                        prose::Kind::Atom => OBJECT,
-                        prose::Kind::Open | prose::Kind::Close { .. } => return None,
-                    };
-                    Some(Char {
-                        ch,
-                        range: t.start..t.end,
-                    })
-                })
-                .collect()
-        })
+        .iter()
+        .filter(|b| is_prose(b))
+        .map(|b| passage(text, b))
         .collect()
 }
 

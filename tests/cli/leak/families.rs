@@ -456,16 +456,14 @@ fn a_page_of_the_internal_pdf_cannot_be_shown_in_the_public_one() {
 #[test]
 fn the_registry_and_captures_cannot_be_read_by_another_name() {
     let project = project("start.md", "Text [@mixed].\n");
-    project.write(
-        "captures/w17.txt",
-        "Interview transcript, tape 1: they came for us after midnight and took the men to the yard.\n",
-    );
+    let transcript = "Interview transcript, tape 1: they came for us after midnight and took the men to the yard.\n";
+    project.write("captures/w17.txt", transcript);
     let registry = std::fs::read_to_string(project.path().join("sources.toml")).unwrap();
     let registry = registry.replace(
         "confidential = true",
         &format!(
             "confidential = true\ncapture = \"captures/w17.txt\"\nsha256 = \"{}\"",
-            super::super::support::sha256(b"Interview transcript, tape 1.\n")
+            super::super::support::sha256(transcript.as_bytes())
         ),
     );
     project.write("sources.toml", &registry);
