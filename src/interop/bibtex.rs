@@ -168,9 +168,27 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
         .iter()
         .map(|entry| {
             let mut record = yaml::record(entry);
+            // What hayagriva leaves of TeX, as text.
+            for field in [
+                &mut record.title,
+                &mut record.short_title,
+                &mut record.publisher,
+                &mut record.note,
+            ] {
+                if let Some(value) = field.as_mut() {
+                    *value = super::tex::to_text(value);
+                }
+            }
+            for author in &mut record.authors {
+                match author {
+                    Author::Person(name) | Author::Organisation(name) => {
+                        *name = super::tex::to_text(name)
+                    }
+                }
+            }
             record.original_title = record
                 .original_title
-                .or_else(|| field(entry.key(), "origtitle").map(unbrace));
+                .or_else(|| field(entry.key(), "origtitle").map(|t| super::tex::to_text(&t)));
             record.language = record
                 .language
                 .or_else(|| field(entry.key(), "langid"))
@@ -178,14 +196,6 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
             record
         })
         .collect())
-}
-
-/// `{Text}` as written in a field, without the braces that protect its case.
-fn unbrace(text: String) -> String {
-    text.trim()
-        .trim_start_matches('{')
-        .trim_end_matches('}')
-        .to_string()
 }
 
 /// The BibLaTeX entry type and the field the publisher goes in.

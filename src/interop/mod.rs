@@ -4,6 +4,7 @@
 
 mod bibtex;
 mod csl_json;
+pub mod tex;
 mod yaml;
 
 use std::fmt;

@@ -448,3 +448,42 @@ fn watch_survives_its_folder_deleted_and_made_again() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn biblatex_tex_is_imported_as_text_and_printed_without_markup() {
+    let project = super::support::Project::new();
+    project.write("sources.toml", "[registry]\ntitle = \"TeX\"\n");
+    project.write(
+        "lib.bib",
+        r#"@string{jomch = {J.~Organomet. Chem.}}
+@article{herrmann,
+  author = {Herrmann, Wolfgang A. and {\"O}fele, Karl},
+  title = {A study of \mkbibquote{Intention} in \emph{De Anima}: 5.2~nm by S.~Hermann\hyphen{}style --- \textsc{Abc} \& more},
+  journaltitle = jomch,
+  date = {1995},
+}
+"#,
+    );
+    project.run(&["import", "lib.bib"]).expect(0);
+    let registry = String::from_utf8(project.read("sources.toml").unwrap()).unwrap();
+    assert!(
+        !registry.contains('\\') && !registry.contains('~'),
+        "{registry}"
+    );
+    assert!(
+        registry.contains(
+            "A study of “Intention” in De Anima: 5.2\u{a0}nm by S.\u{a0}Hermann-style — Abc & more"
+        ),
+        "{registry}"
+    );
+    project.write("report.md", "As shown [@herrmann].\n");
+    project
+        .run(&["build", "report.md", "-o", "out.pdf"])
+        .expect(0);
+    let text = super::support::pdf_text(&project.read("out.pdf").unwrap());
+    assert!(!text.contains('\\') && !text.contains('~'), "{text}");
+    assert!(
+        text.contains("Intention") && text.contains("Öfele"),
+        "{text}"
+    );
+}
