@@ -775,14 +775,7 @@ mod tests {
     ];
 
     proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
-            rng_seed: proptest::test_runner::RngSeed::Fixed(
-                std::env::var("DOSSIER_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1988),
-            ),
-            failure_persistence: None,
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::report::props::config())]
 
         /// Any run of the capture's words, written as a writer would copy
         /// it (another case, straight marks, single spaces, unbroken

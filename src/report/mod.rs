@@ -9,7 +9,7 @@ pub mod sentence;
 pub mod typst;
 
 #[cfg(test)]
-mod props;
+pub(crate) mod props;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};

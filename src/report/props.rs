@@ -6,17 +6,8 @@
 use proptest::prelude::*;
 
 use super::figure::{Kind, figures};
-use super::sentence::Char;
+use super::sentence::chars;
 use crate::registry::value::{Number, PartialDate};
-
-fn chars(text: &str) -> Vec<Char> {
-    text.char_indices()
-        .map(|(i, ch)| Char {
-            ch,
-            range: i..i + ch.len_utf8(),
-        })
-        .collect()
-}
 
 /// `n` in digits of `script` (0 Latin, 1 Arabic-Indic, 2 Persian), grouped
 /// by `separator` when given.
@@ -55,7 +46,9 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-fn config() -> ProptestConfig {
+/// A fixed seed, so CI runs the same cases each time; `PROPTEST_CASES`
+/// and `DOSSIER_FUZZ_SEED` explore more.
+pub(crate) fn config() -> ProptestConfig {
     ProptestConfig {
         cases: std::env::var("PROPTEST_CASES")
             .ok()

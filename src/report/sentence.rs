@@ -27,6 +27,18 @@ pub struct Char {
     pub range: Range<usize>,
 }
 
+/// The characters of `text`, each at its own place: what tests read
+/// figures and sentences from.
+#[cfg(test)]
+pub(crate) fn chars(text: &str) -> Vec<Char> {
+    text.char_indices()
+        .map(|(i, ch)| Char {
+            ch,
+            range: i..i + ch.len_utf8(),
+        })
+        .collect()
+}
+
 /// One sentence.
 #[derive(Debug, Clone)]
 pub struct Sentence {
