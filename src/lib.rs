@@ -40,3 +40,4 @@ pub mod render;
 pub mod report;
 pub mod resolve;
 pub mod skeleton;
+pub mod typst_str;

@@ -173,6 +173,35 @@ fn sanitise(record: &mut Record) -> Vec<String> {
             record.doi.take().unwrap_or_default()
         ));
     }
+    if record
+        .details
+        .get("issn")
+        .is_some_and(|i| !crate::registry::details::is_issn(i))
+    {
+        dropped.push(format!(
+            "the ISSN `{}` (its check digit is wrong)",
+            record.details.remove("issn").unwrap_or_default()
+        ));
+    }
+    // Titles must read as the registry's rich text; one that does not is
+    // kept as plain text.
+    let rich = [
+        &mut record.title,
+        &mut record.short_title,
+        &mut record.original_title,
+    ];
+    for value in rich.into_iter().flatten() {
+        if crate::registry::rich::parse(value).is_err() {
+            *value = crate::registry::rich::escape(value);
+        }
+    }
+    for key in ["container", "series"] {
+        if let Some(value) = record.details.get_mut(key)
+            && crate::registry::rich::parse(value).is_err()
+        {
+            *value = crate::registry::rich::escape(value);
+        }
+    }
     // What is written must read back: a year before 1 or after 9999 does not.
     let readable = |d: &PartialDate| PartialDate::parse(&d.to_string()).is_ok_and(|r| r == *d);
     if let Some(date) = record.date.take_if(|d| !readable(d)) {

@@ -137,7 +137,9 @@ fn sources(registry: &Registry, used: Option<&Vec<String>>) -> Vec<Row> {
                     date.clone().unwrap_or_else(|| "-".into()),
                     reliability.clone().unwrap_or_else(|| "-".into()),
                     text(&s.affiliation).unwrap_or_else(|| "-".into()),
-                    text(&s.title).unwrap_or_else(|| withheld(s))
+                    text(&s.title)
+                        .map(|t| crate::registry::rich::plain(&t))
+                        .unwrap_or_else(|| withheld(s))
                         + &if flags.is_empty() {
                             String::new()
                         } else {

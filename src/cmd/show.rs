@@ -168,13 +168,15 @@ fn source_lines(source: &Source, indent: &str) -> String {
     let mut out = String::new();
     let fields = [
         ("type", Some(crate::interop::type_name(&source.kind.value))),
-        ("title", text(&source.title)),
-        ("original", text(&source.original_title)),
+        ("title", plain(&source.title)),
+        ("original", plain(&source.original_title)),
         (
             "authors",
             Some(authors(source).join("; ")).filter(|a| !a.is_empty()),
         ),
         ("publisher", text(&source.publisher)),
+        ("editors", names(&source.details.editors)),
+        ("translators", names(&source.details.translators)),
         ("date", source.date.as_ref().map(|d| d.value.to_string())),
         ("url", text(&source.url)),
         (
@@ -205,12 +207,30 @@ fn source_lines(source: &Source, indent: &str) -> String {
         ("collected-by", text(&source.collected_by)),
         ("note", text(&source.note)),
     ];
-    for (name, value) in fields {
+    let details = source.details.texts().map(|(key, value)| (key, plain(value)));
+    for (name, value) in fields.into_iter().chain(details) {
         if let Some(value) = value {
             let _ = writeln!(out, "{indent}{name:12} {value}");
         }
     }
     out
+}
+
+/// A title as a reader sees it.
+fn plain(value: &Option<Spanned<String>>) -> Option<String> {
+    value.as_ref().map(|v| crate::registry::rich::plain(&v.value))
+}
+
+/// Names joined for one line.
+fn names(people: &[Spanned<Author>]) -> Option<String> {
+    let names: Vec<&str> = people.iter().map(|a| name(&a.value)).collect();
+    Some(names.join("; ")).filter(|n| !n.is_empty())
+}
+
+fn name(author: &Author) -> &str {
+    match author {
+        Author::Person(name) | Author::Organisation(name) => name,
+    }
 }
 
 fn source_text(registry: &Registry, source: &Source) -> String {
@@ -264,6 +284,19 @@ fn source_object(source: &Source) -> Value {
         "captured-at": source.captured_at.as_ref().map(|c| c.value.to_rfc3339()),
         "collected-by": text(&source.collected_by),
         "note": text(&source.note),
+        "container-type": source
+            .details
+            .container_type
+            .as_ref()
+            .map(|t| crate::interop::type_name(&t.value)),
+        "editors": source.details.editors.iter().map(|a| name(&a.value)).collect::<Vec<_>>(),
+        "translators": source.details.translators.iter().map(|a| name(&a.value)).collect::<Vec<_>>(),
+        "details": source
+            .details
+            .texts()
+            .into_iter()
+            .filter_map(|(key, value)| Some((key.to_string(), Value::from(value.as_ref()?.value.clone()))))
+            .collect::<serde_json::Map<_, _>>(),
     })
 }
 

@@ -3,9 +3,8 @@
 
 use std::str::FromStr;
 
-use biblatex::{Chunk, Entry, EntryType, Spanned};
-
-use super::{Record, yaml};
+use super::Record;
+use crate::registry::rich;
 use crate::diag::{Code, Diagnostic, FileId, Span};
 use crate::registry::Author;
 
@@ -139,136 +138,255 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
             })
             .collect::<Vec<_>>()
     })?;
-    // hayagriva leaves out what dossier keeps: the original title and the language.
-    let raw = biblatex::RawBibliography::parse(text).ok();
-    // Each entry by key, found in constant time (the first of a repeated key).
-    let mut by_key = std::collections::HashMap::new();
-    for entry in raw.iter().flat_map(|raw| &raw.entries) {
-        by_key.entry(entry.v.key.v).or_insert(entry);
-    }
-    let field = |key: &str, name: &str| -> Option<String> {
-        let entry = by_key.get(key)?;
-        let field = entry
-            .v
-            .fields
-            .iter()
-            .find(|f| f.key.v.eq_ignore_ascii_case(name))?;
-        let text: String = field
-            .value
-            .v
-            .iter()
-            .filter_map(|chunk| match &chunk.v {
-                biblatex::RawChunk::Normal(s) => Some(s.to_string()),
-                _ => None,
-            })
-            .collect();
-        Some(text).filter(|s| !s.is_empty())
+    // hayagriva leaves out what dossier keeps (the original title, the
+    // language, the subtitle, a review's journal) and reads numbers as
+    // numbers (volume `C` as 100, pages `5--15` as 5-15): those come from
+    // the entries as the `biblatex` crate resolves them, crossref and xdata
+    // included.
+    let resolved = biblatex::Bibliography::parse(text).ok();
+    let rich = |key: &str, name: &str| -> Option<String> {
+        let chunks = resolved.as_ref()?.get(key)?.get(name)?;
+        let chunked = hayagriva::types::ChunkedString::from(chunks);
+        let text = super::mapping::rich_text(&chunked, &super::tex::to_rich);
+        Some(text.trim().to_string()).filter(|t| !t.is_empty())
     };
+    let plain = |key: &str, name: &str| rich(key, name).map(|r| rich::plain(&r));
+    // The entry types as written: the crate reads the ones it does not
+    // know (`@video`) as `misc`.
+    let raw = biblatex::RawBibliography::parse(text).ok();
+    let mut kinds = std::collections::HashMap::new();
+    for entry in raw.iter().flat_map(|raw| &raw.entries) {
+        kinds
+            .entry(entry.v.key.v)
+            .or_insert_with(|| entry.v.kind.v.to_ascii_lowercase());
+    }
+    let kind_of = |key: &str| kinds.get(key).cloned().unwrap_or_default();
     Ok(library
         .iter()
+        // Data for other entries, not works.
+        .filter(|entry| !matches!(kind_of(entry.key()).as_str(), "xdata" | "set"))
         .map(|entry| {
-            let mut record = yaml::record(entry);
-            // What hayagriva leaves of TeX, as text.
-            for field in [
-                &mut record.title,
-                &mut record.short_title,
-                &mut record.publisher,
-                &mut record.note,
-            ] {
-                if let Some(value) = field.as_mut() {
-                    *value = super::tex::to_text(value);
-                }
+            let key = entry.key();
+            let mut record =
+                super::mapping::record(entry, &super::tex::to_rich, &super::tex::to_text);
+            if let Some(kind) = closest_type(&kind_of(key)) {
+                record.kind = kind.into();
             }
-            for author in &mut record.authors {
-                match author {
-                    Author::Person(name) | Author::Organisation(name) => {
-                        *name = super::tex::to_text(name)
-                    }
-                }
+            if let (Some(title), Some(subtitle)) = (&record.title, rich(key, "subtitle")) {
+                record.title = Some(format!("{title}: {subtitle}"));
             }
-            record.original_title = record
-                .original_title
-                .or_else(|| field(entry.key(), "origtitle").map(|t| super::tex::to_text(&t)));
+            record.original_title = record.original_title.or_else(|| rich(key, "origtitle"));
             record.language = record
                 .language
-                .or_else(|| field(entry.key(), "langid"))
-                .or_else(|| field(entry.key(), "language"));
+                .or_else(|| plain(key, "langid"))
+                .or_else(|| plain(key, "language"));
+            // BibLaTeX's localisation keys in `type`, as words.
+            if let Some(genre) = record.details.get_mut("genre") {
+                let words = match genre.to_ascii_lowercase().as_str() {
+                    "phdthesis" => "PhD thesis",
+                    "mathesis" | "mastersthesis" => "Master's thesis",
+                    "candthesis" => "Candidate thesis",
+                    "techreport" => "Technical report",
+                    "resreport" => "Research report",
+                    "software" => "Computer software",
+                    "datacd" => "CD-ROM",
+                    "audiocd" => "Audio CD",
+                    _ => "",
+                };
+                if !words.is_empty() {
+                    *genre = words.into();
+                }
+            }
+            for name in ["volume", "pages", "edition"] {
+                if let Some(value) = plain(key, name) {
+                    record.details.insert(name, value);
+                }
+            }
+            // `number` is a report's or a law's number, and a journal's issue.
+            if let Some(number) = plain(key, "number") {
+                let serial = matches!(
+                    record.kind.as_str(),
+                    "report" | "patent" | "case" | "legislation" | "entry" | "reference"
+                );
+                record.details.remove(if serial { "issue" } else { "number" });
+                record
+                    .details
+                    .insert(if serial { "number" } else { "issue" }, number);
+            }
+            // BibLaTeX's mark of a newspaper article.
+            if record.kind == "article"
+                && plain(key, "entrysubtype").is_some_and(|s| s.eq_ignore_ascii_case("newspaper"))
+            {
+                record.container_type = Some("newspaper".into());
+            }
+            if !record.details.contains_key("container") {
+                let container = [
+                    ("journaltitle", "periodical"),
+                    ("booktitle", "book"),
+                    ("maintitle", "book"),
+                ]
+                .into_iter()
+                .find_map(|(name, kind)| Some((rich(key, name)?, kind)));
+                if let Some((title, kind)) = container {
+                    if record.details.get("series") == Some(&title) {
+                        record.details.remove("series");
+                    }
+                    record.details.insert("container", title);
+                    record.container_type = Some(kind.into());
+                }
+            }
             record
         })
         .collect())
 }
 
-/// The BibLaTeX entry type and the field the publisher goes in.
-fn entry_type(kind: &str) -> (&'static str, &'static str) {
-    match kind {
+/// The hayagriva type of a BibLaTeX entry type that hayagriva reads as
+/// `misc` (it knows only the types of the `biblatex` crate).
+fn closest_type(kind: &str) -> Option<&'static str> {
+    Some(match kind.to_ascii_lowercase().as_str() {
+        "artwork" | "image" => "artwork",
+        "audio" | "music" => "audio",
+        "video" | "movie" => "video",
+        "legislation" | "legal" => "legislation",
+        "jurisdiction" => "case",
+        "performance" => "performance",
+        "letter" => "manuscript",
+        "standard" => "report",
+        "review" | "commentary" => "article",
+        _ => return None,
+    })
+}
+
+/// The BibLaTeX entry type of a record and the field its container goes in.
+fn entry_type(record: &Record) -> (&'static str, &'static str) {
+    let proceedings = record.container_type() == hayagriva::types::EntryType::Proceedings;
+    match record.kind.as_str() {
+        "article" if proceedings => ("inproceedings", "booktitle"),
         "article" => ("article", "journaltitle"),
+        "chapter" => ("inbook", "booktitle"),
+        "anthos" => ("incollection", "booktitle"),
+        "entry" => ("inreference", "booktitle"),
         "web" | "post" | "blog" | "thread" => ("online", "organization"),
-        "report" => ("report", "institution"),
-        "book" | "anthology" | "proceedings" => ("book", "publisher"),
-        "chapter" | "anthos" => ("incollection", "booktitle"),
-        "thesis" => ("thesis", "institution"),
-        "video" => ("video", "publisher"),
-        "manuscript" => ("unpublished", "publisher"),
-        "patent" => ("patent", "publisher"),
-        _ => ("misc", "publisher"),
+        "book" => ("book", "maintitle"),
+        "anthology" => ("collection", "maintitle"),
+        "proceedings" => ("proceedings", "maintitle"),
+        "reference" => ("reference", "maintitle"),
+        "periodical" => ("periodical", "maintitle"),
+        "report" => ("report", "maintitle"),
+        "thesis" => ("thesis", "maintitle"),
+        "patent" => ("patent", "maintitle"),
+        "manuscript" => ("unpublished", "maintitle"),
+        "repository" => ("dataset", "maintitle"),
+        "video" => ("video", "maintitle"),
+        "audio" => ("audio", "maintitle"),
+        "artwork" => ("artwork", "maintitle"),
+        "legislation" => ("legislation", "maintitle"),
+        "case" => ("jurisdiction", "maintitle"),
+        "performance" => ("performance", "maintitle"),
+        _ => ("misc", "maintitle"),
     }
 }
 
-fn chunks(text: &str) -> Vec<Spanned<Chunk>> {
-    vec![Spanned::detached(Chunk::Normal(text.to_string()))]
-}
-
-fn verbatim(text: &str) -> Vec<Spanned<Chunk>> {
-    vec![Spanned::detached(Chunk::Verbatim(text.to_string()))]
-}
-
-/// Writes records as BibLaTeX.
+/// Writes records as BibLaTeX: titles keep their braces and formatting,
+/// every other character TeX treats specially is escaped.
 pub fn write(records: &[Record]) -> String {
-    let mut bibliography = biblatex::Bibliography::new();
+    use std::fmt::Write;
+    let mut out = String::new();
     for record in records {
-        let (kind, publisher_field) = entry_type(&record.kind);
-        let mut entry = Entry::new(record.id.clone(), EntryType::new(kind));
-        let mut put = |key: &str, value: &Option<String>, exact: bool| {
+        let (kind, container_field) = entry_type(record);
+        let mut fields: Vec<(&str, String)> = Vec::new();
+        let detail = |key: &str| record.details.get(key).cloned();
+        let rich = |value: &Option<String>| value.as_deref().map(super::tex::from_rich);
+        let plain = |value: &Option<String>| value.as_deref().map(super::tex::escape);
+        let mut put = |key: &'static str, value: Option<String>| {
             if let Some(value) = value {
-                entry.set(
-                    key,
-                    if exact {
-                        verbatim(value)
-                    } else {
-                        chunks(value)
-                    },
-                );
+                fields.push((key, value));
             }
         };
-        // Titles keep their case: the style decides how to print them.
-        put("title", &record.title, true);
-        put("shorttitle", &record.short_title, true);
-        put("origtitle", &record.original_title, true);
-        put(publisher_field, &record.publisher, true);
-        put("date", &record.date.map(|d| d.to_string()), false);
-        put("url", &record.url, true);
-        put("urldate", &record.accessed.map(|d| d.to_string()), false);
-        put("doi", &record.doi, true);
-        put("isbn", &record.isbn, false);
-        put("langid", &record.language, false);
-        put("note", &record.note, false);
-        if !record.authors.is_empty() {
-            let mut value = Vec::new();
-            for (i, author) in record.authors.iter().enumerate() {
-                if i > 0 {
-                    value.push(Spanned::detached(Chunk::Normal(" and ".into())));
-                }
-                value.push(Spanned::detached(match author {
-                    // Braces keep an organisation whole.
-                    Author::Organisation(name) => Chunk::Verbatim(name.clone()),
-                    Author::Person(name) => Chunk::Normal(person(name)),
-                }));
+        put("title", rich(&record.title));
+        put("shorttitle", rich(&record.short_title));
+        put("origtitle", rich(&record.original_title));
+        put("author", names(&record.authors));
+        put("editor", names(&record.editors));
+        put("translator", names(&record.translators));
+        let serial = matches!(kind, "report" | "patent" | "inreference" | "reference");
+        match detail("container") {
+            Some(container) => {
+                put(container_field, Some(super::tex::from_rich(&container)));
+                put("publisher", plain(&record.publisher));
             }
-            entry.set("author", value);
+            // An outlet named only as the publisher is the container of
+            // an article, chapter or page.
+            None if container_field != "maintitle" => {
+                put(container_field, plain(&record.publisher))
+            }
+            None => put("publisher", plain(&record.publisher)),
         }
-        bibliography.insert(entry);
+        let newspaper = record.kind == "article"
+            && record.container_type() == hayagriva::types::EntryType::Newspaper
+            || record.kind == "article" && !record.details.contains_key("container");
+        if newspaper && (record.publisher.is_some() || record.details.contains_key("container")) {
+            put("entrysubtype", Some("newspaper".into()));
+        }
+        put("series", rich(&detail("series")));
+        put("location", plain(&detail("location")));
+        put(
+            if matches!(kind, "thesis" | "report") {
+                "institution"
+            } else {
+                "organization"
+            },
+            plain(&detail("institution")),
+        );
+        put("date", record.date.map(|d| d.to_string()));
+        put("volume", plain(&detail("volume")));
+        put(
+            "number",
+            plain(&if serial {
+                detail("number")
+            } else {
+                detail("issue").or_else(|| detail("number"))
+            }),
+        );
+        if serial {
+            put("issue", plain(&detail("issue")));
+        }
+        put("pages", plain(&detail("pages")));
+        put("edition", plain(&detail("edition")));
+        put("type", plain(&detail("genre")));
+        put("url", record.url.clone());
+        put("urldate", record.accessed.map(|d| d.to_string()));
+        put("doi", record.doi.clone());
+        put("isbn", record.isbn.clone());
+        put("issn", detail("issn"));
+        let library = [detail("archive"), detail("call-number")]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        put("library", Some(library).filter(|l| !l.is_empty()).map(|l| super::tex::escape(&l)));
+        put("langid", record.language.clone());
+        put("note", plain(&record.note));
+        let _ = writeln!(out, "@{kind}{{{},", record.id);
+        for (key, value) in fields {
+            let _ = writeln!(out, "  {key} = {{{value}}},");
+        }
+        out.push_str("}\n\n");
     }
-    bibliography.to_biblatex_string()
+    out
+}
+
+/// Persons as BibLaTeX writes them ("von Last, Jr., First"), organisations
+/// in braces so they stay whole, joined with `and`.
+fn names(people: &[Author]) -> Option<String> {
+    let names: Vec<String> = people
+        .iter()
+        .map(|author| match author {
+            Author::Organisation(name) => format!("{{{}}}", super::tex::escape(name)),
+            Author::Person(name) => super::tex::escape(&person(name)),
+        })
+        .collect();
+    Some(names.join(" and ")).filter(|n| !n.is_empty())
 }
 
 /// A person as BibLaTeX writes them: "von Last, Jr., First".

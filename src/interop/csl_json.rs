@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Record, adjust_id, person};
 use crate::diag::{Diagnostic, FileId};
+use crate::registry::rich::{self, Node};
 use crate::registry::{Author, PartialDate};
 
 /// Reads the items of a CSL-JSON file.
@@ -68,72 +69,241 @@ fn record(index: usize, item: &Map<String, Value>) -> Record {
     let id = Some(adjust_id(&key))
         .filter(|id| !id.is_empty())
         .unwrap_or_else(|| format!("item-{}", index + 1));
-    let kind = kind(
-        item.get("type")
-            .and_then(Value::as_str)
-            .unwrap_or("document"),
-    );
-    let authors = item
-        .get("author")
-        .and_then(Value::as_array)
-        .map(|names| {
-            names
-                .iter()
-                .filter_map(Value::as_object)
-                .filter_map(author)
-                .collect()
-        })
-        .unwrap_or_default();
-    Record {
+    let csl_type = item
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("document");
+    let (kind, container_type) = kind(csl_type);
+    let people = |key: &str| -> Vec<Author> {
+        item.get(key)
+            .and_then(Value::as_array)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(Value::as_object)
+                    .filter_map(author)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let rich = |key: &str| text(key).map(|t| from_html(&t));
+    let first = |key: &str| {
+        text(key).map(|i| i.split([',', ' ']).next().unwrap_or_default().to_string())
+    };
+    let location = text("archive_location");
+    let archived = location.clone().filter(|a| a.starts_with("http"));
+    let mut record = Record {
         id,
         kind: kind.into(),
-        title: text("title"),
-        short_title: text("title-short").or_else(|| text("shortTitle")),
-        original_title: text("original-title"),
-        authors,
-        publisher: text("container-title").or_else(|| text("publisher")),
+        title: rich("title"),
+        short_title: rich("title-short").or_else(|| rich("shortTitle")),
+        original_title: rich("original-title"),
+        authors: people("author"),
+        editors: people("editor"),
+        translators: people("translator"),
+        publisher: text("publisher"),
         date: item.get("issued").and_then(date),
         url: text("URL"),
         accessed: item.get("accessed").and_then(date),
-        archived: text("archive_location").filter(|a| a.starts_with("http")),
         doi: text("DOI"),
-        isbn: text("ISBN").map(|i| i.split([',', ' ']).next().unwrap_or_default().to_string()),
+        isbn: first("ISBN"),
         language: text("language"),
         note: text("note"),
+        container_type: container_type.map(str::to_string),
+        ..Record::default()
+    };
+    let mut put = |key: &'static str, value: Option<String>| {
+        if let Some(value) = value {
+            record.details.insert(key, value);
+        }
+    };
+    put("container", rich("container-title"));
+    put("series", rich("collection-title"));
+    for (key, csl) in [
+        ("volume", "volume"),
+        ("issue", "issue"),
+        ("pages", "page"),
+        ("edition", "edition"),
+        ("number", "number"),
+        ("institution", "authority"),
+        ("location", "publisher-place"),
+        ("genre", "genre"),
+    ] {
+        put(key, text(csl).or_else(|| number(item, csl)));
+    }
+    put("issn", first("ISSN"));
+    put(
+        "call-number",
+        text("call-number").or_else(|| location.filter(|l| !l.starts_with("http"))),
+    );
+    let archive = text("archive");
+    let named_by_url = archived
+        .as_deref()
+        .and_then(|a| url::Url::parse(a).ok())
+        .and_then(|u| u.host_str().map(super::mapping::archive_name));
+    if archive != named_by_url {
+        put("archive", archive);
+    }
+    record.archived = archived;
+    record
+}
+
+/// A number written as a JSON number (`"volume": 12`).
+fn number(item: &Map<String, Value>, key: &str) -> Option<String> {
+    item.get(key)
+        .filter(|v| v.is_number())
+        .map(|v| v.to_string())
+}
+
+/// CSL rich text (`<i>`, `<b>`, `<sc>`, `<sup>`, `<sub>`, `<span
+/// class="nocase">`, as Zotero writes them) as registry rich text.
+pub fn from_html(html: &str) -> String {
+    let out = convert_html(html, true);
+    // Tags Zotero left open or closed twice: the text without them.
+    if rich::parse(&out).is_err() {
+        return convert_html(html, false);
+    }
+    out
+}
+
+/// `from_html`, keeping the formatting or only the text.
+fn convert_html(html: &str, keep: bool) -> String {
+    let mut out = String::with_capacity(html.len());
+    // What each open `<span>` closes with.
+    let mut spans: Vec<&str> = Vec::new();
+    let mut at = 0;
+    while at < html.len() {
+        let rest = &html[at..];
+        if rest.starts_with('<')
+            && let Some(end) = rest.find('>')
+        {
+            let tag = &rest[1..end];
+            let name = tag.split_whitespace().next().unwrap_or_default().to_ascii_lowercase();
+            let known = ["i", "b", "sc", "sup", "sub"];
+            let replacement = match name.as_str() {
+                n if known.contains(&n) => Some(format!("<{n}>")),
+                n if n.starts_with('/') && known.contains(&&n[1..]) => Some(format!("<{n}>")),
+                "span" => {
+                    let attributes = tag.to_ascii_lowercase().replace(' ', "");
+                    let close = if attributes.contains("nocase") {
+                        "}"
+                    } else if attributes.contains("small-caps") {
+                        "</sc>"
+                    } else {
+                        ""
+                    };
+                    spans.push(close);
+                    Some(match close {
+                        "}" => "{".to_string(),
+                        "</sc>" => "<sc>".to_string(),
+                        _ => String::new(),
+                    })
+                }
+                "/span" => Some(spans.pop().unwrap_or_default().to_string()),
+                _ => None,
+            };
+            if let Some(replacement) = replacement {
+                if keep {
+                    out.push_str(&replacement);
+                }
+                at += end + 1;
+                continue;
+            }
+        }
+        let c = rest.chars().next().unwrap_or_default();
+        let mut buffer = [0; 4];
+        out.push_str(&rich::escape(c.encode_utf8(&mut buffer)));
+        at += c.len_utf8();
+    }
+    if keep {
+        for close in spans.into_iter().rev() {
+            out.push_str(close);
+        }
+    }
+    out
+}
+
+/// Registry rich text as CSL rich text.
+pub fn to_html(text: &str) -> String {
+    fn write(nodes: &[Node], out: &mut String) {
+        for node in nodes {
+            match node {
+                Node::Text(text) => out.push_str(text),
+                Node::Kept(inner) => {
+                    out.push_str("<span class=\"nocase\">");
+                    write(inner, out);
+                    out.push_str("</span>");
+                }
+                Node::Tagged(tag, inner) => {
+                    out.push_str(&format!("<{}>", tag.name()));
+                    write(inner, out);
+                    out.push_str(&format!("</{}>", tag.name()));
+                }
+            }
+        }
+    }
+    match rich::parse(text) {
+        Ok(nodes) => {
+            let mut out = String::new();
+            write(&nodes, &mut out);
+            out
+        }
+        Err(_) => text.to_string(),
     }
 }
 
-/// The registry type of a CSL type.
-fn kind(csl: &str) -> &'static str {
-    match csl {
-        "article" | "article-journal" | "article-magazine" | "article-newspaper"
-        | "paper-conference" => "article",
-        "webpage" | "post-weblog" => "web",
+/// The registry type of a CSL type (every type Zotero exports), with the
+/// type of its container where that is not the usual one.
+fn kind(csl: &str) -> (&'static str, Option<&'static str>) {
+    let kind = match csl {
+        "article-newspaper" => return ("article", Some("newspaper")),
+        "paper-conference" => return ("article", Some("proceedings")),
+        "post-weblog" => return ("post", Some("blog")),
+        "article" | "article-journal" | "article-magazine" | "review" | "review-book" => {
+            "article"
+        }
+        "webpage" => "web",
         "post" => "post",
-        "report" => "report",
-        "book" => "book",
+        "report" | "standard" => "report",
+        "book" | "classic" => "book",
+        "collection" => "anthology",
+        "periodical" => "periodical",
         "chapter" => "chapter",
         "entry" | "entry-dictionary" | "entry-encyclopedia" => "entry",
         "thesis" => "thesis",
         "motion_picture" | "broadcast" => "video",
         "song" => "audio",
         "manuscript" | "interview" | "personal_communication" | "speech" => "manuscript",
-        "legal_case" => "case",
+        "legal_case" | "hearing" => "case",
         "legislation" | "bill" | "regulation" | "treaty" => "legislation",
         "patent" => "patent",
         "graphic" | "map" | "figure" => "artwork",
+        "dataset" | "software" => "repository",
+        "performance" => "performance",
+        "event" => "conference",
         _ => "misc",
-    }
+    };
+    (kind, None)
 }
 
-/// The CSL type of a registry type.
-fn csl_type(kind: &str) -> &'static str {
-    match kind {
-        "article" => "article-newspaper",
+/// The CSL type of a record.
+fn csl_type(record: &Record) -> &'static str {
+    use hayagriva::types::EntryType;
+    let container = record.container_type();
+    let outlet = record.details.contains_key("container") || record.publisher.is_some();
+    match record.kind.as_str() {
+        "article" if container == EntryType::Proceedings => "paper-conference",
+        "article" if container == EntryType::Newspaper => "article-newspaper",
+        // An outlet named only as publisher is a newspaper.
+        "article" if !record.details.contains_key("container") && outlet => "article-newspaper",
+        "article" => "article-journal",
+        "post" if container == EntryType::Blog => "post-weblog",
         "web" | "blog" => "webpage",
         "post" | "thread" => "post",
         "report" => "report",
-        "book" | "anthology" | "proceedings" => "book",
+        "book" => "book",
+        "anthology" | "proceedings" => "collection",
+        "periodical" => "periodical",
         "chapter" | "anthos" => "chapter",
         "entry" | "reference" => "entry",
         "thesis" => "thesis",
@@ -144,6 +314,9 @@ fn csl_type(kind: &str) -> &'static str {
         "legislation" => "legislation",
         "patent" => "patent",
         "artwork" => "graphic",
+        "repository" => "dataset",
+        "performance" => "performance",
+        "conference" => "event",
         _ => "document",
     }
 }
@@ -218,29 +391,46 @@ pub fn write(records: &[Record]) -> String {
 fn item(record: &Record) -> Value {
     let mut item = Map::new();
     item.insert("id".into(), json!(record.id));
-    item.insert("type".into(), json!(csl_type(&record.kind)));
-    put(&mut item, "title", &record.title);
-    put(&mut item, "title-short", &record.short_title);
-    put(&mut item, "original-title", &record.original_title);
-    if !record.authors.is_empty() {
-        item.insert(
-            "author".into(),
-            Value::Array(record.authors.iter().map(name_json).collect()),
-        );
+    item.insert("type".into(), json!(csl_type(record)));
+    let html = |value: &Option<String>| value.as_deref().map(to_html);
+    put(&mut item, "title", &html(&record.title));
+    put(&mut item, "title-short", &html(&record.short_title));
+    put(&mut item, "original-title", &html(&record.original_title));
+    for (key, people) in [
+        ("author", &record.authors),
+        ("editor", &record.editors),
+        ("translator", &record.translators),
+    ] {
+        if !people.is_empty() {
+            item.insert(key.into(), Value::Array(people.iter().map(name_json).collect()));
+        }
     }
-    let container = matches!(
+    let detail = |key: &str| record.details.get(key).cloned();
+    let legacy = matches!(
         record.kind.as_str(),
         "article" | "chapter" | "entry" | "web" | "post" | "blog"
-    );
-    put(
-        &mut item,
-        if container {
-            "container-title"
-        } else {
-            "publisher"
-        },
-        &record.publisher,
-    );
+    ) && !record.details.contains_key("container");
+    if legacy {
+        put(&mut item, "container-title", &record.publisher);
+    } else {
+        put(&mut item, "container-title", &html(&detail("container")));
+        put(&mut item, "publisher", &record.publisher);
+    }
+    put(&mut item, "collection-title", &html(&detail("series")));
+    for (key, csl) in [
+        ("volume", "volume"),
+        ("issue", "issue"),
+        ("pages", "page"),
+        ("edition", "edition"),
+        ("number", "number"),
+        ("institution", "authority"),
+        ("location", "publisher-place"),
+        ("genre", "genre"),
+        ("issn", "ISSN"),
+        ("call-number", "call-number"),
+    ] {
+        put(&mut item, csl, &detail(key));
+    }
     if let Some(date) = &record.date {
         item.insert("issued".into(), date_json(date));
     }
@@ -249,9 +439,13 @@ fn item(record: &Record) -> Value {
         item.insert("accessed".into(), date_json(date));
     }
     if let Some(archived) = &record.archived {
-        item.insert("archive".into(), json!("Internet Archive"));
+        let name = url::Url::parse(archived)
+            .ok()
+            .and_then(|u| u.host_str().map(super::mapping::archive_name));
+        put(&mut item, "archive", &name);
         item.insert("archive_location".into(), json!(archived));
     }
+    put(&mut item, "archive", &detail("archive"));
     put(&mut item, "DOI", &record.doi);
     put(&mut item, "ISBN", &record.isbn);
     put(&mut item, "language", &record.language);

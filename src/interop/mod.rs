@@ -4,14 +4,20 @@
 
 mod bibtex;
 mod csl_json;
+pub mod mapping;
 pub mod tex;
 mod yaml;
+
+pub use self::yaml::to_yaml;
 
 use std::fmt;
 use std::path::Path;
 
+use std::collections::BTreeMap;
+
 use crate::diag::{Diagnostic, FileId};
-use crate::registry::{Author, PartialDate, Source};
+use crate::registry::details::{self, container_type};
+use crate::registry::{Author, PartialDate, Source, rich};
 
 /// The formats dossier reads and writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -102,6 +108,14 @@ pub struct Record {
     pub language: Option<String>,
     /// A note.
     pub note: Option<String>,
+    /// Editors.
+    pub editors: Vec<Author>,
+    /// Translators.
+    pub translators: Vec<Author>,
+    /// The container's type, when not the usual one for `kind`.
+    pub container_type: Option<String>,
+    /// The other details by registry key (`container`, `volume`, `pages`, …).
+    pub details: BTreeMap<&'static str, String>,
 }
 
 impl Record {
@@ -124,6 +138,63 @@ impl Record {
             isbn: text(&source.isbn),
             language: text(&source.language),
             note: text(&source.note),
+            editors: source.details.editors.iter().map(|a| a.value.clone()).collect(),
+            translators: source
+                .details
+                .translators
+                .iter()
+                .map(|a| a.value.clone())
+                .collect(),
+            container_type: source
+                .details
+                .container_type
+                .as_ref()
+                .map(|t| type_name(&t.value)),
+            details: source
+                .details
+                .texts()
+                .into_iter()
+                .filter_map(|(key, value)| Some((key, value.as_ref()?.value.clone())))
+                .collect(),
+        }
+    }
+
+    /// The type of the work it is part of.
+    pub fn container_type(&self) -> hayagriva::types::EntryType {
+        use std::str::FromStr;
+        let kind = hayagriva::types::EntryType::from_str(&self.kind)
+            .unwrap_or(hayagriva::types::EntryType::Misc);
+        self.container_type
+            .as_deref()
+            .and_then(details::type_of)
+            .unwrap_or_else(|| container_type(&kind))
+    }
+
+    /// One form for what prints the same: an outlet that is only the
+    /// container of an article, web page or chapter, with no publisher of
+    /// its own, is written as `publisher` (the registry's short form); a
+    /// container type that is the usual one is left out.
+    pub fn normalise(&mut self) {
+        use std::str::FromStr;
+        let kind = hayagriva::types::EntryType::from_str(&self.kind)
+            .unwrap_or(hayagriva::types::EntryType::Misc);
+        if self.container_type.as_deref().and_then(details::type_of)
+            == Some(container_type(&kind))
+        {
+            self.container_type = None;
+        }
+        let legacy = mapping::legacy_container(&kind);
+        if legacy.is_some()
+            && legacy == Some(self.container_type())
+            && self.publisher.is_none()
+            && !self.details.contains_key("series")
+            && let Some(container) = self.details.remove("container")
+        {
+            self.publisher = Some(rich::plain(&container));
+            self.container_type = None;
+        }
+        if !self.details.contains_key("container") {
+            self.container_type = None;
         }
     }
 
@@ -139,20 +210,7 @@ impl Record {
         put(&mut table, "title", &self.title);
         put(&mut table, "short-title", &self.short_title);
         put(&mut table, "original-title", &self.original_title);
-        if !self.authors.is_empty() {
-            let mut array = toml_edit::Array::new();
-            for author in &self.authors {
-                match author {
-                    Author::Person(name) => array.push(name.as_str()),
-                    Author::Organisation(name) => {
-                        let mut org = toml_edit::InlineTable::new();
-                        org.insert("org", name.as_str().into());
-                        array.push(org);
-                    }
-                }
-            }
-            table["authors"] = toml_edit::value(array);
-        }
+        people(&mut table, "authors", &self.authors);
         put(&mut table, "publisher", &self.publisher);
         put(&mut table, "date", &self.date.map(|d| d.to_string()));
         put(&mut table, "url", &self.url);
@@ -174,9 +232,36 @@ impl Record {
         put(&mut table, "doi", &self.doi);
         put(&mut table, "isbn", &self.isbn);
         put(&mut table, "language", &self.language);
+        for key in details::KEYS {
+            match *key {
+                "container-type" => put(&mut table, key, &self.container_type),
+                "editors" => people(&mut table, key, &self.editors),
+                "translators" => people(&mut table, key, &self.translators),
+                _ => put(&mut table, key, &self.details.get(key).cloned()),
+            }
+        }
         put(&mut table, "note", &self.note);
         table
     }
+}
+
+/// Persons as names and organisations as `{ org = "…" }`.
+fn people(table: &mut toml_edit::Table, key: &str, people: &[Author]) {
+    if people.is_empty() {
+        return;
+    }
+    let mut array = toml_edit::Array::new();
+    for author in people {
+        match author {
+            Author::Person(name) => array.push(name.as_str()),
+            Author::Organisation(name) => {
+                let mut org = toml_edit::InlineTable::new();
+                org.insert("org", name.as_str().into());
+                array.push(org);
+            }
+        }
+    }
+    table[key] = toml_edit::value(array);
 }
 
 /// The registry's name of a hayagriva entry type.
@@ -232,19 +317,23 @@ fn syntax(file: FileId, at: usize, error: &dyn fmt::Display, format: &str) -> Ve
 
 /// Reads every record of a file in `format`; problems are located in `file`.
 pub fn read(format: Format, file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
-    match format {
+    let mut records = match format {
         Format::CslJson => csl_json::read(file, text),
         Format::Bibtex => bibtex::read(file, text),
         Format::Hayagriva => yaml::read(file, text),
+    }?;
+    for record in &mut records {
+        record.normalise();
     }
+    Ok(records)
 }
 
 /// Writes records in `format`.
-pub fn write(format: Format, records: &[Record], sources: &[&Source]) -> Result<String, String> {
+pub fn write(format: Format, records: &[Record]) -> Result<String, String> {
     match format {
         Format::CslJson => Ok(csl_json::write(records)),
         Format::Bibtex => Ok(bibtex::write(records)),
-        Format::Hayagriva => yaml::write(sources),
+        Format::Hayagriva => yaml::write(records),
     }
 }
 

@@ -1,15 +1,36 @@
-//! TeX in BibTeX and BibLaTeX fields, turned into the text a reader sees.
-//! hayagriva (through the `biblatex` crate) already resolves accents and
-//! special letters (`{\"O}`, `{\c{C}}`, `{\i}`) and `---`; what it leaves —
-//! ties, `--`, `\mkbibquote`, `\emph` and the other text commands,
-//! `\hyphen`, escaped characters, braces and math delimiters — is turned
-//! into characters here.
+//! TeX in BibTeX and BibLaTeX fields, in both directions.
+//!
+//! Reading: hayagriva (through the `biblatex` crate) already resolves
+//! accents and special letters (`{\"O}`, `{\c{C}}`, `{\i}`), `@string`
+//! macros, `crossref`, `xdata` and `---`; what it leaves — ties, `--`,
+//! `\mkbibquote`, `\emph` and the other text commands, `\hyphen`, escaped
+//! characters, braces and math — becomes registry rich text here
+//! ([`crate::registry::rich`]): formatting commands become its tags, math
+//! stays readable (`$11^{th}$` is "11<sup>th</sup>").
+//!
+//! Writing: registry rich text becomes TeX that reads back as itself.
 
-/// The text of a field as TeX would print it.
-pub fn to_text(tex: &str) -> String {
+use crate::registry::rich::{self, Node, Tag};
+
+/// The registry rich text of a TeX field.
+pub fn to_rich(tex: &str) -> String {
     let chars: Vec<char> = tex.chars().collect();
     let mut out = String::with_capacity(tex.len());
-    write(&chars, &mut 0, &mut out, 0);
+    write(&chars, &mut 0, &mut out, 0, false);
+    out
+}
+
+/// The text of a TeX field as a reader sees it, without formatting.
+pub fn to_text(tex: &str) -> String {
+    rich::plain(&to_rich(tex))
+}
+
+/// TeX math as registry rich text: scripts become superscript and
+/// subscript, Greek letters and symbols their characters.
+pub fn math_to_rich(math: &str) -> String {
+    let chars: Vec<char> = math.chars().collect();
+    let mut out = String::with_capacity(math.len());
+    write(&chars, &mut 0, &mut out, 0, true);
     out
 }
 
@@ -31,12 +52,18 @@ fn symbol(name: &str) -> Option<&'static str> {
         "copyright" | "textcopyright" => "©",
         "textregistered" => "®",
         "texttrademark" => "™",
-        "textdegree" => "°",
+        "textdegree" | "degree" => "°",
+        "textbackslash" => "\\",
+        "textasciitilde" => "~",
+        "textasciicircum" => "^",
+        "textless" => "<",
+        "textgreater" => ">",
         "LaTeX" => "LaTeX",
+        "LaTeXe" => "LaTeX2ε",
         "TeX" => "TeX",
         "BibTeX" => "BibTeX",
-        "," | "thinspace" | "nobreakspace" => "\u{A0}",
-        " " | "\\" | "newline" | "par" => " ",
+        "," | "thinspace" | "nobreakspace" | ";" => "\u{A0}",
+        " " | "\\" | "newline" | "par" | "quad" | "qquad" => " ",
         "&" => "&",
         "%" => "%",
         "$" => "$",
@@ -45,24 +72,138 @@ fn symbol(name: &str) -> Option<&'static str> {
         "{" => "{",
         "}" => "}",
         "~" => "~",
-        "relax" | "noopsort" | "bibnamedelima" | "bibnamedelimb" | "/" | "@" => "",
+        "times" => "×",
+        "pm" => "±",
+        "cdot" => "·",
+        "leq" | "le" => "≤",
+        "geq" | "ge" => "≥",
+        "neq" | "ne" => "≠",
+        "approx" => "≈",
+        "infty" => "∞",
+        "to" | "rightarrow" => "→",
+        "relax" | "noopsort" | "bibnamedelima" | "bibnamedelimb" | "/" | "@" | "!" => "",
+        _ => return greek(name),
+    })
+}
+
+/// The Greek letters, as TeX names them.
+fn greek(name: &str) -> Option<&'static str> {
+    const LOWER: [(&str, &str); 24] = [
+        ("alpha", "α"),
+        ("beta", "β"),
+        ("gamma", "γ"),
+        ("delta", "δ"),
+        ("epsilon", "ε"),
+        ("zeta", "ζ"),
+        ("eta", "η"),
+        ("theta", "θ"),
+        ("iota", "ι"),
+        ("kappa", "κ"),
+        ("lambda", "λ"),
+        ("mu", "μ"),
+        ("nu", "ν"),
+        ("xi", "ξ"),
+        ("pi", "π"),
+        ("rho", "ρ"),
+        ("sigma", "σ"),
+        ("tau", "τ"),
+        ("upsilon", "υ"),
+        ("phi", "φ"),
+        ("chi", "χ"),
+        ("psi", "ψ"),
+        ("omega", "ω"),
+        ("varepsilon", "ε"),
+    ];
+    const UPPER: [(&str, &str); 10] = [
+        ("Gamma", "Γ"),
+        ("Delta", "Δ"),
+        ("Theta", "Θ"),
+        ("Lambda", "Λ"),
+        ("Xi", "Ξ"),
+        ("Pi", "Π"),
+        ("Sigma", "Σ"),
+        ("Phi", "Φ"),
+        ("Psi", "Ψ"),
+        ("Omega", "Ω"),
+    ];
+    LOWER
+        .iter()
+        .chain(UPPER.iter())
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| *c)
+}
+
+/// The formatting a text command stands for.
+fn format_of(name: &str) -> Option<Tag> {
+    Some(match name {
+        "emph" | "textit" | "textsl" | "mkbibemph" | "mathit" | "itshape" => Tag::Italic,
+        "textbf" | "mkbibbold" | "mathbf" | "bfseries" => Tag::Bold,
+        "textsc" | "scshape" => Tag::SmallCaps,
+        "textsuperscript" | "mkbibsuperscript" => Tag::Superscript,
+        "textsubscript" | "mkbibsubscript" => Tag::Subscript,
         _ => return None,
     })
 }
 
+/// A character of text; `<` is always escaped, since what follows it is not
+/// known yet.
+fn push_text(out: &mut String, c: char) {
+    if matches!(c, '\\' | '{' | '}' | '<') {
+        out.push('\\');
+    }
+    out.push(c);
+}
+
+fn tagged(out: &mut String, tag: Tag, inner: &str) {
+    out.push_str(&format!("<{}>{inner}</{}>", tag.name(), tag.name()));
+}
+
 /// Reads TeX from `at` to the end or to the closing brace of the group it
-/// is in, writing its text to `out`.
-fn write(chars: &[char], at: &mut usize, out: &mut String, depth: usize) {
+/// is in, writing its rich text to `out`.
+fn write(chars: &[char], at: &mut usize, out: &mut String, depth: usize, math: bool) {
     while *at < chars.len() {
         let c = chars[*at];
         *at += 1;
         match c {
             '}' if depth > 0 => return,
-            '{' | '}' | '$' => {
-                if c == '{' {
-                    write(chars, at, out, depth + 1);
-                }
+            '{' => write(chars, at, out, depth + 1, math),
+            '}' => {}
+            '$' => {
+                // Math to the next `$`, read as math.
+                let end = chars[*at..]
+                    .iter()
+                    .position(|c| *c == '$')
+                    .map_or(chars.len(), |p| *at + p);
+                let mut inner = String::new();
+                write(&chars[..end], at, &mut inner, 0, !math);
+                out.push_str(&inner);
+                *at = (end + 1).min(chars.len()).max(*at);
             }
+            '^' | '_' if math => {
+                let mut inner = String::new();
+                match chars.get(*at) {
+                    Some('{') => {
+                        *at += 1;
+                        write(chars, at, &mut inner, depth + 1, math);
+                    }
+                    Some('\\') => {
+                        *at += 1;
+                        command(chars, at, &mut inner, depth, math);
+                    }
+                    Some(&next) => {
+                        *at += 1;
+                        push_text(&mut inner, next);
+                    }
+                    None => {}
+                }
+                let tag = if c == '^' {
+                    Tag::Superscript
+                } else {
+                    Tag::Subscript
+                };
+                tagged(out, tag, &inner);
+            }
+            ' ' if math => {}
             '~' => out.push('\u{A0}'),
             '-' if chars.get(*at) == Some(&'-') => {
                 if chars.get(*at + 1) == Some(&'-') {
@@ -73,13 +214,13 @@ fn write(chars: &[char], at: &mut usize, out: &mut String, depth: usize) {
                     out.push('–');
                 }
             }
-            '\\' => command(chars, at, out, depth),
-            _ => out.push(c),
+            '\\' => command(chars, at, out, depth, math),
+            _ => push_text(out, c),
         }
     }
 }
 
-fn command(chars: &[char], at: &mut usize, out: &mut String, depth: usize) {
+fn command(chars: &[char], at: &mut usize, out: &mut String, depth: usize, math: bool) {
     let start = *at;
     while *at < chars.len() && chars[*at].is_ascii_alphabetic() {
         *at += 1;
@@ -90,14 +231,14 @@ fn command(chars: &[char], at: &mut usize, out: &mut String, depth: usize) {
     }
     let name: String = chars[start..*at].iter().collect();
     let letters = name.chars().all(|c| c.is_ascii_alphabetic());
-    if letters {
+    if letters && chars.get(*at) == Some(&' ') && symbol(&name).is_some() {
         // The space after a command word ends it and is not printed.
-        if chars.get(*at) == Some(&' ') && symbol(&name).is_some() {
-            *at += 1;
-        }
+        *at += 1;
     }
     if let Some(text) = symbol(&name) {
-        out.push_str(text);
+        for c in text.chars() {
+            push_text(out, c);
+        }
         // `\hyphen{}`: an empty group after it.
         if chars.get(*at) == Some(&'{') && chars.get(*at + 1) == Some(&'}') {
             *at += 2;
@@ -111,22 +252,89 @@ fn command(chars: &[char], at: &mut usize, out: &mut String, depth: usize) {
     if chars.get(*at) == Some(&'{') {
         *at += 1;
         let mut inner = String::new();
-        write(chars, at, &mut inner, depth + 1);
+        write(chars, at, &mut inner, depth + 1, math);
         if quote {
             out.push('“');
             out.push_str(&inner);
             out.push('”');
+        } else if let Some(tag) = format_of(&name) {
+            tagged(out, tag, &inner);
         } else {
-            // A text command (`\emph`, `\textsc`), or one dossier does not
-            // know: its argument, without the formatting.
+            // A command dossier does not know (`\textup`, `\mbox`): its
+            // argument.
             out.push_str(&inner);
+        }
+    } else if math && letters {
+        // `\mathrm` without a group, `\log`: the name reads as itself.
+        out.push_str(&rich::escape(&name));
+    }
+}
+
+/// Registry rich text as TeX: `{…}` stays a brace group, tags become text
+/// commands, and every character TeX treats specially is escaped.
+pub fn from_rich(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    match rich::parse(text) {
+        Ok(nodes) => write_nodes(&nodes, &mut out),
+        Err(_) => escape_into(text, &mut out),
+    }
+    out
+}
+
+/// Plain text as TeX.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(text, &mut out);
+    out
+}
+
+fn write_nodes(nodes: &[Node], out: &mut String) {
+    for node in nodes {
+        match node {
+            Node::Text(text) => escape_into(text, out),
+            Node::Kept(inner) => {
+                out.push('{');
+                write_nodes(inner, out);
+                out.push('}');
+            }
+            Node::Tagged(tag, inner) => {
+                out.push_str(match tag {
+                    Tag::Italic => "\\emph{",
+                    Tag::Bold => "\\textbf{",
+                    Tag::SmallCaps => "\\textsc{",
+                    Tag::Superscript => "\\textsuperscript{",
+                    Tag::Subscript => "\\textsubscript{",
+                });
+                write_nodes(inner, out);
+                out.push('}');
+            }
+        }
+    }
+}
+
+fn escape_into(text: &str, out: &mut String) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // `--` would print as a dash.
+            '-' if chars.peek() == Some(&'-') => out.push_str("-{}"),
+            '\\' => out.push_str("\\textbackslash{}"),
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\u{A0}' => out.push('~'),
+            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::to_text;
+    use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn commands_ties_dashes_and_braces_become_text() {
@@ -141,11 +349,42 @@ mod tests {
         );
         assert_eq!(
             to_text(r"The {LaTeX} Companion \& more, 50\,\% of $x^2$"),
-            "The LaTeX Companion & more, 50\u{a0}% of x^2"
+            "The LaTeX Companion & more, 50\u{a0}% of x2"
         );
         assert_eq!(to_text(r"\enquote{a \emph{b}} --- c"), "“a b” — c");
         assert_eq!(to_text(r"\unknown{kept} \relax end"), "kept end");
         assert_eq!(to_text(r"broken \emph{open"), "broken open");
         assert_eq!(to_text("\\"), "");
+    }
+
+    #[test]
+    fn formatting_becomes_rich_text() {
+        assert_eq!(
+            to_rich(r"On \emph{De Anima} and \textsc{Hume}"),
+            "On <i>De Anima</i> and <sc>Hume</sc>"
+        );
+        assert_eq!(math_to_rich(r"11^{th}"), "11<sup>th</sup>");
+        assert_eq!(to_rich(r"H$_2$O and $\alpha$-decay"), "H<sub>2</sub>O and α-decay");
+        assert_eq!(to_rich(r"a {b} \{c\}"), r"a b \{c\}");
+    }
+
+    proptest! {
+        #![proptest_config(crate::report::props::config())]
+
+        /// Rich text written as TeX reads back as itself.
+        #[test]
+        fn rich_text_survives_tex(text in r"[a-zA-Z {}<>/\\&%$#_~^\u{a0}é-]{0,30}") {
+            let rich = rich::escape(&text);
+            prop_assert_eq!(rich::plain(&to_rich(&from_rich(&rich))), text);
+        }
+
+        /// Tags and kept case survive too (braces become groups, which
+        /// reading drops: a kept case is read by the chunk it makes).
+        #[test]
+        fn formatting_survives_tex(words in proptest::collection::vec("[a-zA-Z]{1,6}", 1..5), tag in 0usize..5) {
+            let (name, _) = Tag::ALL[tag];
+            let rich = format!("{} <{name}>{}</{name}>", words.join(" "), words[0]);
+            prop_assert_eq!(to_rich(&from_rich(&rich)), rich);
+        }
     }
 }

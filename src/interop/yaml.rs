@@ -1,12 +1,11 @@
-//! hayagriva YAML, and the reading of any hayagriva entry (from YAML or
-//! from BibLaTeX, which hayagriva parses) into a record.
+//! hayagriva YAML: read and written through the one mapping in
+//! [`super::hayagriva`].
 
 use hayagriva::Entry;
-use hayagriva::types::EntryType;
 
-use super::{Record, adjust_id, author_of, date_of, type_name};
+use super::Record;
 use crate::diag::{Diagnostic, FileId};
-use crate::registry::Source;
+use crate::registry::{Author, rich};
 
 /// Reads a hayagriva YAML file.
 pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
@@ -14,73 +13,79 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
         let at = error.location().map_or(0, |l| l.index());
         super::syntax(file, at, &error, "hayagriva YAML")
     })?;
-    Ok(library.iter().map(record).collect())
+    Ok(library
+        .iter()
+        .map(|entry| super::mapping::record(entry, &rich::escape, &|s| s.to_string()))
+        .collect())
 }
 
-/// The record of a hayagriva entry.
-pub fn record(entry: &Entry) -> Record {
-    let chunked = |s: &hayagriva::types::FormatString| s.value.to_str().trim().to_string();
-    let title = entry.title();
-    let short = title
-        .and_then(|t| t.short.as_deref())
-        .map(|s| s.to_str().trim().to_string());
-    let parent = entry
-        .parents()
+/// Writes records as hayagriva YAML, with their notes.
+pub fn write(records: &[Record]) -> Result<String, String> {
+    let entries: Vec<Entry> = records
         .iter()
-        .find(|p| *p.entry_type() != EntryType::Original);
-    let publisher = parent
-        .and_then(|p| p.title())
-        .map(chunked)
-        .or_else(|| entry.publisher().and_then(|p| p.name()).map(chunked))
-        .or_else(|| entry.organization().map(chunked));
-    let original = entry
-        .parents()
-        .iter()
-        .find(|p| *p.entry_type() == EntryType::Original)
-        .and_then(|p| p.title())
-        .map(chunked);
-    let url = entry.url();
-    Record {
-        id: adjust_id(entry.key()),
-        kind: type_name(entry.entry_type()),
-        title: title.map(chunked).filter(|t| !t.is_empty()),
-        short_title: short.filter(|s| Some(s) != title.map(chunked).as_ref()),
-        original_title: original,
-        authors: entry
-            .authors()
-            .unwrap_or_default()
-            .iter()
-            .map(author_of)
-            .collect(),
-        publisher: publisher.filter(|p| !p.is_empty()),
-        date: entry.date().map(date_of),
-        url: url.map(|u| u.value.to_string()),
-        accessed: url.and_then(|u| u.visit_date.as_ref()).map(date_of),
-        archived: entry
-            .archive_location()
-            .map(chunked)
-            .filter(|a| a.starts_with("http")),
-        doi: entry.doi().map(str::to_string),
-        isbn: entry.isbn().map(str::to_string),
-        language: entry.language().map(|l| l.to_string()),
-        note: entry.note().map(chunked),
-    }
-}
-
-/// Writes sources as hayagriva YAML, as the bibliography of a build has them.
-pub fn write(sources: &[&Source]) -> Result<String, String> {
-    let entries: Vec<Entry> = sources
-        .iter()
-        .map(|source| {
-            let mut entry = crate::render::bib_entry(source);
+        .map(|record| {
+            let mut entry = super::mapping::entry(record, super::mapping::Formatting::Dropped);
             // The researcher's note travels with an export, never into a bibliography.
-            if let Some(note) = &source.note {
-                entry.set_note(hayagriva::types::FormatString::with_value(
-                    note.value.as_str(),
-                ));
+            if let Some(note) = &record.note {
+                entry.set_note(hayagriva::types::FormatString::with_value(note.as_str()));
             }
             entry
         })
         .collect();
-    crate::render::bib_yaml(sources, &entries)
+    to_yaml(records, &entries)
+}
+
+/// hayagriva YAML of `entries`, one per record, with every organisation
+/// written as `{ name: … }`. hayagriva would write it as a plain string,
+/// which it reads back as a person's name: "Justice for the Victims of the
+/// 1988 Massacre in Iran" would come back as one "Iran".
+pub fn to_yaml(records: &[Record], entries: &[Entry]) -> Result<String, String> {
+    use serde_yaml::Value;
+    let mut library = hayagriva::Library::new();
+    for entry in entries {
+        library.push(entry);
+    }
+    let mut value = serde_yaml::to_value(&library)
+        .map_err(|e| format!("cannot write the bibliography ({e})"))?;
+    let whole = |name: &str| {
+        let mut map = serde_yaml::Mapping::new();
+        map.insert("name".into(), name.into());
+        Value::Mapping(map)
+    };
+    let fix = |names: &mut Value, people: &[Author]| match names {
+        Value::Sequence(items) => {
+            for (item, author) in items.iter_mut().zip(people) {
+                if let Author::Organisation(name) = author {
+                    *item = whole(name);
+                }
+            }
+        }
+        single => {
+            if let [Author::Organisation(name)] = people {
+                *single = whole(name);
+            }
+        }
+    };
+    for record in records {
+        let Some(entry) = value.get_mut(record.id.as_str()) else {
+            continue;
+        };
+        if let Some(names) = entry.get_mut("author") {
+            fix(names, &record.authors);
+        }
+        if let Some(names) = entry.get_mut("editor") {
+            fix(names, &record.editors);
+        }
+        if let Some(names) = entry
+            .get_mut("affiliated")
+            .and_then(|a| match a {
+                Value::Sequence(items) => items.first_mut(),
+                single => Some(single),
+            })
+            .and_then(|a| a.get_mut("names"))
+        {
+            fix(names, &record.translators);
+        }
+    }
+    serde_yaml::to_string(&value).map_err(|e| format!("cannot write the bibliography ({e})"))
 }

@@ -3,9 +3,11 @@
 //! validates every field and keeps the span of each, so later stages can point
 //! at the exact key or value.
 
+pub mod details;
 mod fields;
 pub mod id;
 mod load;
+pub mod rich;
 mod schema;
 pub mod value;
 
@@ -16,6 +18,7 @@ pub type Map<V> = indexmap::IndexMap<String, V, rustc_hash::FxBuildHasher>;
 
 use crate::diag::{Code, FileId, Span, Spanned};
 
+pub use self::details::Details;
 pub use self::load::{LoadError, find_registry, load};
 pub use self::schema::{SOURCE_FIELDS, is_language_tag};
 pub use self::value::{PartialDate, Value};
@@ -141,6 +144,7 @@ impl Registry {
                 collected_by: None,
                 note: None,
                 redact: Vec::new(),
+                details: Details::default(),
             };
         }
         let hidden = |id: &str| self.sources.get(id).is_some_and(Source::is_confidential);
@@ -217,6 +221,8 @@ pub struct Source {
     /// On a confidential source: more terms (names, places, numbers) a
     /// public build must never show.
     pub redact: Vec<Spanned<String>>,
+    /// The container, editors, volume, pages and the other details styles print.
+    pub details: Details,
 }
 
 impl Source {

@@ -131,9 +131,10 @@ fn for_each_entry<'t, 'i>(
 }
 
 fn source(r: &mut Reader<'_>, id: Spanned<String>, t: &DeTable<'_>) -> Source {
-    r.unknown_keys(t, SOURCE_FIELDS, &format!("source `{}`", id.value));
+    let known = [SOURCE_FIELDS, super::details::KEYS].concat();
+    r.unknown_keys(t, &known, &format!("source `{}`", id.value));
     let what = format!("source `{}`", id.value);
-    let title = r.text(t, "title");
+    let title = super::details::rich_text(r, t, "title");
     if title.is_none() && get(t, "title").is_none() {
         r.missing(id.span.range.clone(), "title", &what);
     }
@@ -147,10 +148,11 @@ fn source(r: &mut Reader<'_>, id: Spanned<String>, t: &DeTable<'_>) -> Source {
         .help = Some("add `capture = \"captures/…\"` beside it, or remove `sha256`".into());
     }
     Source {
-        kind: entry_type(r, t).unwrap_or_else(|| Spanned::new(EntryType::Misc, id.span.clone())),
+        kind: entry_type(r, t, "type")
+            .unwrap_or_else(|| Spanned::new(EntryType::Misc, id.span.clone())),
         title,
-        short_title: r.text(t, "short-title"),
-        authors: authors(r, t),
+        short_title: super::details::rich_text(r, t, "short-title"),
+        authors: people(r, t, "authors"),
         publisher: r.text(t, "publisher"),
         date: date(r, t, "date"),
         url: url(r, t, "url"),
@@ -159,7 +161,7 @@ fn source(r: &mut Reader<'_>, id: Spanned<String>, t: &DeTable<'_>) -> Source {
         accessed: date(r, t, "accessed"),
         archived: url(r, t, "archived"),
         language: language(r, t),
-        original_title: r.text(t, "original-title"),
+        original_title: super::details::rich_text(r, t, "original-title"),
         affiliation: r.text(t, "affiliation"),
         reliability: reliability(r, t),
         confidential: r.boolean(t, "confidential"),
@@ -169,6 +171,7 @@ fn source(r: &mut Reader<'_>, id: Spanned<String>, t: &DeTable<'_>) -> Source {
         sha256: sha256(r, t),
         note: r.text(t, "note"),
         redact: redact(r, t),
+        details: super::details::read(r, t, people, entry_type),
         id,
     }
 }
@@ -201,13 +204,11 @@ fn redact(r: &mut Reader<'_>, t: &DeTable<'_>) -> Vec<Spanned<String>> {
     out
 }
 
-fn entry_type(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<EntryType>> {
-    let name = r.text(t, "type")?;
-    match EntryType::from_str(&name.value) {
-        Ok(kind) if name.value.chars().all(|c| c.is_ascii_lowercase()) => {
-            Some(Spanned::new(kind, name.span))
-        }
-        _ => {
+fn entry_type(r: &mut Reader<'_>, t: &DeTable<'_>, key: &str) -> Option<Spanned<EntryType>> {
+    let name = r.text(t, key)?;
+    match super::details::type_of(&name.value) {
+        Some(kind) => Some(Spanned::new(kind, name.span)),
+        None => {
             let known = entry_type_names();
             let help = match crate::diag::did_you_mean(
                 &name.value.to_lowercase(),
@@ -262,13 +263,14 @@ pub fn entry_type_names() -> Vec<&'static str> {
     ]
 }
 
-fn authors(r: &mut Reader<'_>, t: &DeTable<'_>) -> Vec<Spanned<Author>> {
-    let Some(item) = get(t, "authors") else {
+/// Authors, editors or translators: persons and organisations.
+fn people(r: &mut Reader<'_>, t: &DeTable<'_>, key: &str) -> Vec<Spanned<Author>> {
+    let Some(item) = get(t, key) else {
         return Vec::new();
     };
     let DeValue::Array(array) = item.get_ref() else {
         r.wrong_type(
-            "authors",
+            key,
             item,
             "an array of names and `{ org = \"…\" }` tables",
         );
@@ -298,7 +300,7 @@ fn authors(r: &mut Reader<'_>, t: &DeTable<'_>) -> Vec<Spanned<Author>> {
                     None => {}
                 }
             }
-            _ => r.wrong_type("authors", element, "a name or an `{ org = \"…\" }` table"),
+            _ => r.wrong_type(key, element, "a name or an `{ org = \"…\" }` table"),
         }
     }
     out

@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Job, Style, plan};
 use crate::diag::Spanned;
+use crate::registry::rich;
 use crate::registry::{Author, Claim, Entry, Evidence, Source, Value as Reported};
 use crate::resolve::Resolved;
 
@@ -223,8 +224,8 @@ fn source_json(s: &Source) -> Value {
         })
         .collect();
     json!({
-        "title": text(&s.title),
-        "short-title": text(&s.short_title),
+        "title": text(&s.title).map(|t| rich::plain(&t)),
+        "short-title": text(&s.short_title).map(|t| rich::plain(&t)),
         "authors": authors,
         "publisher": text(&s.publisher),
         "date": s.date.as_ref().map(|d| d.value.to_string()),

@@ -4,6 +4,7 @@
 //! for each piece of generated text, the Markdown range it came from, so a
 //! Typst error can be shown at the author's line.
 
+use crate::typst_str::string;
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::ops::Range;
@@ -582,7 +583,7 @@ impl Writer<'_> {
         let mut run = false;
         for (i, ch) in text.char_indices() {
             let at = range.start + i;
-            let escape = !ch.is_ascii_whitespace() && literal_escape(ch).is_some();
+            let escape = !ch.is_ascii_whitespace() && crate::typst_str::escape(ch).is_some();
             let skip = ch.is_ascii_whitespace() && self.out.text.ends_with(' ');
             if escape || skip {
                 run = false;
@@ -632,7 +633,7 @@ impl Writer<'_> {
             if !self.out.text.ends_with(' ') {
                 self.out.text.push(' ');
             }
-        } else if let Some(escape) = literal_escape(ch) {
+        } else if let Some(escape) = crate::typst_str::escape(ch) {
             self.out.text.push_str(&escape);
         } else {
             self.out.text.push(ch);
@@ -744,33 +745,6 @@ fn table_start(aligns: &[Alignment]) -> String {
 /// data, planned before Typst runs.
 fn group_call(index: usize) -> String {
     format!("#dossier.cite-group({index})")
-}
-
-/// A Typst string literal.
-pub fn string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for ch in text.chars() {
-        match literal_escape(ch) {
-            Some(escape) => out.push_str(&escape),
-            None => out.push(ch),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// How `ch` is written inside a Typst string literal, if not as itself.
-fn literal_escape(ch: char) -> Option<String> {
-    Some(match ch {
-        '\\' => "\\\\".into(),
-        '"' => "\\\"".into(),
-        '\n' => "\\n".into(),
-        '\r' => "\\r".into(),
-        '\t' => "\\t".into(),
-        c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

@@ -24,7 +24,6 @@ use crate::registry::Registry;
 use crate::report::{Format, Report};
 use crate::resolve;
 
-pub use self::bib::{data_entry as bib_entry, to_yaml as bib_yaml};
 pub use self::packages::TEMPLATES;
 pub use self::style::Style;
 pub use self::world::DossierWorld;
@@ -450,7 +449,7 @@ fn preamble(job: &Job<'_>) -> Result<String, Failure> {
         ),
         Template::File(path) => format!(
             "#import {}: template\n",
-            markup::string(&root_path(job.root, path)?)
+            crate::typst_str::string(&root_path(job.root, path)?)
         ),
     };
     // One foreground for the marks, so neither hides the other.
@@ -461,7 +460,7 @@ fn preamble(job: &Job<'_>) -> Result<String, Failure> {
     if job.internal {
         marks.push(format!(
             "place(top + center, dy: 0.45cm, block(fill: rgb(\"#b3261e\"), inset: (x: 8pt, y: 3pt), text(size: 8pt, weight: \"bold\", fill: white, {})))",
-            markup::string(INTERNAL_MARK)
+            crate::typst_str::string(INTERNAL_MARK)
         ));
     }
     let marks = if marks.is_empty() {

@@ -44,6 +44,9 @@ pub enum Field {
     Quote,
     /// A text an evidence `value` reports.
     Value,
+    /// Another field: a person in `editors` or `translators`, the
+    /// `call-number`.
+    Detail(&'static str),
 }
 
 impl fmt::Display for Field {
@@ -59,6 +62,7 @@ impl fmt::Display for Field {
             Self::Note => "note",
             Self::Quote => "quote",
             Self::Value => "reported value",
+            Self::Detail(key) => return write!(f, "`{key}`"),
         })
     }
 }
@@ -129,7 +133,17 @@ impl Needles {
             ];
             for (field, value) in texts {
                 if let Some(value) = value {
-                    needles.text(&value.value, owner(field));
+                    needles.text(&crate::registry::rich::plain(&value.value), owner(field));
+                }
+            }
+            if let Some(call_number) = &source.details.call_number {
+                needles.text(&call_number.value, owner(Field::Detail("call-number")));
+            }
+            for (key, people) in source.details.people() {
+                for person in people {
+                    if let Author::Person(name) = &person.value {
+                        needles.persons(name, owner(Field::Detail(key)));
+                    }
                 }
             }
             for term in &source.redact {

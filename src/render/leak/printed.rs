@@ -122,7 +122,9 @@ fn mask(message: &str, registry: &Registry) -> String {
             out.push('`');
         }
         let quoted = i % 2 == 1;
-        let known = crate::registry::SOURCE_FIELDS.contains(&part) || registry.get(part).is_some();
+        let known = crate::registry::SOURCE_FIELDS.contains(&part)
+            || crate::registry::details::KEYS.contains(&part)
+            || registry.get(part).is_some();
         if quoted && !known {
             out.push('…');
         } else {
@@ -281,7 +283,7 @@ pub fn scrub(registry: &mut Registry) -> Vec<String> {
     };
     let mut touched = Vec::new();
     let mut hide = |value: &mut String, id: &str| {
-        if holds(value) {
+        if holds(&crate::registry::rich::plain(value)) {
             *value = WITHHELD.into();
             if !touched.iter().any(|t| t == id) {
                 touched.push(id.to_string());
@@ -305,10 +307,12 @@ pub fn scrub(registry: &mut Registry) -> Vec<String> {
             &mut source.collected_by,
             &mut source.note,
         ];
-        for field in fields.into_iter().flatten() {
+        let details = source.details.texts_mut().map(|(_, field)| field);
+        for field in fields.into_iter().chain(details).flatten() {
             hide(&mut field.value, &id);
         }
-        for author in &mut source.authors {
+        let [(_, editors), (_, translators)] = source.details.people_mut();
+        for author in source.authors.iter_mut().chain(editors.iter_mut()).chain(translators.iter_mut()) {
             match &mut author.value {
                 crate::registry::Author::Person(name)
                 | crate::registry::Author::Organisation(name) => hide(name, &id),
