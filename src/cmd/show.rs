@@ -207,7 +207,10 @@ fn source_lines(source: &Source, indent: &str) -> String {
         ("collected-by", text(&source.collected_by)),
         ("note", text(&source.note)),
     ];
-    let details = source.details.texts().map(|(key, value)| (key, plain(value)));
+    let details = source
+        .details
+        .texts()
+        .map(|(key, value)| (key, plain(value)));
     for (name, value) in fields.into_iter().chain(details) {
         if let Some(value) = value {
             let _ = writeln!(out, "{indent}{name:12} {value}");
@@ -218,7 +221,9 @@ fn source_lines(source: &Source, indent: &str) -> String {
 
 /// A title as a reader sees it.
 fn plain(value: &Option<Spanned<String>>) -> Option<String> {
-    value.as_ref().map(|v| crate::registry::rich::plain(&v.value))
+    value
+        .as_ref()
+        .map(|v| crate::registry::rich::plain(&v.value))
 }
 
 /// Names joined for one line.

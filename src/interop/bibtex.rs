@@ -4,9 +4,9 @@
 use std::str::FromStr;
 
 use super::Record;
-use crate::registry::rich;
 use crate::diag::{Code, Diagnostic, FileId, Span};
 use crate::registry::Author;
+use crate::registry::rich;
 
 type Graph = std::collections::HashMap<String, (Vec<String>, std::ops::Range<usize>)>;
 
@@ -208,7 +208,9 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
                     record.kind.as_str(),
                     "report" | "patent" | "case" | "legislation" | "entry" | "reference"
                 );
-                record.details.remove(if serial { "issue" } else { "number" });
+                record
+                    .details
+                    .remove(if serial { "issue" } else { "number" });
                 record
                     .details
                     .insert(if serial { "number" } else { "issue" }, number);
@@ -218,6 +220,14 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
                 && plain(key, "entrysubtype").is_some_and(|s| s.eq_ignore_ascii_case("newspaper"))
             {
                 record.container_type = Some("newspaper".into());
+            }
+            // A work that stands alone has a container only through these
+            // fields; the type of that container is the journal's or the
+            // usual one, as BibLaTeX cannot say more.
+            let standalone = !hayagriva::types::EntryType::from_str(&record.kind)
+                .is_ok_and(|k| super::mapping::contained(&k));
+            if standalone && record.details.contains_key("container") {
+                record.container_type = rich(key, "journaltitle").map(|_| "periodical".into());
             }
             if !record.details.contains_key("container") {
                 let container = [
@@ -232,7 +242,7 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
                         record.details.remove("series");
                     }
                     record.details.insert("container", title);
-                    record.container_type = Some(kind.into());
+                    record.container_type = (kind == "periodical").then(|| kind.into());
                 }
             }
             record
@@ -260,6 +270,15 @@ fn closest_type(kind: &str) -> Option<&'static str> {
 /// The BibLaTeX entry type of a record and the field its container goes in.
 fn entry_type(record: &Record) -> (&'static str, &'static str) {
     let proceedings = record.container_type() == hayagriva::types::EntryType::Proceedings;
+    let (kind, field) = entry_type_of(record, proceedings);
+    if field == "maintitle" {
+        let journal = record.container_type() == hayagriva::types::EntryType::Periodical;
+        return (kind, if journal { "journaltitle" } else { "booktitle" });
+    }
+    (kind, field)
+}
+
+fn entry_type_of(record: &Record, proceedings: bool) -> (&'static str, &'static str) {
     match record.kind.as_str() {
         "article" if proceedings => ("inproceedings", "booktitle"),
         "article" => ("article", "journaltitle"),
@@ -317,14 +336,16 @@ pub fn write(records: &[Record]) -> String {
             }
             // An outlet named only as the publisher is the container of
             // an article, chapter or page.
-            None if container_field != "maintitle" => {
+            None if hayagriva::types::EntryType::from_str(&record.kind)
+                .is_ok_and(|k| super::mapping::legacy_container(&k).is_some()) =>
+            {
                 put(container_field, plain(&record.publisher))
             }
             None => put("publisher", plain(&record.publisher)),
         }
         let newspaper = record.kind == "article"
-            && record.container_type() == hayagriva::types::EntryType::Newspaper
-            || record.kind == "article" && !record.details.contains_key("container");
+            && (record.container_type() == hayagriva::types::EntryType::Newspaper
+                || !record.details.contains_key("container"));
         if newspaper && (record.publisher.is_some() || record.details.contains_key("container")) {
             put("entrysubtype", Some("newspaper".into()));
         }
@@ -364,7 +385,12 @@ pub fn write(records: &[Record]) -> String {
             .flatten()
             .collect::<Vec<_>>()
             .join(", ");
-        put("library", Some(library).filter(|l| !l.is_empty()).map(|l| super::tex::escape(&l)));
+        put(
+            "library",
+            Some(library)
+                .filter(|l| !l.is_empty())
+                .map(|l| super::tex::escape(&l)),
+        );
         put("langid", record.language.clone());
         put("note", plain(&record.note));
         let _ = writeln!(out, "@{kind}{{{},", record.id);

@@ -87,9 +87,8 @@ fn record(index: usize, item: &Map<String, Value>) -> Record {
             .unwrap_or_default()
     };
     let rich = |key: &str| text(key).map(|t| from_html(&t));
-    let first = |key: &str| {
-        text(key).map(|i| i.split([',', ' ']).next().unwrap_or_default().to_string())
-    };
+    let first =
+        |key: &str| text(key).map(|i| i.split([',', ' ']).next().unwrap_or_default().to_string());
     let location = text("archive_location");
     let archived = location.clone().filter(|a| a.starts_with("http"));
     let mut record = Record {
@@ -178,7 +177,11 @@ fn convert_html(html: &str, keep: bool) -> String {
             && let Some(end) = rest.find('>')
         {
             let tag = &rest[1..end];
-            let name = tag.split_whitespace().next().unwrap_or_default().to_ascii_lowercase();
+            let name = tag
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             let known = ["i", "b", "sc", "sup", "sub"];
             let replacement = match name.as_str() {
                 n if known.contains(&n) => Some(format!("<{n}>")),
@@ -259,9 +262,7 @@ fn kind(csl: &str) -> (&'static str, Option<&'static str>) {
         "article-newspaper" => return ("article", Some("newspaper")),
         "paper-conference" => return ("article", Some("proceedings")),
         "post-weblog" => return ("post", Some("blog")),
-        "article" | "article-journal" | "article-magazine" | "review" | "review-book" => {
-            "article"
-        }
+        "article" | "article-journal" | "article-magazine" | "review" | "review-book" => "article",
         "webpage" => "web",
         "post" => "post",
         "report" | "standard" => "report",
@@ -402,7 +403,10 @@ fn item(record: &Record) -> Value {
         ("translator", &record.translators),
     ] {
         if !people.is_empty() {
-            item.insert(key.into(), Value::Array(people.iter().map(name_json).collect()));
+            item.insert(
+                key.into(),
+                Value::Array(people.iter().map(name_json).collect()),
+            );
         }
     }
     let detail = |key: &str| record.details.get(key).cloned();

@@ -133,7 +133,7 @@ pub fn entry(record: &Record, formatting: Formatting) -> Entry {
     // The series is a work of the same type as what it holds.
     let series = |holder: &EntryType| {
         detail("series").map(|title| {
-            let mut series = Entry::new(&format!("{}-series", record.id), holder.clone());
+            let mut series = Entry::new(&format!("{}-series", record.id), *holder);
             series.set_title(FormatString {
                 value: chunked(title),
                 short: None,
@@ -143,7 +143,7 @@ pub fn entry(record: &Record, formatting: Formatting) -> Entry {
     };
     match container {
         Some((title, parent_kind)) => {
-            let mut parent = Entry::new(&format!("{}-parent", record.id), parent_kind.clone());
+            let mut parent = Entry::new(&format!("{}-parent", record.id), parent_kind);
             parent.set_title(FormatString {
                 value: chunked(&title),
                 short: None,
@@ -172,10 +172,14 @@ pub fn entry(record: &Record, formatting: Formatting) -> Entry {
 /// The record of a hayagriva entry; `text` turns a chunk of normal text
 /// into registry rich text and `plain` any other text into what the
 /// registry keeps (TeX from BibLaTeX is read here).
-pub fn record(entry: &Entry, text: &dyn Fn(&str) -> String, plain: &dyn Fn(&str) -> String) -> Record {
+pub fn record(
+    entry: &Entry,
+    text: &dyn Fn(&str) -> String,
+    plain: &dyn Fn(&str) -> String,
+) -> Record {
     let rich_of = |s: &FormatString| rich_text(&s.value, text).trim().to_string();
     let plain_of = |s: &FormatString| plain(&s.value.to_str()).trim().to_string();
-    let kind = entry.entry_type().clone();
+    let kind = *entry.entry_type();
     let title = entry.title();
     let parents: Vec<&Entry> = entry
         .parents()
@@ -186,8 +190,7 @@ pub fn record(entry: &Entry, text: &dyn Fn(&str) -> String, plain: &dyn Fn(&str)
     // A work of its own type above a book or report is its series (or the
     // multi-volume work); above an article, a chapter or a page, the
     // container.
-    let contained = legacy_container(&kind).is_some()
-        || matches!(kind, EntryType::Anthos | EntryType::Thread | EntryType::Scene);
+    let contained = contained(&kind);
     let container = if contained {
         parents.first().copied()
     } else {
@@ -214,7 +217,12 @@ pub fn record(entry: &Entry, text: &dyn Fn(&str) -> String, plain: &dyn Fn(&str)
             .find(|p| *p.entry_type() == EntryType::Original)
             .and_then(|p| p.title())
             .map(rich_of),
-        authors: entry.authors().unwrap_or_default().iter().map(author_of).collect(),
+        authors: entry
+            .authors()
+            .unwrap_or_default()
+            .iter()
+            .map(author_of)
+            .collect(),
         editors: entry
             .map(|e| e.editors())
             .unwrap_or_default()
@@ -312,6 +320,16 @@ pub fn record(entry: &Entry, text: &dyn Fn(&str) -> String, plain: &dyn Fn(&str)
     record
 }
 
+/// Whether a work of this type is usually part of another (an article, a
+/// chapter, a page), rather than standing alone.
+pub fn contained(kind: &EntryType) -> bool {
+    legacy_container(kind).is_some()
+        || matches!(
+            kind,
+            EntryType::Anthos | EntryType::Thread | EntryType::Scene
+        )
+}
+
 /// The parent an outlet named as `publisher` stands for, for the types
 /// whose outlet is a container.
 pub fn legacy_container(kind: &EntryType) -> Option<EntryType> {
@@ -393,7 +411,11 @@ fn marked(nodes: &[Node], out: &mut String) {
             Node::Text(text) => out.push_str(text),
             Node::Kept(inner) => marked(inner, out),
             Node::Tagged(tag, inner) => {
-                let (_, open, close) = MARKS.iter().find(|(t, ..)| t == tag).copied().unwrap_or(MARKS[0]);
+                let (_, open, close) = MARKS
+                    .iter()
+                    .find(|(t, ..)| t == tag)
+                    .copied()
+                    .unwrap_or(MARKS[0]);
                 out.push(open);
                 marked(inner, out);
                 out.push(close);
@@ -437,7 +459,9 @@ pub fn rich_text(chunks: &ChunkedString, text: &dyn Fn(&str) -> String) -> Strin
 /// One letter that is not ASCII, with its combining marks: `Ö`, `ı`, `ç`.
 fn is_special_letter(text: &str) -> bool {
     let mut chars = text.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() && !c.is_ascii())
+    chars
+        .next()
+        .is_some_and(|c| c.is_alphabetic() && !c.is_ascii())
         && chars.all(|c| matches!(c, '\u{300}'..='\u{36f}'))
 }
 
@@ -499,12 +523,22 @@ mod tests {
     fn formatted_titles_are_marked_and_kept_case_is_verbatim() {
         let text = "On <i>De Anima</i>, {CTAN} and H<sub>2</sub>O";
         let chunks = chunked(text, Formatting::Marked);
-        assert!(chunks.0.iter().any(|c| c.kind == ChunkKind::Verbatim && c.value == "CTAN"));
-        assert!(chunks
-            .0
-            .iter()
-            .any(|c| c.kind == ChunkKind::Verbatim && c.value == "\u{E000}De Anima\u{E001}"));
+        assert!(
+            chunks
+                .0
+                .iter()
+                .any(|c| c.kind == ChunkKind::Verbatim && c.value == "CTAN")
+        );
+        assert!(
+            chunks
+                .0
+                .iter()
+                .any(|c| c.kind == ChunkKind::Verbatim && c.value == "\u{E000}De Anima\u{E001}")
+        );
         let dropped = chunked(text, Formatting::Dropped);
-        assert_eq!(rich_text(&dropped, &rich::escape), "On {De Anima}, {CTAN} and H{2}O");
+        assert_eq!(
+            rich_text(&dropped, &rich::escape),
+            "On {De Anima}, {CTAN} and H{2}O"
+        );
     }
 }

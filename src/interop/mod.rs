@@ -138,7 +138,12 @@ impl Record {
             isbn: text(&source.isbn),
             language: text(&source.language),
             note: text(&source.note),
-            editors: source.details.editors.iter().map(|a| a.value.clone()).collect(),
+            editors: source
+                .details
+                .editors
+                .iter()
+                .map(|a| a.value.clone())
+                .collect(),
             translators: source
                 .details
                 .translators
@@ -178,8 +183,7 @@ impl Record {
         use std::str::FromStr;
         let kind = hayagriva::types::EntryType::from_str(&self.kind)
             .unwrap_or(hayagriva::types::EntryType::Misc);
-        if self.container_type.as_deref().and_then(details::type_of)
-            == Some(container_type(&kind))
+        if self.container_type.as_deref().and_then(details::type_of) == Some(container_type(&kind))
         {
             self.container_type = None;
         }

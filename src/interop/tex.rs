@@ -364,7 +364,10 @@ mod tests {
             "On <i>De Anima</i> and <sc>Hume</sc>"
         );
         assert_eq!(math_to_rich(r"11^{th}"), "11<sup>th</sup>");
-        assert_eq!(to_rich(r"H$_2$O and $\alpha$-decay"), "H<sub>2</sub>O and α-decay");
+        assert_eq!(
+            to_rich(r"H$_2$O and $\alpha$-decay"),
+            "H<sub>2</sub>O and α-decay"
+        );
         assert_eq!(to_rich(r"a {b} \{c\}"), r"a b \{c\}");
     }
 

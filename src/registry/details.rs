@@ -121,7 +121,10 @@ impl Details {
 
     /// The people besides the authors, with their keys.
     pub fn people(&self) -> [(&'static str, &Vec<Spanned<Author>>); 2] {
-        [("editors", &self.editors), ("translators", &self.translators)]
+        [
+            ("editors", &self.editors),
+            ("translators", &self.translators),
+        ]
     }
 
     /// The people, to change them.
@@ -208,10 +211,7 @@ fn issn(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Spanned<String>> {
     }
     r.invalid(
         value.span.range.clone(),
-        format!(
-            "`issn` is not a valid ISSN (found `{}`)",
-            value.value
-        ),
+        format!("`issn` is not a valid ISSN (found `{}`)", value.value),
     )
     .help = Some("an ISSN is eight digits, `1234-5679`; the last one (or X) is a checksum".into());
     None

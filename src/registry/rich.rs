@@ -194,7 +194,10 @@ pub fn parse(text: &str) -> Result<Vec<Node>, Error> {
     }
     if let Some((open, start, _)) = stack.pop() {
         let (what, len) = match open {
-            Open::Brace => ("`{` is never closed; write `\\{` for the character".into(), 1),
+            Open::Brace => (
+                "`{` is never closed; write `\\{` for the character".into(),
+                1,
+            ),
             Open::Tag(tag) => (
                 format!("`<{}>` is never closed", tag.name()),
                 tag.name().len() + 2,
@@ -289,7 +292,10 @@ mod tests {
                 Node::Text(" Companion".into()),
             ]
         );
-        assert_eq!(plain("On <i>De Anima</i>, {CTAN} and H<sub>2</sub>O"), "On De Anima, CTAN and H2O");
+        assert_eq!(
+            plain("On <i>De Anima</i>, {CTAN} and H<sub>2</sub>O"),
+            "On De Anima, CTAN and H2O"
+        );
         assert_eq!(plain(r"a \{b\} \<i> c\d"), r"a {b} <i> c\d");
         assert_eq!(plain("x < y and <em>z</em>"), "x < y and <em>z</em>");
     }

@@ -269,11 +269,7 @@ fn people(r: &mut Reader<'_>, t: &DeTable<'_>, key: &str) -> Vec<Spanned<Author>
         return Vec::new();
     };
     let DeValue::Array(array) = item.get_ref() else {
-        r.wrong_type(
-            key,
-            item,
-            "an array of names and `{ org = \"…\" }` tables",
-        );
+        r.wrong_type(key, item, "an array of names and `{ org = \"…\" }` tables");
         return Vec::new();
     };
     let mut out = Vec::new();

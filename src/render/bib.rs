@@ -31,7 +31,10 @@ fn printed(record: &Record) -> Entry {
         && let Some(institution) = entry.organization().cloned()
     {
         let location = entry.publisher().and_then(|p| p.location()).cloned();
-        entry.set_publisher(hayagriva::types::Publisher::new(Some(institution), location));
+        entry.set_publisher(hayagriva::types::Publisher::new(
+            Some(institution),
+            location,
+        ));
     }
     let mut parents = entry.parents().to_vec();
     let Some(at) = parents

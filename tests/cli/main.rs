@@ -11,6 +11,7 @@ mod formats;
 mod fuzz;
 mod hostile;
 mod leak;
+mod library;
 mod pandoc;
 mod prose;
 mod sandbox;

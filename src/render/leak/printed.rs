@@ -312,7 +312,12 @@ pub fn scrub(registry: &mut Registry) -> Vec<String> {
             hide(&mut field.value, &id);
         }
         let [(_, editors), (_, translators)] = source.details.people_mut();
-        for author in source.authors.iter_mut().chain(editors.iter_mut()).chain(translators.iter_mut()) {
+        for author in source
+            .authors
+            .iter_mut()
+            .chain(editors.iter_mut())
+            .chain(translators.iter_mut())
+        {
             match &mut author.value {
                 crate::registry::Author::Person(name)
                 | crate::registry::Author::Organisation(name) => hide(name, &id),
