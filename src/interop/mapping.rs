@@ -538,7 +538,7 @@ mod tests {
         let dropped = chunked(text, Formatting::Dropped);
         assert_eq!(
             rich_text(&dropped, &rich::escape),
-            "On {De Anima}, {CTAN} and H{2}O"
+            "On {De Anima}, {CTAN} and H2O"
         );
     }
 }
