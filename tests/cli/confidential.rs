@@ -361,3 +361,47 @@ fn capture_refuses_unknown_ids_and_broken_registries_without_writing() {
         broken
     );
 }
+
+#[test]
+fn the_details_of_a_confidential_source_are_needles_too() {
+    let project = project();
+    let registry = String::from_utf8(project.read("sources.toml").unwrap())
+        .unwrap()
+        .replace(
+            "title = \"Testimony of a former guard at Gohardasht prison\"",
+            "title = \"Testimony of a <i>former guard</i> at {Gohardasht} prison\"\n\
+             translators = [\"Rahimi, Shirin\"]\neditors = [\"Najafi, Dariush\"]\n\
+             call-number = \"BOX-7781-GH\"\ncontainer = \"Field tapes\"",
+        );
+    project.write("sources.toml", &registry);
+    for (name, text, field) in [
+        (
+            "title.md",
+            "The testimony of a former guard at Gohardasht prison [@toll-1988].\n",
+            "title",
+        ),
+        (
+            "translator.md",
+            "Translated by Shirin Rahimi [@toll-1988].\n",
+            "`translators`",
+        ),
+        ("editor.md", "Edited by Dariush Najafi [@toll-1988].\n", "`editors`"),
+        (
+            "call.md",
+            "Kept as BOX-7781-GH [@toll-1988].\n",
+            "`call-number`",
+        ),
+    ] {
+        project.write(name, text);
+        let run = project.run(&["build", name, "--format", "short"]);
+        let out = run.stdout() + &run.stderr();
+        assert_eq!(run.code(), 1, "{name} was not refused: {out}");
+        assert!(
+            out.contains("error[confidential-leak]") && out.contains(field),
+            "{name}: {out}"
+        );
+    }
+    // The container names no one: citing a public source in it is fine.
+    project.write("public.md", "Field tapes were kept [@toll-1988].\n");
+    project.run(&["build", "public.md"]).expect(0);
+}
