@@ -130,7 +130,11 @@ fn fail(files: &Files, diagnostics: Vec<Diagnostic>) -> Result<Outcome, Error> {
 /// Drops values the registry would reject, saying which.
 fn sanitise(record: &mut Record) -> Vec<String> {
     let mut dropped = Vec::new();
-    if let Some(tag) = record.language.as_deref().and_then(language_tag) {
+    if let Some(tag) = record
+        .language
+        .as_deref()
+        .and_then(crate::interop::language_tag)
+    {
         record.language = Some(tag.into());
     }
     if record
@@ -172,6 +176,14 @@ fn sanitise(record: &mut Record) -> Vec<String> {
             "the DOI `{}`",
             record.doi.take().unwrap_or_default()
         ));
+    }
+    // Libraries list a print and an electronic ISSN: the first valid one.
+    if let Some(issn) = record.details.get("issn").and_then(|list| {
+        list.split([',', ';', ' '])
+            .find(|i| crate::registry::details::is_issn(i))
+            .map(str::to_string)
+    }) {
+        record.details.insert("issn", issn);
     }
     if record
         .details
@@ -215,30 +227,6 @@ fn sanitise(record: &mut Record) -> Vec<String> {
         });
     }
     dropped
-}
-
-/// The BCP 47 tag of a language written as BibLaTeX's `langid` or Zotero's
-/// language names do (`english`, `Persian`).
-fn language_tag(name: &str) -> Option<&'static str> {
-    let tag = match name.trim().to_lowercase().as_str() {
-        "english" | "american" | "british" => "en",
-        "persian" | "farsi" => "fa",
-        "arabic" => "ar",
-        "french" => "fr",
-        "german" | "ngerman" => "de",
-        "spanish" => "es",
-        "italian" => "it",
-        "russian" => "ru",
-        "chinese" => "zh",
-        "dutch" => "nl",
-        "turkish" => "tr",
-        "kurdish" => "ku",
-        "urdu" => "ur",
-        "hebrew" => "he",
-        "portuguese" => "pt",
-        _ => return None,
-    };
-    Some(tag)
 }
 
 /// Adds the records as `[sources.ID]` tables at the end of the registry.

@@ -176,10 +176,20 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
                 record.title = Some(format!("{title}: {subtitle}"));
             }
             record.original_title = record.original_title.or_else(|| rich(key, "origtitle"));
-            record.language = record
-                .language
-                .or_else(|| plain(key, "langid"))
-                .or_else(|| plain(key, "language"));
+            // The language as written: hayagriva reads `english` as en-US.
+            if let Some(language) = plain(key, "langid").or_else(|| plain(key, "language")) {
+                record.language = Some(language);
+            }
+            // A journal's own title, not the (`issuetitle`).
+            if record.kind == "article"
+                && let Some(journal) = rich(key, "journaltitle")
+            {
+                let journal = match rich(key, "journalsubtitle") {
+                    Some(subtitle) => format!("{journal}: {subtitle}"),
+                    None => journal,
+                };
+                record.details.insert("container", journal);
+            }
             // BibLaTeX's localisation keys in `type`, as words.
             if let Some(genre) = record.details.get_mut("genre") {
                 let words = match genre.to_ascii_lowercase().as_str() {
@@ -391,7 +401,13 @@ pub fn write(records: &[Record]) -> String {
                 .filter(|l| !l.is_empty())
                 .map(|l| super::tex::escape(&l)),
         );
-        put("langid", record.language.clone());
+        put(
+            "langid",
+            record
+                .language
+                .as_deref()
+                .map(|l| super::language_name(l).unwrap_or(l).to_string()),
+        );
         put("note", plain(&record.note));
         let _ = writeln!(out, "@{kind}{{{},", record.id);
         for (key, value) in fields {

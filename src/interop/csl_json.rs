@@ -184,9 +184,12 @@ fn convert_html(html: &str, keep: bool) -> String {
                 .to_ascii_lowercase();
             let known = ["i", "b", "sc", "sup", "sub"];
             let replacement = match name.as_str() {
-                n if known.contains(&n) => Some(format!("<{n}>")),
-                n if n.starts_with('/') && known.contains(&&n[1..]) => Some(format!("<{n}>")),
-                "span" => {
+                // Exactly `<i>` or `</i>`: `a < b and c > d` is text.
+                n if known.contains(&n) && tag == n => Some(format!("<{n}>")),
+                n if n.starts_with('/') && known.contains(&&n[1..]) && tag == n => {
+                    Some(format!("<{n}>"))
+                }
+                "span" if tag.starts_with("span ") || tag == "span" => {
                     let attributes = tag.to_ascii_lowercase().replace(' ', "");
                     let close = if attributes.contains("nocase") {
                         "}"
@@ -202,7 +205,7 @@ fn convert_html(html: &str, keep: bool) -> String {
                         _ => String::new(),
                     })
                 }
-                "/span" => Some(spans.pop().unwrap_or_default().to_string()),
+                "/span" if tag == "/span" => Some(spans.pop().unwrap_or_default().to_string()),
                 _ => None,
             };
             if let Some(replacement) = replacement {

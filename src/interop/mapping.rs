@@ -316,7 +316,18 @@ pub fn record(
     }
     record.editors = editors;
     record.translators = translators;
-    record.normalise();
+    // No name at all, and BibTeX's `and others` (et al.), are not people.
+    for people in [
+        &mut record.authors,
+        &mut record.editors,
+        &mut record.translators,
+    ] {
+        people.retain(|a| match a {
+            Author::Person(name) | Author::Organisation(name) => {
+                !name.trim().is_empty() && name.trim() != "others"
+            }
+        });
+    }
     record
 }
 
@@ -356,6 +367,9 @@ fn typed<T: FromStr + std::fmt::Display>(text: &str) -> MaybeTyped<T> {
     }
 }
 
+/// U+2060, which joins without showing.
+pub const WORD_JOINER: &str = "\u{2060}";
+
 /// How formatted text reaches hayagriva.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Formatting {
@@ -374,6 +388,20 @@ pub fn chunked(text: &str, formatting: Formatting) -> ChunkedString {
         Ok(nodes) => push_nodes(&nodes, ChunkKind::Normal, formatting, &mut chunks),
         Err(_) => chunks.push_str(text, ChunkKind::Normal),
     }
+    // A title that starts with kept case: hayagriva's title case drops the
+    // space after it ("{LaTeX} for beginners" prints "LaTeXfor Beginners")
+    // unless normal text comes first; a word joiner is that text, and
+    // prints as nothing.
+    if chunks
+        .0
+        .first()
+        .is_some_and(|c| c.kind != ChunkKind::Normal)
+    {
+        chunks
+            .0
+            .insert(0, hayagriva::types::StringChunk::normal(WORD_JOINER));
+    }
+    chunks.0.retain(|c| !c.value.is_empty());
     chunks
 }
 
@@ -387,7 +415,7 @@ fn push_nodes(nodes: &[Node], kind: ChunkKind, formatting: Formatting, chunks: &
             }
             Node::Tagged(..) => {
                 let mut text = String::new();
-                marked(std::slice::from_ref(node), &mut text);
+                marked(std::slice::from_ref(node), &mut Vec::new(), &mut text);
                 chunks.push_str(&text, ChunkKind::Verbatim);
             }
         }
@@ -405,11 +433,12 @@ pub const MARKS: [(Tag, char, char); 5] = [
     (Tag::Subscript, '\u{E008}', '\u{E009}'),
 ];
 
-fn marked(nodes: &[Node], out: &mut String) {
+fn marked(nodes: &[Node], open_tags: &mut Vec<Tag>, out: &mut String) {
     for node in nodes {
         match node {
             Node::Text(text) => out.push_str(text),
-            Node::Kept(inner) => marked(inner, out),
+            Node::Kept(inner) => marked(inner, open_tags, out),
+            Node::Tagged(tag, inner) if open_tags.contains(tag) => marked(inner, open_tags, out),
             Node::Tagged(tag, inner) => {
                 let (_, open, close) = MARKS
                     .iter()
@@ -417,7 +446,9 @@ fn marked(nodes: &[Node], out: &mut String) {
                     .copied()
                     .unwrap_or(MARKS[0]);
                 out.push(open);
-                marked(inner, out);
+                open_tags.push(*tag);
+                marked(inner, open_tags, out);
+                open_tags.pop();
                 out.push(close);
             }
         }
@@ -429,7 +460,7 @@ pub fn rich_text(chunks: &ChunkedString, text: &dyn Fn(&str) -> String) -> Strin
     let mut out = String::new();
     for chunk in &chunks.0 {
         match chunk.kind {
-            ChunkKind::Normal => out.push_str(&text(&chunk.value)),
+            ChunkKind::Normal => out.push_str(&text(&chunk.value.replace(WORD_JOINER, ""))),
             // A lone accented letter in braces is how BibTeX writes an
             // accent (`{\"O}sterreich`), not a capital to keep.
             ChunkKind::Verbatim if is_special_letter(&chunk.value) => {
@@ -450,7 +481,20 @@ pub fn rich_text(chunks: &ChunkedString, text: &dyn Fn(&str) -> String) -> Strin
                     out.push('}');
                 }
             }
-            ChunkKind::Math => out.push_str(&super::tex::math_to_rich(&chunk.value)),
+            // Math is never re-cased: `$\alpha$` must not become `Α`.
+            ChunkKind::Math => {
+                let math = super::tex::math_to_rich(&chunk.value);
+                if rich::plain(&math)
+                    .chars()
+                    .any(|c| c.to_lowercase().ne(c.to_uppercase()))
+                {
+                    out.push('{');
+                    out.push_str(&math);
+                    out.push('}');
+                } else {
+                    out.push_str(&math);
+                }
+            }
         }
     }
     out

@@ -268,6 +268,42 @@ fn people(table: &mut toml_edit::Table, key: &str, people: &[Author]) {
     table[key] = toml_edit::value(array);
 }
 
+/// Languages as BibLaTeX's `langid` and Zotero name them, with their BCP 47
+/// tags; the first name of a tag is the one written.
+const LANGUAGES: [(&str, &str); 19] = [
+    ("english", "en"),
+    ("american", "en"),
+    ("british", "en"),
+    ("persian", "fa"),
+    ("farsi", "fa"),
+    ("arabic", "ar"),
+    ("french", "fr"),
+    ("ngerman", "de"),
+    ("german", "de"),
+    ("spanish", "es"),
+    ("italian", "it"),
+    ("russian", "ru"),
+    ("chinese", "zh"),
+    ("dutch", "nl"),
+    ("turkish", "tr"),
+    ("kurdish", "ku"),
+    ("urdu", "ur"),
+    ("hebrew", "he"),
+    ("portuguese", "pt"),
+];
+
+/// The BCP 47 tag of a language written as BibLaTeX's `langid` or Zotero's
+/// language names do (`english`, `Persian`).
+pub fn language_tag(name: &str) -> Option<&'static str> {
+    let name = name.trim().to_lowercase();
+    LANGUAGES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+/// The `langid` of a BCP 47 tag, where BibLaTeX has a name for it.
+pub fn language_name(tag: &str) -> Option<&'static str> {
+    LANGUAGES.iter().find(|(_, t)| *t == tag).map(|(n, _)| *n)
+}
+
 /// The registry's name of a hayagriva entry type.
 pub fn type_name(kind: &hayagriva::types::EntryType) -> String {
     serde_json::to_value(kind)
@@ -326,7 +362,11 @@ pub fn read(format: Format, file: FileId, text: &str) -> Result<Vec<Record>, Vec
         Format::Bibtex => bibtex::read(file, text),
         Format::Hayagriva => yaml::read(file, text),
     }?;
-    for record in &mut records {
+    for (i, record) in records.iter_mut().enumerate() {
+        // An entry without a usable key still gets an ID.
+        if record.id.is_empty() {
+            record.id = format!("item-{}", i + 1);
+        }
         record.normalise();
     }
     Ok(records)

@@ -385,7 +385,11 @@ fn the_details_of_a_confidential_source_are_needles_too() {
             "Translated by Shirin Rahimi [@toll-1988].\n",
             "`translators`",
         ),
-        ("editor.md", "Edited by Dariush Najafi [@toll-1988].\n", "`editors`"),
+        (
+            "editor.md",
+            "Edited by Dariush Najafi [@toll-1988].\n",
+            "`editors`",
+        ),
         (
             "call.md",
             "Kept as BOX-7781-GH [@toll-1988].\n",

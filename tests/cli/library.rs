@@ -91,7 +91,7 @@ fn every_biblatex_entry_type_imports_and_prints_as_written() {
         "authors = [\"Herrmann, Wolfgang A.\", \"Öfele, Karl\", \"von Preysing, Daniela\"]",
         "title = \"The {METAFONTbook}\"",
         "title = \"The {LaTeX} Companion\"",
-        "title = \"On 11<sup>th</sup> Anniversaries and H<sub>2</sub>O\"",
+        "title = \"On {11<sup>th</sup>} Anniversaries and H<sub>2</sub>O\"",
         "title = \"Miscellaneous Notes on <sc>Unesco</sc>\"",
         "title = \"Sämtliche Werke: Kritische Studienausgabe\"",
     ] {
@@ -187,5 +187,63 @@ fn libraries_survive_a_round_trip_in_every_format() {
             .expect(0)
             .stdout();
         assert_round_trip("library.yml", &yaml, "hayagriva");
+    }
+}
+
+#[test]
+fn awkward_entries_import_as_written_and_print_cleanly() {
+    let project = imported(
+        "awkward.bib",
+        r#"@book{a, author={Lamport, Leslie}, title={{LaTeX} for beginners}, year=1994, publisher={AW}}
+@book{n, author={Doe, Jane}, title={\emph{Hamlet \emph{within} Hamlet}}, year=1995}
+@article{, title={No key}, journaltitle={J}, year=1996}
+@article{o, author={{World Health Organization} and Doe, Jane and others}, title={Org}, journaltitle={Journal}, issuetitle={The Issue}, date=2001}
+@article{e, author={{}}, title={Empty org}, journaltitle={J}, date=2002}
+@misc{cost, title={Costs of 50\% and \$5 \#1 a\_b \{x\} end, $\alpha$-helix}, issn={0028-0836 1476-4687}, langid={english}, year=2003}
+"#,
+    );
+    let registry = sources(&project);
+    for expected in [
+        "title = \"{LaTeX} for beginners\"",
+        "[sources.item-3]",
+        "authors = [{ org = \"World Health Organization\" }, \"Doe, Jane\"]",
+        "container = \"Journal\"",
+        "[sources.e]\ntype = \"article\"\ntitle = \"Empty org\"\ndate",
+        r"title = 'Costs of 50% and $5 #1 a_b \{x\} end, {α}-helix'",
+        "language = \"en\"",
+        "issn = \"0028-0836\"",
+    ] {
+        assert!(
+            registry.contains(expected),
+            "missing {expected:?} in\n{registry}"
+        );
+    }
+    assert!(!registry.contains("others"), "{registry}");
+    let text = bibliography(&project);
+    assert_clean(&text, "awkward BibLaTeX", &["{", "}", "$"]);
+    for expected in [
+        "LaTeX for Beginners",
+        "Hamlet within Hamlet",
+        "$5 #1 a_b",
+        "Helix",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in {text}");
+    }
+    // Zotero's rich text around literal angle brackets and braces.
+    let project = imported(
+        "awkward.json",
+        r#"[{"id": "lt", "type": "book", "title": "a < b and c > d & {curly}", "issued": {"date-parts": [[2020]]}},
+{"id": "sc", "type": "book", "title": "<span style=\"font-variant:small-caps;\">Unesco</span> and <i>x</i>", "ISSN": "0028-0836, 1476-4687", "issued": {"date-parts": [[2021]]}}]"#,
+    );
+    let registry = sources(&project);
+    for expected in [
+        r"title = 'a < b and c > d & \{curly\}'",
+        "title = \"<sc>Unesco</sc> and <i>x</i>\"",
+        "issn = \"0028-0836\"",
+    ] {
+        assert!(
+            registry.contains(expected),
+            "missing {expected:?} in\n{registry}"
+        );
     }
 }
