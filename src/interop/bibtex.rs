@@ -147,7 +147,7 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
     let rich = |key: &str, name: &str| -> Option<String> {
         let chunks = resolved.as_ref()?.get(key)?.get(name)?;
         let chunked = hayagriva::types::ChunkedString::from(chunks);
-        let text = super::mapping::rich_text(&chunked, &super::tex::to_rich);
+        let text = super::mapping::rich_text_tex(&chunked);
         Some(text.trim().to_string()).filter(|t| !t.is_empty())
     };
     let plain = |key: &str, name: &str| rich(key, name).map(|r| rich::plain(&r));
@@ -167,8 +167,7 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
         .filter(|entry| !matches!(kind_of(entry.key()).as_str(), "xdata" | "set"))
         .map(|entry| {
             let key = entry.key();
-            let mut record =
-                super::mapping::record(entry, &super::tex::to_rich, &super::tex::to_text);
+            let mut record = super::mapping::record(entry, true);
             if let Some(kind) = closest_type(&kind_of(key)) {
                 record.kind = kind.into();
             }

@@ -169,15 +169,16 @@ pub fn entry(record: &Record, formatting: Formatting) -> Entry {
     entry
 }
 
-/// The record of a hayagriva entry; `text` turns a chunk of normal text
-/// into registry rich text and `plain` any other text into what the
-/// registry keeps (TeX from BibLaTeX is read here).
-pub fn record(
-    entry: &Entry,
-    text: &dyn Fn(&str) -> String,
-    plain: &dyn Fn(&str) -> String,
-) -> Record {
-    let rich_of = |s: &FormatString| rich_text(&s.value, text).trim().to_string();
+/// The record of a hayagriva entry; `tex` says it came from BibLaTeX, whose
+/// text is TeX still ([`super::tex`]).
+pub fn record(entry: &Entry, tex: bool) -> Record {
+    let identity = |s: &str| s.to_string();
+    let (text, plain): (&dyn Fn(&str) -> String, &dyn Fn(&str) -> String) = if tex {
+        (&super::tex::to_rich, &super::tex::to_text)
+    } else {
+        (&rich::escape, &identity)
+    };
+    let rich_of = |s: &FormatString| rich_text_of(&s.value, text, tex).trim().to_string();
     let plain_of = |s: &FormatString| plain(&s.value.to_str()).trim().to_string();
     let kind = *entry.entry_type();
     let title = entry.title();
@@ -209,7 +210,7 @@ pub fn record(
         title: title.map(rich_of).filter(|t| !t.is_empty()),
         short_title: title
             .and_then(|t| t.short.as_deref())
-            .map(|s| rich_text(s, text).trim().to_string())
+            .map(|s| rich_text_of(s, text, tex).trim().to_string())
             .filter(|s| !s.is_empty() && Some(s) != title.map(rich_of).as_ref()),
         original_title: entry
             .parents()
@@ -388,15 +389,15 @@ pub fn chunked(text: &str, formatting: Formatting) -> ChunkedString {
         Ok(nodes) => push_nodes(&nodes, ChunkKind::Normal, formatting, &mut chunks),
         Err(_) => chunks.push_str(text, ChunkKind::Normal),
     }
-    // A title that starts with kept case: hayagriva's title case drops the
-    // space after it ("{LaTeX} for beginners" prints "LaTeXfor Beginners")
+    // A title that starts with kept case and a space: hayagriva's title
+    // case drops the space ("{LaTeX} for beginners" prints "LaTeXfor Beginners")
     // unless normal text comes first; a word joiner is that text, and
     // prints as nothing.
-    if chunks
-        .0
-        .first()
-        .is_some_and(|c| c.kind != ChunkKind::Normal)
-    {
+    let spaced_after_start = chunks.0.len() > 1
+        && chunks.0[0].kind != ChunkKind::Normal
+        && chunks.0[1].kind == ChunkKind::Normal
+        && chunks.0[1].value.starts_with(char::is_whitespace);
+    if spaced_after_start {
         chunks
             .0
             .insert(0, hayagriva::types::StringChunk::normal(WORD_JOINER));
@@ -457,13 +458,22 @@ fn marked(nodes: &[Node], open_tags: &mut Vec<Tag>, out: &mut String) {
 
 /// hayagriva chunks as registry rich text; `text` converts normal text.
 pub fn rich_text(chunks: &ChunkedString, text: &dyn Fn(&str) -> String) -> String {
+    rich_text_of(chunks, text, false)
+}
+
+/// [`rich_text`] of chunks the `biblatex` crate made, where a lone accented
+/// letter in braces is how BibTeX writes an accent (`{\"O}sterreich`), not a
+/// capital to keep.
+pub fn rich_text_tex(chunks: &ChunkedString) -> String {
+    rich_text_of(chunks, &super::tex::to_rich, true)
+}
+
+fn rich_text_of(chunks: &ChunkedString, text: &dyn Fn(&str) -> String, tex: bool) -> String {
     let mut out = String::new();
     for chunk in &chunks.0 {
         match chunk.kind {
             ChunkKind::Normal => out.push_str(&text(&chunk.value.replace(WORD_JOINER, ""))),
-            // A lone accented letter in braces is how BibTeX writes an
-            // accent (`{\"O}sterreich`), not a capital to keep.
-            ChunkKind::Verbatim if is_special_letter(&chunk.value) => {
+            ChunkKind::Verbatim if tex && is_special_letter(&chunk.value) => {
                 out.push_str(&text(&chunk.value))
             }
             ChunkKind::Verbatim => {

@@ -382,7 +382,7 @@ mod tests {
         let bib = biblatex::Bibliography::parse(&format!("@misc{{k, title = {{{tex}}}}}")).unwrap();
         let chunks = bib.get("k").unwrap().get("title").unwrap();
         let chunked = hayagriva::types::ChunkedString::from(chunks);
-        super::super::mapping::rich_text(&chunked, &to_rich)
+        super::super::mapping::rich_text_tex(&chunked)
     }
 
     proptest! {

@@ -5,7 +5,7 @@ use hayagriva::Entry;
 
 use super::Record;
 use crate::diag::{Diagnostic, FileId};
-use crate::registry::{Author, rich};
+use crate::registry::Author;
 
 /// Reads a hayagriva YAML file.
 pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
@@ -15,7 +15,7 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
     })?;
     Ok(library
         .iter()
-        .map(|entry| super::mapping::record(entry, &rich::escape, &|s| s.to_string()))
+        .map(|entry| super::mapping::record(entry, false))
         .collect())
 }
 

@@ -106,6 +106,10 @@ fn zotero_and_biblatex_libraries_import_cleanly_and_build() {
         );
         project.run(&["build", "report.md"]).expect(0);
         let text = pdf_text(&project.read("report.pdf").unwrap());
+        // No TeX and no registry markup reaches the reader.
+        for bad in ['\\', '~', '{', '}', '<', '\u{2060}'] {
+            assert!(!text.contains(bad), "{file}: `{bad}` in {text}");
+        }
         assert!(
             text.contains("Justice for the Victims of the 1988 Massacre in Iran (JVMI). n.d."),
             "{file}: {text}"
