@@ -169,11 +169,14 @@ pub fn entry(record: &Record, formatting: Formatting) -> Entry {
     entry
 }
 
+/// Text from one form into another.
+type Convert = dyn Fn(&str) -> String;
+
 /// The record of a hayagriva entry; `tex` says it came from BibLaTeX, whose
 /// text is TeX still ([`super::tex`]).
 pub fn record(entry: &Entry, tex: bool) -> Record {
     let identity = |s: &str| s.to_string();
-    let (text, plain): (&dyn Fn(&str) -> String, &dyn Fn(&str) -> String) = if tex {
+    let (text, plain): (&Convert, &Convert) = if tex {
         (&super::tex::to_rich, &super::tex::to_text)
     } else {
         (&rich::escape, &identity)
