@@ -371,8 +371,8 @@ fn typed<T: FromStr + std::fmt::Display>(text: &str) -> MaybeTyped<T> {
     }
 }
 
-/// U+2060, which joins without showing.
-pub const WORD_JOINER: &str = "\u{2060}";
+/// A private-use mark the templates print as nothing (`templates/lib.typ`).
+pub const NOTHING: &str = "\u{E00A}";
 
 /// How formatted text reaches hayagriva.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -394,16 +394,16 @@ pub fn chunked(text: &str, formatting: Formatting) -> ChunkedString {
     }
     // A title that starts with kept case and a space: hayagriva's title
     // case drops the space ("{LaTeX} for beginners" prints "LaTeXfor Beginners")
-    // unless normal text comes first; a word joiner is that text, and
-    // prints as nothing.
+    // unless normal text comes first; in a build, a mark the templates
+    // print as nothing is that text.
     let spaced_after_start = chunks.0.len() > 1
         && chunks.0[0].kind != ChunkKind::Normal
         && chunks.0[1].kind == ChunkKind::Normal
         && chunks.0[1].value.starts_with(char::is_whitespace);
-    if spaced_after_start {
+    if spaced_after_start && formatting == Formatting::Marked {
         chunks
             .0
-            .insert(0, hayagriva::types::StringChunk::normal(WORD_JOINER));
+            .insert(0, hayagriva::types::StringChunk::normal(NOTHING));
     }
     chunks.0.retain(|c| !c.value.is_empty());
     chunks
@@ -475,7 +475,7 @@ fn rich_text_of(chunks: &ChunkedString, text: &dyn Fn(&str) -> String, tex: bool
     let mut out = String::new();
     for chunk in &chunks.0 {
         match chunk.kind {
-            ChunkKind::Normal => out.push_str(&text(&chunk.value.replace(WORD_JOINER, ""))),
+            ChunkKind::Normal => out.push_str(&text(&chunk.value.replace(NOTHING, ""))),
             ChunkKind::Verbatim if tex && is_special_letter(&chunk.value) => {
                 out.push_str(&text(&chunk.value))
             }

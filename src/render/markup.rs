@@ -674,7 +674,10 @@ impl Writer<'_> {
             self.push("#linebreak()");
             return;
         }
-        self.escaped(html);
+        // Raw HTML prints as its text, without its tags, as Pandoc's PDF
+        // output drops them: `Teodora <i>Varnhold</i>` is a name a reader
+        // (and the leak scan) sees whole.
+        self.escaped(&without_tags(html));
     }
 
     /// A footnote's text, written where it is referred to; `all` is every
@@ -694,6 +697,34 @@ impl Writer<'_> {
         self.push("]");
         self.expanding.pop();
     }
+}
+
+/// HTML without its tags and comments: what is between them.
+fn without_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let is_tag = after[1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        let end = if after.starts_with("<!--") {
+            after.find("-->").map(|e| e + 3)
+        } else {
+            after.find('>').map(|e| e + 1)
+        };
+        match end.filter(|_| is_tag) {
+            Some(end) => rest = &after[end..],
+            None => {
+                out.push('<');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The index of the event that closes the one opened at `open`.

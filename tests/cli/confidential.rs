@@ -390,6 +390,12 @@ fn the_details_of_a_confidential_source_are_needles_too() {
             "Edited by Dariush Najafi [@toll-1988].\n",
             "`editors`",
         ),
+        // Raw HTML between the names prints as their text.
+        (
+            "html.md",
+            "Edited by Dariush <i>Najafi</i> [@toll-1988].\n",
+            "`editors`",
+        ),
         (
             "call.md",
             "Kept as BOX-7781-GH [@toll-1988].\n",

@@ -107,7 +107,7 @@ fn zotero_and_biblatex_libraries_import_cleanly_and_build() {
         project.run(&["build", "report.md"]).expect(0);
         let text = pdf_text(&project.read("report.pdf").unwrap());
         // No TeX and no registry markup reaches the reader.
-        for bad in ['\\', '~', '{', '}', '<', '\u{2060}'] {
+        for bad in ['\\', '~', '{', '}', '<', '\u{2060}', '\u{E00A}'] {
             assert!(!text.contains(bad), "{file}: `{bad}` in {text}");
         }
         assert!(
