@@ -181,7 +181,7 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
             }
             // A journal's own title, not the (`issuetitle`).
             if record.kind == "article"
-                && let Some(journal) = rich(key, "journaltitle")
+                && let Some(journal) = rich(key, "journaltitle").or_else(|| rich(key, "journal"))
             {
                 let journal = match rich(key, "journalsubtitle") {
                     Some(subtitle) => format!("{journal}: {subtitle}"),
@@ -236,11 +236,14 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
             let standalone = !hayagriva::types::EntryType::from_str(&record.kind)
                 .is_ok_and(|k| super::mapping::contained(&k));
             if standalone && record.details.contains_key("container") {
-                record.container_type = rich(key, "journaltitle").map(|_| "periodical".into());
+                record.container_type = rich(key, "journaltitle")
+                    .or_else(|| rich(key, "journal"))
+                    .map(|_| "periodical".into());
             }
             if !record.details.contains_key("container") {
                 let container = [
                     ("journaltitle", "periodical"),
+                    ("journal", "periodical"),
                     ("booktitle", "book"),
                     ("maintitle", "book"),
                 ]
@@ -406,6 +409,7 @@ pub fn write(records: &[Record]) -> String {
                 .language
                 .as_deref()
                 .map(|l| super::language_name(l).unwrap_or(l).to_string()),
+            // (A tag BibLaTeX has no name for is written as it is.)
         );
         put("note", plain(&record.note));
         let _ = writeln!(out, "@{kind}{{{},", record.id);

@@ -374,6 +374,51 @@ fn typed<T: FromStr + std::fmt::Display>(text: &str) -> MaybeTyped<T> {
 /// A private-use mark the templates print as nothing (`templates/lib.typ`).
 pub const NOTHING: &str = "\u{E00A}";
 
+/// Words whose case is their spelling kept from re-casing, as CSL's title
+/// case leaves them and hayagriva's does not: mixed case (`NumPy`,
+/// `iPhone`, `arXiv`), capitals with digits (`ERA5`, `CO2`), and the rest
+/// of a word that kept case or formatting interrupts (`H<sub>2</sub>O`).
+fn keep_mixed_case(chunks: ChunkedString) -> ChunkedString {
+    let spelled = |word: &str| {
+        let upper_inside = word.chars().skip(1).any(char::is_uppercase);
+        let lower = word.chars().any(char::is_lowercase);
+        let digit = word.chars().any(|c| c.is_ascii_digit());
+        upper_inside && lower || digit && word.chars().any(char::is_uppercase)
+    };
+    let mut out = ChunkedString::new();
+    let mut after_kept = false;
+    for chunk in chunks.0 {
+        if chunk.kind != ChunkKind::Normal {
+            after_kept = !chunk.value.ends_with(char::is_whitespace);
+            out.push_str(&chunk.value, chunk.kind);
+            continue;
+        }
+        let mut start = 0;
+        let value = chunk.value.as_str();
+        while start < value.len() {
+            let rest = &value[start..];
+            let space = rest.starts_with(char::is_whitespace);
+            let len = rest
+                .find(|c: char| c.is_whitespace() != space)
+                .unwrap_or(rest.len());
+            let piece = &rest[..len];
+            let continues = after_kept && piece.starts_with(char::is_alphanumeric);
+            let keep = !space && (continues || spelled(piece));
+            out.push_str(
+                piece,
+                if keep {
+                    ChunkKind::Verbatim
+                } else {
+                    ChunkKind::Normal
+                },
+            );
+            after_kept = false;
+            start += len;
+        }
+    }
+    out
+}
+
 /// How formatted text reaches hayagriva.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Formatting {
@@ -391,6 +436,9 @@ pub fn chunked(text: &str, formatting: Formatting) -> ChunkedString {
     match rich::parse(text) {
         Ok(nodes) => push_nodes(&nodes, ChunkKind::Normal, formatting, &mut chunks),
         Err(_) => chunks.push_str(text, ChunkKind::Normal),
+    }
+    if formatting == Formatting::Marked {
+        chunks = keep_mixed_case(chunks);
     }
     // A title that starts with kept case and a space: hayagriva's title
     // case drops the space ("{LaTeX} for beginners" prints "LaTeXfor Beginners")
@@ -476,7 +524,11 @@ fn rich_text_of(chunks: &ChunkedString, text: &dyn Fn(&str) -> String, tex: bool
     for chunk in &chunks.0 {
         match chunk.kind {
             ChunkKind::Normal => out.push_str(&text(&chunk.value.replace(NOTHING, ""))),
-            ChunkKind::Verbatim if tex && is_special_letter(&chunk.value) => {
+            // BibTeX's rule: braces around an accent or that open with a
+            // command (`{\"O}`, `{\em …}`) are not there to keep case.
+            ChunkKind::Verbatim
+                if tex && (is_special_letter(&chunk.value) || chunk.value.starts_with('\\')) =>
+            {
                 out.push_str(&text(&chunk.value))
             }
             ChunkKind::Verbatim => {

@@ -268,18 +268,31 @@ fn people(table: &mut toml_edit::Table, key: &str, people: &[Author]) {
     table[key] = toml_edit::value(array);
 }
 
-/// Languages as BibLaTeX's `langid` and Zotero name them, with their BCP 47
-/// tags; the first name of a tag is the one written.
-const LANGUAGES: [(&str, &str); 19] = [
+/// Languages as BibLaTeX's `langid` (babel and polyglossia) and Zotero
+/// name them, with their BCP 47 tags; the first name of a tag is the one
+/// written.
+const LANGUAGES: &[(&str, &str)] = &[
+    ("american", "en-US"),
+    ("usenglish", "en-US"),
+    ("british", "en-GB"),
+    ("ukenglish", "en-GB"),
     ("english", "en"),
-    ("american", "en"),
-    ("british", "en"),
+    ("canadian", "en"),
+    ("australian", "en"),
+    ("newzealand", "en"),
     ("persian", "fa"),
     ("farsi", "fa"),
     ("arabic", "ar"),
     ("french", "fr"),
+    ("francais", "fr"),
+    ("canadien", "fr"),
+    ("acadian", "fr"),
     ("ngerman", "de"),
     ("german", "de"),
+    ("naustrian", "de-AT"),
+    ("austrian", "de-AT"),
+    ("swissgerman", "de-CH"),
+    ("nswissgerman", "de-CH"),
     ("spanish", "es"),
     ("italian", "it"),
     ("russian", "ru"),
@@ -290,6 +303,9 @@ const LANGUAGES: [(&str, &str); 19] = [
     ("urdu", "ur"),
     ("hebrew", "he"),
     ("portuguese", "pt"),
+    ("portuges", "pt"),
+    ("brazilian", "pt-BR"),
+    ("brazil", "pt-BR"),
 ];
 
 /// The BCP 47 tag of a language written as BibLaTeX's `langid` or Zotero's
@@ -299,9 +315,16 @@ pub fn language_tag(name: &str) -> Option<&'static str> {
     LANGUAGES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
-/// The `langid` of a BCP 47 tag, where BibLaTeX has a name for it.
+/// The `langid` of a BCP 47 tag, where BibLaTeX has a name for it or for
+/// its language (`en-US` is `american`, `de-DE` is `ngerman`).
 pub fn language_name(tag: &str) -> Option<&'static str> {
-    LANGUAGES.iter().find(|(_, t)| *t == tag).map(|(n, _)| *n)
+    let find = |tag: &str| {
+        LANGUAGES
+            .iter()
+            .find(|(_, t)| t.eq_ignore_ascii_case(tag))
+            .map(|(n, _)| *n)
+    };
+    find(tag).or_else(|| find(tag.split('-').next()?))
 }
 
 /// The registry's name of a hayagriva entry type.

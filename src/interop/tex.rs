@@ -137,6 +137,16 @@ fn greek(name: &str) -> Option<&'static str> {
         .map(|(_, c)| *c)
 }
 
+/// The formatting an old-style switch stands for.
+fn switch_of(name: &str) -> Option<Tag> {
+    Some(match name {
+        "em" | "it" | "sl" => Tag::Italic,
+        "bf" => Tag::Bold,
+        "sc" => Tag::SmallCaps,
+        _ => return None,
+    })
+}
+
 /// The formatting a text command stands for.
 fn format_of(name: &str) -> Option<Tag> {
     Some(match name {
@@ -200,6 +210,29 @@ fn write(chars: &[char], at: &mut usize, out: &mut String, depth: usize, math: b
             }
             ' ' if math => {}
             '~' => out.push('\u{A0}'),
+            // What the crate leaves of an accent on a dotless letter
+            // (`{\'\i}`): the mark, then the letter.
+            '\\' if chars
+                .get(*at)
+                .is_some_and(|c| ('\u{300}'..='\u{36f}').contains(c)) =>
+            {
+                let mark = chars[*at];
+                *at += 1;
+                let letter = match chars.get(*at) {
+                    Some('ı') | Some('i') => 'i',
+                    Some('ȷ') | Some('j') => 'j',
+                    Some(&c) if c.is_alphabetic() => c,
+                    _ => {
+                        push_text(out, mark);
+                        continue;
+                    }
+                };
+                *at += 1;
+                use unicode_normalization::UnicodeNormalization;
+                for c in [letter, mark].iter().collect::<String>().nfc() {
+                    push_text(out, c);
+                }
+            }
             // A command, or a backslash the source escaped.
             '\\' if chars.get(*at).is_some_and(|c| {
                 c.is_ascii_alphabetic()
@@ -236,6 +269,20 @@ fn command(chars: &[char], at: &mut usize, out: &mut String, depth: usize, math:
         if chars.get(*at) == Some(&'{') && chars.get(*at + 1) == Some(&'}') {
             *at += 2;
         }
+        return;
+    }
+    // `{\em …}`, `{\bf …}`: a switch that formats the rest of its group.
+    if let Some(tag) = switch_of(&name) {
+        if chars.get(*at) == Some(&' ') {
+            *at += 1;
+        }
+        let mut inner = String::new();
+        write(chars, at, &mut inner, depth, math);
+        if depth > 0 {
+            // The group's end was read: give it back to the caller.
+            *at -= 1;
+        }
+        tagged(out, tag, &inner);
         return;
     }
     // `\string~`: the next character as itself (how a tilde is exported).
@@ -370,6 +417,10 @@ mod tests {
         );
         assert_eq!(math_to_rich(r"11^{th}"), "11<sup>th</sup>");
         assert_eq!(math_to_rich(r"\alpha_{2}"), "α<sub>2</sub>");
+        assert_eq!(
+            read_back(r"Garc{\'\i}a and {\em the origin} of {\bf it}"),
+            "García and <i>the origin</i> of <b>it</b>"
+        );
         assert_eq!(
             read_back(r"H$_2$O, $\alpha$-decay, \$5 and \{c\}"),
             r"H<sub>2</sub>O, {α}-decay, $5 and \{c\}"

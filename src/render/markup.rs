@@ -816,10 +816,10 @@ mod tests {
 
     #[test]
     fn escapes_every_markup_character() {
-        let out = typst("a #b $c$ *d* _e_ <f> [g] @ h\\i `j`");
+        let out = typst("a #b $c$ *d* _e_ < f > [g] @ h\\i `j` <tag>");
         assert_eq!(
             out,
-            "#\"a #b $c$ \";#emph[#\"d\";]#\" \";#emph[#\"e\";]#\" <f> [g] @ h\\\\i \";#raw(\"j\")\n\n"
+            "#\"a #b $c$ \";#emph[#\"d\";]#\" \";#emph[#\"e\";]#\" < f > [g] @ h\\\\i \";#raw(\"j\")#\" \";\n\n"
         );
     }
 

@@ -51,7 +51,9 @@ fn assert_clean(text: &str, what: &str, allowed: &[&str]) {
         assert!(!text.contains(bad), "{what}: `{bad}` printed in {text}");
     }
     assert!(
-        !text.chars().any(|c| ('\u{E000}'..='\u{E00A}').contains(&c) || c == '\u{2060}'),
+        !text
+            .chars()
+            .any(|c| ('\u{E000}'..='\u{E00A}').contains(&c) || c == '\u{2060}'),
         "{what}: a formatting mark printed in {text}"
     );
 }
