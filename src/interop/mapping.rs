@@ -234,7 +234,7 @@ pub fn record(entry: &Entry, tex: bool) -> Record {
             .map(author_of)
             .collect(),
         translators: entry
-            .affiliated()
+            .map(|e| e.affiliated())
             .unwrap_or_default()
             .iter()
             .filter(|p| p.role == PersonRole::Translator)
@@ -245,7 +245,8 @@ pub fn record(entry: &Entry, tex: bool) -> Record {
             .and_then(|p| p.name())
             .map(plain_of)
             .filter(|p| !p.is_empty()),
-        date: entry.date().map(date_of),
+        // What a parent holds is the work's too (a chapter's book's year).
+        date: entry.map(|e| e.date()).map(date_of),
         url: entry.url().map(|u| u.value.to_string()),
         accessed: entry.url().and_then(|u| u.visit_date.as_ref()).map(date_of),
         archived: entry
@@ -277,7 +278,10 @@ pub fn record(entry: &Entry, tex: bool) -> Record {
     );
     put("issue", entry.map(|e| e.issue()).map(|v| v.to_string()));
     put("edition", entry.map(|e| e.edition()).map(|v| v.to_string()));
-    put("pages", entry.page_range().map(|v| v.to_string()));
+    put(
+        "pages",
+        entry.map(|e| e.page_range()).map(|v| v.to_string()),
+    );
     put(
         "number",
         entry.keyed_serial_number("serial").map(str::to_string),
@@ -294,6 +298,7 @@ pub fn record(entry: &Entry, tex: bool) -> Record {
         entry
             .map(|e| e.publisher())
             .and_then(|p| p.location())
+            .or_else(|| entry.map(|e| e.location()))
             .map(plain_of),
     );
     put("genre", entry.map(|e| e.genre()).map(plain_of));

@@ -194,7 +194,19 @@ pub fn rich_text(r: &mut Reader<'_>, t: &DeTable<'_>, key: &str) -> Option<Spann
 fn number(r: &mut Reader<'_>, t: &DeTable<'_>, key: &str) -> Option<Spanned<String>> {
     let item = get(t, key)?;
     match item.get_ref() {
-        DeValue::Integer(n) => Some(Spanned::new(n.as_str().to_string(), r.span(item.span()))),
+        DeValue::Integer(n) => match n.as_str().parse::<u64>() {
+            Ok(value) if value > 0 => Some(Spanned::new(value.to_string(), r.span(item.span()))),
+            _ => {
+                r.invalid(
+                    item.span(),
+                    format!(
+                        "`{key}` must be a positive number or a string (found `{}`)",
+                        n.as_str()
+                    ),
+                );
+                None
+            }
+        },
         DeValue::String(_) => r.text(t, key),
         _ => {
             r.wrong_type(key, item, "a number or a string");

@@ -67,6 +67,7 @@ cases! {
     syntax_in_a_typst_report => "syntax-report",
     syntax_in_front_matter => "syntax-front-matter",
     invalid_fields => "invalid-field",
+    invalid_source_details => "source-details",
     unknown_ids_in_markdown_and_typst => "unknown-id",
     duplicate_ids_across_files_and_kinds => "duplicate-id",
     duplicate_ids_within_one_file => "duplicate-id-same-file",
