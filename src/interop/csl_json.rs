@@ -118,16 +118,7 @@ fn record(index: usize, item: &Map<String, Value>) -> Record {
     };
     put("container", rich("container-title"));
     put("series", rich("collection-title"));
-    for (key, csl) in [
-        ("volume", "volume"),
-        ("issue", "issue"),
-        ("pages", "page"),
-        ("edition", "edition"),
-        ("number", "number"),
-        ("institution", "authority"),
-        ("location", "publisher-place"),
-        ("genre", "genre"),
-    ] {
+    for (key, csl) in FIELDS {
         put(key, text(csl).or_else(|| number(item, csl)));
     }
     put("issn", first("ISSN"));
@@ -146,6 +137,20 @@ fn record(index: usize, item: &Map<String, Value>) -> Record {
     record.archived = archived;
     record
 }
+
+/// The details that are one CSL variable each, by registry key. (ISSN and
+/// call number are read apart: a library may list two ISSNs, and Zotero
+/// writes a call number as `archive_location`.)
+const FIELDS: [(&str, &str); 8] = [
+    ("volume", "volume"),
+    ("issue", "issue"),
+    ("pages", "page"),
+    ("edition", "edition"),
+    ("number", "number"),
+    ("institution", "authority"),
+    ("location", "publisher-place"),
+    ("genre", "genre"),
+];
 
 /// A number written as a JSON number (`"volume": 12`).
 fn number(item: &Map<String, Value>, key: &str) -> Option<String> {
@@ -424,18 +429,10 @@ fn item(record: &Record) -> Value {
         put(&mut item, "publisher", &record.publisher);
     }
     put(&mut item, "collection-title", &html(&detail("series")));
-    for (key, csl) in [
-        ("volume", "volume"),
-        ("issue", "issue"),
-        ("pages", "page"),
-        ("edition", "edition"),
-        ("number", "number"),
-        ("institution", "authority"),
-        ("location", "publisher-place"),
-        ("genre", "genre"),
-        ("issn", "ISSN"),
-        ("call-number", "call-number"),
-    ] {
+    for (key, csl) in FIELDS
+        .into_iter()
+        .chain([("issn", "ISSN"), ("call-number", "call-number")])
+    {
         put(&mut item, csl, &detail(key));
     }
     if let Some(date) = &record.date {
