@@ -281,3 +281,107 @@ fn last_position(table: &Table) -> usize {
         .max()
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A field value as libraries hold it: words, TeX, markup-like text.
+    fn value() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                "[A-Za-z]{1,8}",
+                Just(r"\&".to_string()),
+                Just(r"\$".to_string()),
+                Just(r"\%".to_string()),
+                Just(r"\_".to_string()),
+                Just("~".to_string()),
+                Just("--".to_string()),
+                Just(r#"{\"O}"#.to_string()),
+                Just(r"{\'\i}".to_string()),
+                Just("{CTAN}".to_string()),
+                Just(r"\emph{De Anima}".to_string()),
+                Just(r"{\em word}".to_string()),
+                Just(r"\mkbibquote{Q}".to_string()),
+                Just("$x^2$".to_string()),
+                Just("a < b > c".to_string()),
+                Just("<i>".to_string()),
+                Just(r"\textbackslash{}".to_string()),
+                Just("ایران".to_string()),
+            ],
+            1..6,
+        )
+        .prop_map(|words| words.join(" "))
+    }
+
+    fn entry() -> impl Strategy<Value = String> {
+        let kinds = prop_oneof![
+            Just("article"),
+            Just("book"),
+            Just("inbook"),
+            Just("incollection"),
+            Just("inproceedings"),
+            Just("thesis"),
+            Just("report"),
+            Just("online"),
+            Just("misc"),
+            Just("video"),
+            Just("jurisdiction"),
+        ];
+        let names = prop_oneof![
+            Just("Doe, Jane and {Amnesty International} and others"),
+            Just("{}"),
+            Just(r"Garc{\'\i}a, Ana"),
+            Just("van der Berg, Anna and Martin, Jr., Vanessa"),
+        ];
+        (
+            "[a-z0-9:_-]{0,6}",
+            kinds,
+            value(),
+            value(),
+            names,
+            "[0-9]{1,4}",
+            "[0-9]{4}-?[0-9]{3}[0-9X]",
+            prop_oneof![Just("english"), Just("USenglish"), Just("en-US"), Just("klingon")],
+        )
+            .prop_map(|(key, kind, title, container, names, number, issn, langid)| {
+                format!(
+                    "@{kind}{{{key},\n  title = {{{title}}},\n  author = {{{names}}},\n  journaltitle = {{{container}}},\n  booktitle = {{{container}}},\n  volume = {{{number}}},\n  number = {{{number}}},\n  pages = {{{number}--{number}}},\n  issn = {{{issn}}},\n  langid = {{{langid}}},\n  date = {{19{number}}},\n}}\n"
+                )
+            })
+    }
+
+    proptest! {
+        #![proptest_config(crate::report::props::config())]
+
+        /// Whatever import writes, the registry reads without a complaint.
+        #[test]
+        fn import_writes_only_what_check_accepts(entries in proptest::collection::vec(entry(), 1..4)) {
+            let bib = entries.concat();
+            let mut files = Files::new();
+            let file = files.add(Path::new("lib.bib"), bib.clone());
+            let Ok(records) = interop::read(Format::Bibtex, file, files.text(file)) else {
+                return Ok(());
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("sources.toml");
+            std::fs::write(&path, "[registry]\ntitle = \"x\"\n").unwrap();
+            let mut kept = Vec::new();
+            let mut ids = HashSet::new();
+            for mut record in records {
+                if record.title.is_none() || !ids.insert(record.id.clone()) {
+                    continue;
+                }
+                sanitise(&mut record);
+                kept.push(record);
+            }
+            write(&path, Path::new("lib.bib"), &kept).unwrap();
+            let mut files = Files::new();
+            let (_, diagnostics) = registry::load(&path, &[], &mut files).unwrap();
+            let written = std::fs::read_to_string(&path).unwrap();
+            prop_assert!(diagnostics.is_empty(), "{bib}\n{written}\n{diagnostics:?}");
+        }
+    }
+}
