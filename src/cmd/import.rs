@@ -353,35 +353,89 @@ mod tests {
             })
     }
 
+    /// What import would write from `text`, read back as a registry: its
+    /// diagnostics, with the library and the registry for a failure.
+    fn written(format: Format, text: &str) -> Result<(), String> {
+        let mut files = Files::new();
+        let file = files.add(Path::new("library"), text.to_string());
+        let Ok(records) = interop::read(format, file, files.text(file)) else {
+            return Ok(());
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sources.toml");
+        std::fs::write(&path, "[registry]\ntitle = \"x\"\n").unwrap();
+        let mut kept = Vec::new();
+        let mut ids = HashSet::new();
+        for mut record in records {
+            if record.title.is_none() || !ids.insert(record.id.clone()) {
+                continue;
+            }
+            sanitise(&mut record);
+            kept.push(record);
+        }
+        write(&path, Path::new("library"), &kept).unwrap();
+        let mut files = Files::new();
+        let (_, diagnostics) = registry::load(&path, &[], &mut files).unwrap();
+        if diagnostics.is_empty() {
+            return Ok(());
+        }
+        let registry = std::fs::read_to_string(&path).unwrap();
+        Err(format!("{text}\n{registry}\n{diagnostics:?}"))
+    }
+
+    /// A Zotero item with rich text and numbers as Zotero writes them.
+    fn item() -> impl Strategy<Value = String> {
+        let rich = proptest::collection::vec(
+            prop_oneof![
+                "[A-Za-z]{1,8}",
+                Just("<i>x</i>".to_string()),
+                Just("<i>open".to_string()),
+                Just("</b>".to_string()),
+                Just("<span class=\\\"nocase\\\">UN</span>".to_string()),
+                Just("{braces}".to_string()),
+                Just("a < b".to_string()),
+                Just("back\\\\slash".to_string()),
+            ],
+            1..6,
+        )
+        .prop_map(|w| w.join(" "));
+        let kinds = prop_oneof![
+            Just("article-journal"),
+            Just("article-newspaper"),
+            Just("chapter"),
+            Just("paper-conference"),
+            Just("thesis"),
+            Just("webpage"),
+            Just("post-weblog"),
+            Just("entry-encyclopedia"),
+            Just("software"),
+            Just("nonsense"),
+        ];
+        ("[a-z0-9 /:]{0,8}", kinds, rich.clone(), rich, "[0-9]{1,3}", "[0-9]{4}-[0-9]{3}[0-9X]")
+            .prop_map(|(id, kind, title, container, number, issn)| {
+                format!(
+                    r#"{{"id": "{id}", "type": "{kind}", "title": "{title}", "container-title": "{container}", "author": [{{"family": "Doe", "given": "Jane"}}, {{"literal": ""}}], "volume": {number}, "page": "{number}-{number}", "ISSN": "{issn}, 0028-0836", "language": "Persian", "archive_location": "Box {number}", "issued": {{"date-parts": [["{number}"]]}}}}"#
+                )
+            })
+    }
+
     proptest! {
         #![proptest_config(crate::report::props::config())]
 
-        /// Whatever import writes, the registry reads without a complaint.
+        /// Whatever BibLaTeX import writes, the registry reads without a complaint.
         #[test]
         fn import_writes_only_what_check_accepts(entries in proptest::collection::vec(entry(), 1..4)) {
-            let bib = entries.concat();
-            let mut files = Files::new();
-            let file = files.add(Path::new("lib.bib"), bib.clone());
-            let Ok(records) = interop::read(Format::Bibtex, file, files.text(file)) else {
-                return Ok(());
-            };
-            let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("sources.toml");
-            std::fs::write(&path, "[registry]\ntitle = \"x\"\n").unwrap();
-            let mut kept = Vec::new();
-            let mut ids = HashSet::new();
-            for mut record in records {
-                if record.title.is_none() || !ids.insert(record.id.clone()) {
-                    continue;
-                }
-                sanitise(&mut record);
-                kept.push(record);
+            if let Err(failure) = written(Format::Bibtex, &entries.concat()) {
+                prop_assert!(false, "{failure}");
             }
-            write(&path, Path::new("lib.bib"), &kept).unwrap();
-            let mut files = Files::new();
-            let (_, diagnostics) = registry::load(&path, &[], &mut files).unwrap();
-            let written = std::fs::read_to_string(&path).unwrap();
-            prop_assert!(diagnostics.is_empty(), "{bib}\n{written}\n{diagnostics:?}");
+        }
+
+        /// And so does whatever CSL-JSON import writes.
+        #[test]
+        fn zotero_import_writes_only_what_check_accepts(items in proptest::collection::vec(item(), 1..4)) {
+            if let Err(failure) = written(Format::CslJson, &format!("[{}]", items.join(","))) {
+                prop_assert!(false, "{failure}");
+            }
         }
     }
 }

@@ -86,7 +86,11 @@ fn record(index: usize, item: &Map<String, Value>) -> Record {
             })
             .unwrap_or_default()
     };
-    let rich = |key: &str| text(key).map(|t| from_html(&t));
+    let rich = |key: &str| {
+        text(key)
+            .map(|t| from_html(&t).trim().to_string())
+            .filter(|t| !rich::plain(t).trim().is_empty())
+    };
     let first =
         |key: &str| text(key).map(|i| i.split([',', ' ']).next().unwrap_or_default().to_string());
     let location = text("archive_location");
