@@ -181,7 +181,8 @@ pub fn read(
 pub fn rich_text(r: &mut Reader<'_>, t: &DeTable<'_>, key: &str) -> Option<Spanned<String>> {
     let value = r.text(t, key)?;
     if let Err(error) = rich::parse(&value.value) {
-        r.invalid(value.span.range.clone(), format!("`{key}`: {error}"))
+        let at = r.within(&value, error.at.clone());
+        r.invalid(at, format!("`{key}`: {error}"))
             .help = Some(
             "in titles `{…}` keeps capitals as written and `<i>`, `<b>`, `<sc>`, `<sup>`, `<sub>` format; write `\\{`, `\\}`, `\\<` for the characters"
                 .into(),

@@ -15,6 +15,8 @@ pub type Item<'i> = TomlSpanned<DeValue<'i>>;
 pub struct Reader<'d> {
     /// The file being read.
     pub file: FileId,
+    /// Its text.
+    pub text: &'d str,
     /// Where problems go.
     pub diagnostics: &'d mut Vec<Diagnostic>,
 }
@@ -126,6 +128,22 @@ impl Reader<'_> {
                 self.wrong_type(key, item, "a table");
                 None
             }
+        }
+    }
+
+    /// The place of bytes `inner` of a string value written at `value`:
+    /// exact where the value is written as it reads (no escapes, one line),
+    /// else the whole value.
+    pub fn within(&self, value: &Spanned<String>, inner: Range<usize>) -> Range<usize> {
+        let range = value.span.range.clone();
+        match self.text.get(range.clone()) {
+            Some(raw)
+                if raw.len() == value.value.len() + 2
+                    && raw.get(1..raw.len() - 1) == Some(&value.value) =>
+            {
+                range.start + 1 + inner.start..range.start + 1 + inner.end
+            }
+            _ => range,
         }
     }
 

@@ -150,7 +150,11 @@ fn parse(
         }
         return None;
     }
-    let mut reader = Reader { file, diagnostics };
+    let mut reader = Reader {
+        file,
+        text,
+        diagnostics,
+    };
     Some(schema::read(&mut reader, root.get_ref(), main))
 }
 
