@@ -8,6 +8,11 @@ briefing-35   a ~35-page briefing with 400 citations of 250 claims and 100
               hand, as a Typst user would write it).
 registry-10k  10,000 sources and 20,000 claims in ten included files, and 100
               reports with 100,000 citations in all.
+scaling-N     for N = 1,000, 5,000, 20,000 and 100,000: a Markdown report of
+              N sentences, each citing one of 100 sources (briefing template);
+              the same as plain Typst with a hayagriva bibliography; and the
+              floor: the same look with every citation and the bibliography
+              written out as text, which is what laying out the pages costs.
 
     python3 bench/generate.py --seed 1988 --out bench/work
 """
@@ -229,6 +234,53 @@ def registry_10k(rng, out):
     return total
 
 
+SCALES = (1_000, 5_000, 20_000, 100_000)
+
+
+def scaling(rng, out, n):
+    """A report of `n` sentences citing 100 sources, as dossier, plain Typst
+    and the text-only floor see it."""
+    import re
+    source_ids = [f"src-{i:03d}" for i in range(100)]
+    tables = [source_toml(rng, s, i) for i, s in enumerate(source_ids)]
+    (out / "sources.toml").write_text('[registry]\ntitle = "scaling"\nstyle = "chicago-author-date"\n\n'
+                                      + "\n".join(tables))
+    names = {}
+    for sid, table in zip(source_ids, tables):
+        org = re.search(r'org = "([^"]+)"', table)
+        person = re.search(r'authors = \["([^,"]+)', table)
+        year = re.search(r'date = "(\d{4})', table).group(1)
+        title = json.loads(re.search(r"^title = (.+)$", table, re.M).group(1))
+        names[sid] = ((org or person).group(1), year, title)
+    md = ["---\ntitle: A scaling report\ndate: 2026-11-21\n---\n"]
+    plain, floor = [PLAIN_PREAMBLE], [PLAIN_PREAMBLE]
+    for i in range(n):
+        if i % 250 == 0:
+            heading = sentence(rng, (2, 5))
+            for doc, mark in ((md, "##"), (plain, "="), (floor, "=")):
+                doc.append(f"\n{mark} {heading}\n\n")
+        sid = rng.choice(source_ids)
+        text = sentence(rng, (8, 16))
+        who, year, _ = names[sid]
+        md.append(f"{text} [@{sid}]. ")
+        plain.append(f"{text} @{sid}. ")
+        floor.append(f"{text} ({who} {year}). ")
+        if i % 5 == 4:
+            for doc in (md, plain, floor):
+                doc.append("\n\n")
+    plain.append('\n#bibliography("refs.yml", title: [Sources], style: "chicago-author-date")\n')
+    floor.append("\n= Sources\n#set par(hanging-indent: 1.5em)\n")
+    for sid in sorted(set(source_ids), key=lambda s: names[s]):
+        who, year, title = names[sid]
+        floor.append(f"\n{who}. {year}. “{title}.”\n")
+    (out / "report.md").write_text("".join(md))
+    (out / "plain").mkdir(exist_ok=True)
+    (out / "plain" / "plain.typ").write_text("".join(plain))
+    refs_yaml(out)
+    (out / "floor").mkdir(exist_ok=True)
+    (out / "floor" / "floor.typ").write_text("".join(floor))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=1988)
@@ -242,6 +294,11 @@ def main():
     big = args.out / "registry-10k"
     big.mkdir(parents=True, exist_ok=True)
     print(f"registry-10k: {registry_10k(rng, big)} citations")
+    for n in SCALES:
+        work = args.out / f"scaling-{n}"
+        work.mkdir(parents=True, exist_ok=True)
+        scaling(random.Random(args.seed + n), work, n)
+        print(f"scaling-{n}: {n} citations")
 
 
 if __name__ == "__main__":

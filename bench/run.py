@@ -6,6 +6,9 @@ resident memory read from the kernel (wait4); each is run once to warm up,
 then --runs times; the table gives median, min and max.
 
     bench/run        (builds in release, installs the typst package, runs this)
+    bench/run --scaling [--sizes 1000,5000,20000,100000] [--timeout 600]
+                     (time and peak memory against citations, with the floor:
+                     the same pages with the citations written out as text)
 """
 
 import argparse
@@ -28,12 +31,22 @@ BIG = "dossier check, registry-10k (100 reports)"
 WATCH = "dossier watch, one-word edit → PDF (20 edits)"
 
 
-def run_once(command, cwd):
-    """Wall time in seconds and peak RSS in MiB of one process."""
+def run_once(command, cwd, timeout=None):
+    """Wall time in seconds and peak RSS in MiB of one process; with a
+    timeout, None when the process had to be stopped."""
+    import threading
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    timer = threading.Timer(timeout, process.kill) if timeout else None
+    if timer:
+        timer.start()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
+    if timer:
+        timer.cancel()
+        if elapsed >= timeout:
+            process.stderr.close()
+            return None
     stderr = process.stderr.read().decode(errors="replace")
     process.stderr.close()
     if os.waitstatus_to_exitcode(status) not in (0, 1):
@@ -125,13 +138,67 @@ def watch(dossier, cwd, edits_timed=20, edits_total=100):
         report.write_text(original)
 
 
+def scaling(dossier, work, sizes, runs, timeout, fonts):
+    """Build time and peak memory against citations, beside plain Typst and
+    the floor, one size after another, each measured in turns; a table and
+    a CSV in `work`."""
+    typst = lambda name: [sys.executable, "-c",
+                          f"import typst; typst.compile('{name}.typ', output='{name}.pdf', "
+                          f"ignore_system_fonts=True, font_paths=[{fonts!r}])"]
+    rows, csv = [], ["citations,measurement,median_s,min_s,peak_rss_mib,status"]
+    for n in sizes:
+        base = work / f"scaling-{n}"
+        jobs = {
+            "dossier build": ([dossier, "build", "report.md", "-o", "report.pdf"], base),
+            "plain Typst": (typst("plain"), base / "plain"),
+            "floor (citations as text)": (typst("floor"), base / "floor"),
+        }
+        results = {}
+        for name, (command, cwd) in jobs.items():
+            samples = []
+            for _ in range(runs):
+                sample = run_once(command, cwd, timeout)
+                if sample is None:
+                    break
+                samples.append(sample)
+            results[name] = summary(samples) if samples else None
+            status = "ok" if samples else f"stopped after {timeout} s"
+            r = results[name]
+            csv.append(f"{n},{name},{r['median'] if r else ''},{r['min'] if r else ''},"
+                       f"{r['rss'] if r else ''},{status}")
+        floor = results["floor (citations as text)"]
+        cells = []
+        for name in jobs:
+            r = results[name]
+            cells.append(f"{r['median']:.2f} s, {r['rss']:.0f} MiB" if r else f"> {timeout} s")
+        build = results["dossier build"]
+        ratio = f"{build['median'] / floor['median']:.1f}×" if build and floor else "—"
+        rows.append(f"| {n:,} | " + " | ".join(cells) + f" | {ratio} |")
+        print(rows[-1], flush=True)
+    table = "\n".join([
+        f"Runs: {runs} per figure, median; peak RSS the largest of the runs.", "",
+        "| citations | dossier build | plain Typst, same citations | floor: citations and bibliography as text | build / floor |",
+        "| ---: | ---: | ---: | ---: | ---: |", *rows])
+    (work / "scaling.md").write_text(table + "\n")
+    (work / "scaling.csv").write_text("\n".join(csv) + "\n")
+    print(table)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--dossier", type=Path, default=ROOT / "target" / "release" / "dossier")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
+    parser.add_argument("--scaling", action="store_true", help="time builds against citations instead")
+    parser.add_argument("--sizes", default="1000,5000,20000,100000")
+    parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()
     dossier = str(args.dossier)
+    if args.scaling:
+        fonts = str(ROOT / "templates" / "fonts")
+        os.environ["SOURCE_DATE_EPOCH"] = "1763683200"
+        sizes = [int(n) for n in args.sizes.split(",")]
+        return scaling(dossier, args.work, sizes, min(args.runs, 3), args.timeout, fonts)
     brief = args.work / "briefing-35"
     big = args.work / "registry-10k"
     fonts = str(ROOT / "templates" / "fonts")
