@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Record, adjust_id, person};
 use crate::diag::{Diagnostic, FileId};
-use crate::registry::rich::{self, Node};
+use crate::registry::rich;
 use crate::registry::{Author, PartialDate};
 
 /// Reads the items of a CSL-JSON file.
@@ -240,27 +240,15 @@ fn convert_html(html: &str, keep: bool) -> String {
 
 /// Registry rich text as CSL rich text.
 pub fn to_html(text: &str) -> String {
-    fn write(nodes: &[Node], out: &mut String) {
-        for node in nodes {
-            match node {
-                Node::Text(text) => out.push_str(text),
-                Node::Kept(inner) => {
-                    out.push_str("<span class=\"nocase\">");
-                    write(inner, out);
-                    out.push_str("</span>");
-                }
-                Node::Tagged(tag, inner) => {
-                    out.push_str(&format!("<{}>", tag.name()));
-                    write(inner, out);
-                    out.push_str(&format!("</{}>", tag.name()));
-                }
-            }
-        }
-    }
     match rich::parse(text) {
         Ok(nodes) => {
+            let syntax = rich::Syntax {
+                text: &|text, out| out.push_str(text),
+                kept: ("<span class=\"nocase\">", "</span>"),
+                tag: &rich::angle,
+            };
             let mut out = String::new();
-            write(&nodes, &mut out);
+            rich::write_with(&nodes, &syntax, &mut out);
             out
         }
         Err(_) => text.to_string(),

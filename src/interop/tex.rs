@@ -169,7 +169,10 @@ fn push_text(out: &mut String, c: char) {
 }
 
 fn tagged(out: &mut String, tag: Tag, inner: &str) {
-    out.push_str(&format!("<{}>{inner}</{}>", tag.name(), tag.name()));
+    let (open, close) = rich::angle(tag);
+    out.push_str(&open);
+    out.push_str(inner);
+    out.push_str(&close);
 }
 
 /// Reads TeX from `at` to the end or to the closing brace of the command
@@ -340,27 +343,22 @@ pub fn escape(text: &str) -> String {
 }
 
 fn write_nodes(nodes: &[Node], out: &mut String) {
-    for node in nodes {
-        match node {
-            Node::Text(text) => escape_into(text, out),
-            Node::Kept(inner) => {
-                out.push('{');
-                write_nodes(inner, out);
-                out.push('}');
-            }
-            Node::Tagged(tag, inner) => {
-                out.push_str(match tag {
-                    Tag::Italic => "\\emph{",
-                    Tag::Bold => "\\textbf{",
-                    Tag::SmallCaps => "\\textsc{",
-                    Tag::Superscript => "\\textsuperscript{",
-                    Tag::Subscript => "\\textsubscript{",
-                });
-                write_nodes(inner, out);
-                out.push('}');
-            }
-        }
-    }
+    let command = |tag: Tag| {
+        let name = match tag {
+            Tag::Italic => "emph",
+            Tag::Bold => "textbf",
+            Tag::SmallCaps => "textsc",
+            Tag::Superscript => "textsuperscript",
+            Tag::Subscript => "textsubscript",
+        };
+        (format!("\\{name}{{"), "}".to_string())
+    };
+    let syntax = rich::Syntax {
+        text: &escape_into,
+        kept: ("{", "}"),
+        tag: &command,
+    };
+    rich::write_with(nodes, &syntax, out);
 }
 
 fn escape_into(text: &str, out: &mut String) {

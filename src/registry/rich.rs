@@ -252,29 +252,52 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Nodes written back as rich text.
-pub fn write(nodes: &[Node]) -> String {
-    let mut out = String::new();
-    write_into(nodes, &mut out);
-    out
+/// How a format writes rich text: its text, the brackets of kept case, and
+/// the opening and closing of each tag.
+pub struct Syntax<'a> {
+    /// Writes text, escaped as the format needs.
+    pub text: &'a dyn Fn(&str, &mut String),
+    /// What opens and closes kept case.
+    pub kept: (&'a str, &'a str),
+    /// What opens and closes a tag.
+    pub tag: &'a dyn Fn(Tag) -> (String, String),
 }
 
-fn write_into(nodes: &[Node], out: &mut String) {
+/// Nodes written in a format's syntax.
+pub fn write_with(nodes: &[Node], syntax: &Syntax<'_>, out: &mut String) {
     for node in nodes {
         match node {
-            Node::Text(text) => out.push_str(&escape(text)),
+            Node::Text(text) => (syntax.text)(text, out),
             Node::Kept(inner) => {
-                out.push('{');
-                write_into(inner, out);
-                out.push('}');
+                out.push_str(syntax.kept.0);
+                write_with(inner, syntax, out);
+                out.push_str(syntax.kept.1);
             }
             Node::Tagged(tag, inner) => {
-                out.push_str(&format!("<{}>", tag.name()));
-                write_into(inner, out);
-                out.push_str(&format!("</{}>", tag.name()));
+                let (open, close) = (syntax.tag)(*tag);
+                out.push_str(&open);
+                write_with(inner, syntax, out);
+                out.push_str(&close);
             }
         }
     }
+}
+
+/// A tag as the registry (and CSL) writes it: `<i>`, `</i>`.
+pub fn angle(tag: Tag) -> (String, String) {
+    (format!("<{}>", tag.name()), format!("</{}>", tag.name()))
+}
+
+/// Nodes written back as rich text.
+pub fn write(nodes: &[Node]) -> String {
+    let mut out = String::new();
+    let syntax = Syntax {
+        text: &|text, out| out.push_str(&escape(text)),
+        kept: ("{", "}"),
+        tag: &angle,
+    };
+    write_with(nodes, &syntax, &mut out);
+    out
 }
 
 #[cfg(test)]
