@@ -5,6 +5,7 @@
 use chrono::Datelike;
 use serde_json::{Map, Value, json};
 
+use super::cite::Printed;
 use super::{Job, Style, plan};
 use crate::diag::Spanned;
 use crate::registry::rich;
@@ -12,7 +13,15 @@ use crate::registry::{Author, Claim, Entry, Evidence, Source, Value as Reported}
 use crate::resolve::Resolved;
 
 /// The JSON text of `data.json`.
-pub fn json(job: &Job<'_>, resolved: &Resolved<'_>, files: &crate::diag::Files) -> String {
+/// `groups` are the report's citation groups as planned, or as printed when
+/// the citations were formatted here (`printed`).
+pub fn json(
+    job: &Job<'_>,
+    resolved: &Resolved<'_>,
+    files: &crate::diag::Files,
+    groups: Value,
+    printed: Option<Printed>,
+) -> String {
     let front = &job.report.front;
     let title = text(&front.title).unwrap_or_else(|| {
         job.report
@@ -79,17 +88,27 @@ pub fn json(job: &Job<'_>, resolved: &Resolved<'_>, files: &crate::diag::Files) 
             "keywords": front.keywords,
             "abstract": text(&front.abstract_),
         },
+        // Typst's own reading of the language's direction.
+        "rtl": std::str::FromStr::from_str(&language.0)
+            .is_ok_and(|l: typst::text::Lang| l.dir() == typst::layout::Dir::RTL),
         "style": style,
         "style-file": style_file,
         "citation": { "note": shape.note, "open": shape.open, "close": shape.close, "delimiter": shape.delimiter },
         "draft": job.draft,
         "unknown": unknown,
         "nocite": nocite(job),
-        "groups": job.report.groups.iter().map(|g| plan::group(job.registry, g, &shape)).collect::<Vec<_>>(),
+        "groups": groups,
         "claims": claims,
         "sources": sources,
     });
-    serde_json::to_string_pretty(&data).expect("JSON values always serialise")
+    let mut data = data;
+    data["printed"] = Value::Bool(printed.is_some());
+    if let Some(printed) = printed {
+        data["cites"] = Value::Array(printed.cites);
+        data["bibliography"] = printed.bibliography;
+        data["names"] = Value::Object(printed.names);
+    }
+    serde_json::to_string(&data).expect("JSON values always serialise")
 }
 
 fn text(value: &Option<Spanned<String>>) -> Option<String> {
@@ -97,7 +116,7 @@ fn text(value: &Option<Spanned<String>>) -> Option<String> {
 }
 
 /// The sources named by the front matter's `nocite`, claims expanded.
-fn nocite(job: &Job<'_>) -> Vec<String> {
+pub fn nocite(job: &Job<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for citation in &job.report.nocite {
         let ids: Vec<&str> = match job.registry.get(&citation.id) {

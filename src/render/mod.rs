@@ -3,10 +3,12 @@
 //! served by our own World — and Typst compiles them into a PDF.
 
 mod bib;
+mod cite;
 mod data;
 mod diagnostics;
 pub mod fonts;
 pub mod leak;
+mod links;
 pub mod markup;
 pub mod packages;
 pub mod plan;
@@ -215,7 +217,6 @@ fn compile(
     let reports = std::slice::from_ref(job.report);
     let resolved = resolve::resolve(registry, reports);
     let sources: Vec<&str> = resolved.sources.iter().copied().collect();
-    let data = data::json(&view, &resolved, files);
     let bibliography = bib::yaml(registry, &sources).map_err(Failure::Fatal)?;
 
     let preamble = preamble(job)?;
@@ -243,6 +244,36 @@ fn compile(
         })
         .collect();
     drop(prepare);
+    let data = {
+        let _scope = typst_timing::TimingScope::new("dossier: format citations");
+        let shape = job.style.shape();
+        let plans: Vec<plan::GroupPlan> = job
+            .report
+            .groups
+            .iter()
+            .map(|g| plan::group(registry, g, &shape))
+            .collect();
+        // A Typst report's `#cite` calls are Typst's to format, and so,
+        // to keep one numbering and one disambiguation, are all the others.
+        let printed = if job.report.groups.iter().all(|g| g.planned) {
+            Some(print_citations(
+                &view,
+                &resolved,
+                &plans,
+                &shape,
+                &bibliography,
+                &converted,
+                &includes,
+            )?)
+        } else {
+            None
+        };
+        let groups = match &printed {
+            Some(printed) => serde_json::Value::Array(printed.groups.clone()),
+            None => serde_json::to_value(&plans).map_err(|e| Failure::Fatal(e.to_string()))?,
+        };
+        data::json(&view, &resolved, files, groups, printed)
+    };
     if let Some(scanner) = scanner {
         let _scope = typst_timing::TimingScope::new("dossier: leak scan, before layout");
         scanner.guarded("the report", || {
@@ -324,7 +355,7 @@ fn compile(
         all.extend(leak::diagnostics(&leaked, mapper.files));
         Failure::Diagnostics(all)
     });
-    let mut document = document?;
+    let mut document = links::resolve(document?);
     if !leaked.is_empty() {
         return Err(Failure::Diagnostics(leak::diagnostics(&leaked, files)));
     }
@@ -346,6 +377,67 @@ fn compile(
         pdf,
         warnings,
     })
+}
+
+/// Every citation and the bibliography formatted here, for a report whose
+/// citation groups are all planned.
+fn print_citations(
+    job: &Job<'_>,
+    resolved: &resolve::Resolved<'_>,
+    plans: &[plan::GroupPlan],
+    shape: &style::Shape,
+    bibliography: &str,
+    converted: &markup::Converted,
+    includes: &[(PathBuf, crate::diag::FileId, markup::Converted)],
+) -> Result<cite::Printed, Failure> {
+    let Some(csl) = job.style.csl() else {
+        return Err(Failure::Fatal("the citation style cannot be read".into()));
+    };
+    let hayagriva::citationberg::Style::Independent(style) = csl else {
+        return Err(Failure::Fatal(
+            "the citation style is a dependent style; name its parent".into(),
+        ));
+    };
+    // The groups in the order the document prints them: the report, then
+    // the files it includes.
+    let mut order = Vec::new();
+    let mut seen = vec![false; plans.len()];
+    for text in std::iter::once(&converted.text).chain(includes.iter().map(|(_, _, c)| &c.text)) {
+        for call in text.split("cite-group(").skip(1) {
+            let digits: String = call.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(g) = digits.parse::<usize>()
+                && g < plans.len()
+                && !std::mem::replace(&mut seen[g], true)
+            {
+                order.push(g);
+            }
+        }
+    }
+    let nocite = data::nocite(job);
+    let names: Vec<&str> = if shape.note || shape.open.is_empty() {
+        Vec::new()
+    } else {
+        resolved.sources.iter().copied().collect()
+    };
+    let (lang, region) = job
+        .report
+        .front
+        .lang
+        .as_ref()
+        .and_then(|l| crate::report::typst_language(&l.value).ok())
+        .unwrap_or_else(|| ("en".into(), None));
+    cite::print(&cite::Input {
+        plans,
+        order: &order,
+        nocite: &nocite,
+        names: &names,
+        bibliography,
+        style: &style,
+        shape,
+        lang: &lang,
+        region: region.as_deref(),
+    })
+    .map_err(Failure::Fatal)
 }
 
 /// What a public build's document may not read: the registry files, which

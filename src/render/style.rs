@@ -58,18 +58,19 @@ impl Style {
         ))
     }
 
+    /// The CSL style itself.
+    pub fn csl(&self) -> Option<Csl> {
+        match self {
+            Style::Name(name) => ArchivedStyle::by_name(name).map(ArchivedStyle::get),
+            Style::File(_, bytes) => IndependentStyle::from_xml(&String::from_utf8_lossy(bytes))
+                .ok()
+                .map(Csl::Independent),
+        }
+    }
+
     /// How the style shapes citation groups.
     pub fn shape(&self) -> Shape {
-        let independent = match self {
-            Style::Name(name) => match ArchivedStyle::by_name(name).map(ArchivedStyle::get) {
-                Some(Csl::Independent(style)) => Some(style),
-                _ => None,
-            },
-            Style::File(_, bytes) => {
-                IndependentStyle::from_xml(&String::from_utf8_lossy(bytes)).ok()
-            }
-        };
-        let Some(style) = independent else {
+        let Some(Csl::Independent(style)) = self.csl() else {
             return Shape {
                 note: false,
                 open: String::new(),
