@@ -31,9 +31,10 @@ BIG = "dossier check, registry-10k (100 reports)"
 WATCH = "dossier watch, one-word edit → PDF (20 edits)"
 
 
-def run_once(command, cwd, timeout=None):
+def run_once(command, cwd, timeout=None, failed=None):
     """Wall time in seconds and peak RSS in MiB of one process; with a
-    timeout, None when the process had to be stopped."""
+    timeout, None when the process had to be stopped; with `failed` (a
+    list), None when it did not exit 0, its last line of errors added."""
     import threading
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -49,6 +50,10 @@ def run_once(command, cwd, timeout=None):
             return None
     stderr = process.stderr.read().decode(errors="replace")
     process.stderr.close()
+    if failed is not None and os.waitstatus_to_exitcode(status) != 0:
+        lines = [l for l in stderr.splitlines() if "error" in l] or stderr.splitlines() or ["?"]
+        failed.append(lines[0].strip())
+        return None
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         sys.exit(f"{' '.join(map(str, command))} failed:\n{stderr}")
     return elapsed, usage.ru_maxrss / 1024
@@ -155,14 +160,16 @@ def scaling(dossier, work, sizes, runs, timeout, fonts):
         }
         results = {}
         for name, (command, cwd) in jobs.items():
-            samples = []
+            samples, failed = [], []
             for _ in range(runs):
-                sample = run_once(command, cwd, timeout)
+                sample = run_once(command, cwd, timeout, failed)
                 if sample is None:
                     break
                 samples.append(sample)
             results[name] = summary(samples) if samples else None
-            status = "ok" if samples else f"stopped after {timeout} s"
+            status = "ok" if samples else (f"failed: {failed[0]}" if failed else f"stopped after {timeout} s")
+            if failed:
+                print(f"{name}, {n:,} citations: {failed[0]}", flush=True)
             r = results[name]
             csv.append(f"{n},{name},{r['median'] if r else ''},{r['min'] if r else ''},"
                        f"{r['rss'] if r else ''},{status}")
@@ -170,7 +177,8 @@ def scaling(dossier, work, sizes, runs, timeout, fonts):
         cells = []
         for name in jobs:
             r = results[name]
-            cells.append(f"{r['median']:.2f} s, {r['rss']:.0f} MiB" if r else f"> {timeout} s")
+            failed = [line for line in csv if line.startswith(f"{n},{name},") and ",failed: " in line]
+            cells.append(f"{r['median']:.2f} s, {r['rss']:.0f} MiB" if r else ("failed" if failed else f"> {timeout} s"))
         build = results["dossier build"]
         ratio = f"{build['median'] / floor['median']:.1f}×" if build and floor else "—"
         rows.append(f"| {n:,} | " + " | ".join(cells) + f" | {ratio} |")
