@@ -176,7 +176,7 @@ fn parts(plan: &GroupPlan, shape: &Shape) -> Vec<Part> {
 }
 
 /// What the template needs to print every citation and the bibliography.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Printed {
     /// Per citation group of the report: `unknown` IDs (draft markers) and
     /// `parts`, each a string or the index of a citation in `cites`.

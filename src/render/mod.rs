@@ -108,6 +108,8 @@ pub struct Built {
 #[derive(Default)]
 pub struct Session {
     world: Option<DossierWorld>,
+    /// The citations last formatted, by a hash of what they depend on.
+    citations: Option<(u64, cite::Printed)>,
 }
 
 impl Session {
@@ -262,8 +264,8 @@ fn compile(
                 &plans,
                 &shape,
                 &bibliography,
-                &converted,
-                &includes,
+                &document_order(plans.len(), &converted, &includes),
+                &mut session.citations,
             )?)
         } else {
             None
@@ -379,6 +381,29 @@ fn compile(
     })
 }
 
+/// The citation groups in the order the document prints them: the report,
+/// then the files it includes.
+fn document_order(
+    groups: usize,
+    converted: &markup::Converted,
+    includes: &[(PathBuf, crate::diag::FileId, markup::Converted)],
+) -> Vec<usize> {
+    let mut order = Vec::new();
+    let mut seen = vec![false; groups];
+    for text in std::iter::once(&converted.text).chain(includes.iter().map(|(_, _, c)| &c.text)) {
+        for call in text.split("cite-group(").skip(1) {
+            let digits: String = call.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(g) = digits.parse::<usize>()
+                && g < groups
+                && !std::mem::replace(&mut seen[g], true)
+            {
+                order.push(g);
+            }
+        }
+    }
+    order
+}
+
 /// Every citation and the bibliography formatted here, for a report whose
 /// citation groups are all planned.
 fn print_citations(
@@ -387,32 +412,9 @@ fn print_citations(
     plans: &[plan::GroupPlan],
     shape: &style::Shape,
     bibliography: &str,
-    converted: &markup::Converted,
-    includes: &[(PathBuf, crate::diag::FileId, markup::Converted)],
+    order: &[usize],
+    cache: &mut Option<(u64, cite::Printed)>,
 ) -> Result<cite::Printed, Failure> {
-    let Some(csl) = job.style.csl() else {
-        return Err(Failure::Fatal("the citation style cannot be read".into()));
-    };
-    let hayagriva::citationberg::Style::Independent(style) = csl else {
-        return Err(Failure::Fatal(
-            "the citation style is a dependent style; name its parent".into(),
-        ));
-    };
-    // The groups in the order the document prints them: the report, then
-    // the files it includes.
-    let mut order = Vec::new();
-    let mut seen = vec![false; plans.len()];
-    for text in std::iter::once(&converted.text).chain(includes.iter().map(|(_, _, c)| &c.text)) {
-        for call in text.split("cite-group(").skip(1) {
-            let digits: String = call.chars().take_while(char::is_ascii_digit).collect();
-            if let Ok(g) = digits.parse::<usize>()
-                && g < plans.len()
-                && !std::mem::replace(&mut seen[g], true)
-            {
-                order.push(g);
-            }
-        }
-    }
     let nocite = data::nocite(job);
     let names: Vec<&str> = if shape.note || shape.open.is_empty() {
         Vec::new()
@@ -426,9 +428,36 @@ fn print_citations(
         .as_ref()
         .and_then(|l| crate::report::typst_language(&l.value).ok())
         .unwrap_or_else(|| ("en".into(), None));
-    cite::print(&cite::Input {
+    // A watch round whose citations did not change reuses them.
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        serde_json::to_string(plans)
+            .unwrap_or_default()
+            .hash(&mut hasher);
+        (order, &nocite, &names, bibliography, &lang, &region).hash(&mut hasher);
+        match job.style {
+            Style::Name(name) => name.hash(&mut hasher),
+            Style::File(_, bytes) => bytes.hash(&mut hasher),
+        }
+        hasher.finish()
+    };
+    if let Some((known, printed)) = cache
+        && *known == key
+    {
+        return Ok(printed.clone());
+    }
+    let Some(csl) = job.style.csl() else {
+        return Err(Failure::Fatal("the citation style cannot be read".into()));
+    };
+    let hayagriva::citationberg::Style::Independent(style) = csl else {
+        return Err(Failure::Fatal(
+            "the citation style is a dependent style; name its parent".into(),
+        ));
+    };
+    let printed = cite::print(&cite::Input {
         plans,
-        order: &order,
+        order,
         nocite: &nocite,
         names: &names,
         bibliography,
@@ -437,7 +466,9 @@ fn print_citations(
         lang: &lang,
         region: region.as_deref(),
     })
-    .map_err(Failure::Fatal)
+    .map_err(Failure::Fatal)?;
+    *cache = Some((key, printed.clone()));
+    Ok(printed)
 }
 
 /// What a public build's document may not read: the registry files, which
