@@ -255,9 +255,12 @@ fn compile(
             .iter()
             .map(|g| plan::group(registry, g, &shape))
             .collect();
-        // A Typst report's `#cite` calls are Typst's to format, and so,
-        // to keep one numbering and one disambiguation, are all the others.
-        let printed = if job.report.groups.iter().all(|g| g.planned) {
+        // A Markdown report prints each group once, where it stands. A
+        // Typst report's code decides where and how often a group prints
+        // (`#let`, `#if`, `#for`, a function called twice), so Typst formats
+        // its citations, all of them, for one numbering and one
+        // disambiguation.
+        let printed = if job.report.format == Format::Markdown {
             Some(print_citations(
                 &view,
                 &resolved,

@@ -335,3 +335,35 @@ fn a_computed_typst_label_is_an_error_not_a_wrong_key() {
     assert!(!out.contains("`ext`"), "{out}");
     assert!(out.contains("1 citation"), "{out}");
 }
+
+/// A Typst report's code decides where and how often a citation prints, so
+/// its numbers, first notes and "ibid." follow the printed document, as
+/// Typst's own citations do: content bound with `#let` and printed later,
+/// a citation that never prints, one printed twice by a loop.
+#[test]
+fn typst_code_decides_where_and_how_often_a_citation_prints() {
+    let project = project();
+    project.write(
+        "report.typ",
+        "#let later = [Later @пункт3.]\n#if false [Hidden @пункт3.]\nFirst @extra.\n#later\n#for i in range(2) [Again @extra. ]\n",
+    );
+    project
+        .run(&["build", "report.typ", "--style", "ieee", "-o", "ieee.pdf"])
+        .expect(0);
+    let text = pdf_text(&project.read("ieee.pdf").unwrap());
+    for shown in ["First [1]", "Later [2]", "Again [1]. Again [1]"] {
+        assert!(text.contains(shown), "{shown:?} in {text}");
+    }
+    project
+        .run(&[
+            "build",
+            "report.typ",
+            "--style",
+            "deutsche-sprache",
+            "-o",
+            "de.pdf",
+        ])
+        .expect(0);
+    let text = pdf_text(&project.read("de.pdf").unwrap());
+    assert!(text.contains("Again (ibid.)"), "{text}");
+}
