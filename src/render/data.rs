@@ -32,13 +32,7 @@ pub fn json(
             .into_owned()
     });
     let date = job.date;
-    // Checked when the front matter was read; a tag Typst cannot take never
-    // gets this far.
-    let language = front
-        .lang
-        .as_ref()
-        .and_then(|l| crate::report::typst_language(&l.value).ok())
-        .unwrap_or_else(|| ("en".into(), None));
+    let language = language(front);
     let mut captures = std::collections::HashMap::new();
     let claims: Map<String, Value> = resolved
         .claims
@@ -109,6 +103,17 @@ pub fn json(
         data["names"] = Value::Object(printed.names);
     }
     serde_json::to_string(&data).expect("JSON values always serialise")
+}
+
+/// The document's language and region as Typst names them; English when
+/// the front matter names none. Checked when the front matter was read: a
+/// tag Typst cannot take never gets this far.
+pub fn language(front: &crate::report::FrontMatter) -> (String, Option<String>) {
+    front
+        .lang
+        .as_ref()
+        .and_then(|l| crate::report::typst_language(&l.value).ok())
+        .unwrap_or_else(|| ("en".into(), None))
 }
 
 fn text(value: &Option<Spanned<String>>) -> Option<String> {

@@ -772,10 +772,14 @@ fn table_start(aligns: &[Alignment]) -> String {
     )
 }
 
+/// How a Markdown report's call to print a citation group starts; the
+/// group's index and `)` follow.
+pub const GROUP_CALL: &str = "#dossier.cite-group(";
+
 /// The call that prints citation group number `index`; what it prints is
 /// data, planned before Typst runs.
 fn group_call(index: usize) -> String {
-    format!("#dossier.cite-group({index})")
+    format!("{GROUP_CALL}{index})")
 }
 
 #[cfg(test)]

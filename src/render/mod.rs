@@ -267,7 +267,7 @@ fn compile(
                 &plans,
                 &shape,
                 &bibliography,
-                &document_order(plans.len(), &converted, &includes),
+                &document_order(plans.len(), &converted),
                 &mut session.citations,
             )?)
         } else {
@@ -384,31 +384,25 @@ fn compile(
     })
 }
 
-/// The citation groups in the order the document prints them: the report,
-/// then the files it includes.
-fn document_order(
-    groups: usize,
-    converted: &markup::Converted,
-    includes: &[(PathBuf, crate::diag::FileId, markup::Converted)],
-) -> Vec<usize> {
+/// The citation groups of a Markdown report in the order its converted
+/// text calls them, each at its first call.
+fn document_order(groups: usize, converted: &markup::Converted) -> Vec<usize> {
     let mut order = Vec::new();
     let mut seen = vec![false; groups];
-    for text in std::iter::once(&converted.text).chain(includes.iter().map(|(_, _, c)| &c.text)) {
-        for call in text.split("cite-group(").skip(1) {
-            let digits: String = call.chars().take_while(char::is_ascii_digit).collect();
-            if let Ok(g) = digits.parse::<usize>()
-                && g < groups
-                && !std::mem::replace(&mut seen[g], true)
-            {
-                order.push(g);
-            }
+    for call in converted.text.split(markup::GROUP_CALL).skip(1) {
+        let digits: String = call.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(g) = digits.parse::<usize>()
+            && g < groups
+            && !std::mem::replace(&mut seen[g], true)
+        {
+            order.push(g);
         }
     }
     order
 }
 
-/// Every citation and the bibliography formatted here, for a report whose
-/// citation groups are all planned.
+/// Every citation and the bibliography of a Markdown report, formatted
+/// here.
 fn print_citations(
     job: &Job<'_>,
     resolved: &resolve::Resolved<'_>,
@@ -424,13 +418,7 @@ fn print_citations(
     } else {
         resolved.sources.iter().copied().collect()
     };
-    let (lang, region) = job
-        .report
-        .front
-        .lang
-        .as_ref()
-        .and_then(|l| crate::report::typst_language(&l.value).ok())
-        .unwrap_or_else(|| ("en".into(), None));
+    let (lang, region) = data::language(&job.report.front);
     // A watch round whose citations did not change reuses them.
     let key = {
         use std::hash::{Hash, Hasher};
