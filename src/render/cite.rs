@@ -268,16 +268,17 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
         .collect();
     sequence.extend(names.iter().map(|(_, r)| r));
 
-    let asked = ask(&sequence);
+    let asked = ask(&sequence, positional(input.style));
     let _scope = typst_timing::TimingScope::new("dossier: hayagriva");
+    let locales = locales_for(&locale);
     let mut driver = BibliographyDriver::new();
     for request in &asked.requests {
-        driver.citation(citation(request, &library, input.style, &locale)?);
+        driver.citation(citation(request, &library, input.style, &locale, &locales)?);
     }
     let rendered = driver.finish(BibliographyRequest {
         style: input.style,
         locale: Some(locale.clone()),
-        locale_files: &LOCALES,
+        locale_files: &locales,
     });
     let answer_of = asked.answer_of;
     drop(_scope);
@@ -362,9 +363,31 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
     })
 }
 
-/// The locales hayagriva ships, read once.
+/// Reads the locales on another thread, so the build does not wait for
+/// them later.
+pub fn warm_up() {
+    std::thread::spawn(|| std::sync::LazyLock::force(&LOCALES));
+}
+
+/// The locales hayagriva ships, read once (about 0.2 s).
 static LOCALES: std::sync::LazyLock<Vec<citationberg::Locale>> =
     std::sync::LazyLock::new(hayagriva::archive::locales);
+
+/// The locales hayagriva can read for `locale`: its own, the one it falls
+/// back to, and American English, the last resort. hayagriva looks a term up
+/// in no other, and searches the list each time it looks one up.
+fn locales_for(locale: &LocaleCode) -> Vec<citationberg::Locale> {
+    let wanted = [
+        Some(locale.clone()),
+        locale.fallback(),
+        Some(LocaleCode::en_us()),
+    ];
+    LOCALES
+        .iter()
+        .filter(|l| wanted.contains(&l.lang))
+        .cloned()
+        .collect()
+}
 
 /// The requests to send hayagriva for a document's citations, and for each
 /// of them the request whose answer it takes.
@@ -385,7 +408,11 @@ struct Asked<'r> {
 /// contexts match.
 /// Numbers, year suffixes and added names are the same for a work wherever
 /// it stands, and the order in which works are first cited is kept.
-fn ask<'r>(sequence: &[&'r Request]) -> Asked<'r> {
+///
+/// A style whose citations never look at their position (most author-date
+/// and numeric styles; see [`positional`]) prints a citation alike wherever
+/// it stands, so each is asked once.
+fn ask<'r>(sequence: &[&'r Request], positional: bool) -> Asked<'r> {
     type Key<'r> = (&'r [Item], Vec<bool>, Option<&'r [Item]>);
     let mut requests: Vec<&'r Request> = Vec::new();
     let mut answer_of = Vec::with_capacity(sequence.len());
@@ -395,7 +422,7 @@ fn ask<'r>(sequence: &[&'r Request]) -> Asked<'r> {
         let first: Vec<bool> = request
             .items
             .iter()
-            .map(|item| cited.insert(item.key.as_str()))
+            .map(|item| cited.insert(item.key.as_str()) && positional)
             .collect();
         let previous = p.checked_sub(1).map(|q| sequence[q]);
         let shares = |other: &Request| {
@@ -404,7 +431,9 @@ fn ask<'r>(sequence: &[&'r Request]) -> Asked<'r> {
                 .iter()
                 .any(|a| request.items.iter().any(|b| a.key == b.key))
         };
-        let context = previous.filter(|q| shares(q)).map(|q| q.items.as_slice());
+        let context = previous
+            .filter(|q| positional && shares(q))
+            .map(|q| q.items.as_slice());
         let key = (request.items.as_slice(), first, context);
         let answer = match known.get(&key) {
             Some(&answer) => answer,
@@ -413,6 +442,7 @@ fn ask<'r>(sequence: &[&'r Request]) -> Asked<'r> {
                 // that precedes it: the same one where they share a work,
                 // else any that shares none.
                 let stands_in = match (requests.last(), previous) {
+                    _ if !positional => true,
                     (_, None) => true,
                     (Some(last), Some(previous)) if context.is_some() => {
                         last.items == previous.items
@@ -436,6 +466,34 @@ fn ask<'r>(sequence: &[&'r Request]) -> Asked<'r> {
     }
 }
 
+/// Whether a citation's text can depend on where it stands: on whether its
+/// works were cited before, or on the citation before it. hayagriva reads
+/// position in two places: `position` conditions (first, subsequent, ibid.,
+/// ibid. with locator, near note) and the `et-al-subsequent-*` name options;
+/// the `first-reference-note-number` variable depends on it too. A style
+/// that uses none of them anywhere prints a citation alike wherever it
+/// stands. Anything unreadable counts as positional.
+fn positional(style: &IndependentStyle) -> bool {
+    fn uses(value: &Value) -> bool {
+        match value {
+            Value::Object(map) => map.iter().any(|(key, value)| {
+                let positional = key == "@position" || key.starts_with("@et-al-subsequent");
+                (positional && !value.is_null()) || uses(value)
+            }),
+            Value::Array(values) => values.iter().any(uses),
+            Value::String(text) => text == "first-reference-note-number",
+            _ => false,
+        }
+    }
+    [
+        serde_json::to_value(&style.settings),
+        serde_json::to_value(&style.citation),
+        serde_json::to_value(&style.macros),
+    ]
+    .iter()
+    .any(|value| value.as_ref().map_or(true, uses))
+}
+
 /// A request as hayagriva takes it, as Typst would make it: the supplement
 /// is a locator printed as written.
 fn citation<'a>(
@@ -443,6 +501,7 @@ fn citation<'a>(
     library: &'a hayagriva::Library,
     style: &'a IndependentStyle,
     locale: &LocaleCode,
+    locales: &'a [citationberg::Locale],
 ) -> Result<CitationRequest<'a, hayagriva::Entry>, String> {
     let mut items = Vec::with_capacity(request.items.len());
     for item in &request.items {
@@ -467,7 +526,7 @@ fn citation<'a>(
         items,
         style,
         Some(locale.clone()),
-        &LOCALES,
+        locales,
         None,
     ))
 }
@@ -873,11 +932,11 @@ mod tests {
                 answer_of: (0..sequence.len()).collect(),
             }
         } else {
-            ask(sequence)
+            ask(sequence, positional(&style))
         };
         let mut driver = BibliographyDriver::new();
         for request in &asked.requests {
-            driver.citation(citation(request, &library, &style, &locale).unwrap());
+            driver.citation(citation(request, &library, &style, &locale, &LOCALES).unwrap());
         }
         let rendered = driver.finish(BibliographyRequest {
             style: &style,
@@ -911,6 +970,7 @@ a: { type: book, title: First book, author: ["Doe, Jane"], date: 2004 }
 b: { type: book, title: Second book, author: ["Doe, Jane"], date: 2004 }
 c: { type: article, title: An article, author: ["Roe, Rich"], parent: { type: periodical, title: A Journal } }
 d: { type: web, title: A page, author: ["Doe, John"], date: 2004, url: "https://example.org" }
+e: { type: article, title: Four authors, author: ["Doe, Jane", "Moe, Max", "Poe, Pia", "Roe, Rich"], date: 2004 }
 "#;
 
     proptest::proptest! {
@@ -922,10 +982,10 @@ d: { type: web, title: A page, author: ["Doe, John"], date: 2004, url: "https://
         #[test]
         fn asking_each_context_once_prints_what_asking_every_citation_prints(
             requests in proptest::collection::vec(
-                proptest::collection::vec((0..4usize, 0..3usize, 0..5usize), 1..4),
+                proptest::collection::vec((0..5usize, 0..3usize, 0..5usize), 1..4),
                 1..24,
             ),
-            style in 0..6usize,
+            style in 0..8usize,
         ) {
             let style = [
                 "chicago-notes",
@@ -934,6 +994,8 @@ d: { type: web, title: A page, author: ["Doe, John"], date: 2004, url: "https://
                 "chicago-author-date",
                 "ieee",
                 "apa",
+                "american-sociological-association",
+                "modern-language-association",
             ][style];
             let requests: Vec<Request> = requests
                 .iter()
@@ -941,7 +1003,7 @@ d: { type: web, title: A page, author: ["Doe, John"], date: 2004, url: "https://
                     items: items
                         .iter()
                         .map(|&(key, locator, form)| Item {
-                            key: ["a", "b", "c", "d"][key].into(),
+                            key: ["a", "b", "c", "d", "e"][key].into(),
                             supplement: [None, Some("p. 4"), Some("p. 9")][locator].map(Into::into),
                             form: [Form::Normal, Form::Normal, Form::Normal, Form::Prose, Form::Year][form],
                         })
@@ -950,7 +1012,7 @@ d: { type: web, title: A page, author: ["Doe, John"], date: 2004, url: "https://
                 })
                 .collect();
             let sequence: Vec<&Request> = requests.iter().collect();
-            let asked = ask(&sequence);
+            let asked = ask(&sequence, true);
             proptest::prop_assert!(asked.requests.len() <= 2 * sequence.len());
             proptest::prop_assert_eq!(
                 formatted(&sequence, style, false),
@@ -997,6 +1059,32 @@ d: { type: web, title: A page, author: ["Doe, John"], date: 2004, url: "https://
     }
 
     #[test]
+    fn styles_that_read_a_citations_position_are_known() {
+        let position = |name: &str| {
+            let citationberg::Style::Independent(style) =
+                ArchivedStyle::by_name(name).unwrap().get()
+            else {
+                panic!("an independent style")
+            };
+            positional(&style)
+        };
+        // ibid. and short notes; et al. only after the first citation; a
+        // personal communication named in full only the first time.
+        for name in [
+            "chicago-notes",
+            "deutsche-sprache",
+            "modern-humanities-research-association-notes",
+            "american-sociological-association",
+            "chicago-author-date",
+        ] {
+            assert!(position(name), "{name}");
+        }
+        for name in ["ieee", "apa", "nature", "vancouver"] {
+            assert!(!position(name), "{name}");
+        }
+    }
+
+    #[test]
     fn a_document_citing_few_works_asks_few_citations() {
         let requests: Vec<Request> = (0..1000)
             .map(|i| Request {
@@ -1009,6 +1097,7 @@ d: { type: web, title: A page, author: ["Doe, John"], date: 2004, url: "https://
             })
             .collect();
         let sequence: Vec<&Request> = requests.iter().collect();
-        assert!(ask(&sequence).requests.len() < 40);
+        assert!(ask(&sequence, true).requests.len() < 40);
+        assert_eq!(ask(&sequence, false).requests.len(), 4);
     }
 }
