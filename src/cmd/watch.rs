@@ -34,7 +34,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     // Each folder watched, with the identity it had: a folder deleted and
     // made again is another folder, watched afresh.
     let mut watched: HashMap<PathBuf, Option<(u64, u64)>> = HashMap::new();
-    let mut session = Session::default();
+    let mut session = Session::watching();
     loop {
         let started = Instant::now();
         let inputs = match build::round(args, &mut session) {

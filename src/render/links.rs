@@ -12,7 +12,7 @@ use typst::introspection::{Introspector, Location};
 use typst::layout::{Frame, FrameItem};
 use typst::model::{Destination, Document};
 use typst::utils::PicoStr;
-use typst_layout::PagedDocument;
+use typst_layout::{Page, PagedDocument};
 
 /// The address a printed citation links to, followed by the source's key.
 pub const PLACEHOLDER: &str = "dossier-cite:";
@@ -23,41 +23,46 @@ pub const ENTRY: &str = "dossier-source-";
 /// The document with every placeholder link pointing at its entry; a
 /// placeholder whose entry the template never printed is no link.
 pub fn resolve(document: PagedDocument) -> PagedDocument {
-    if !document.pages().iter().any(|p| has_placeholder(&p.frame)) {
+    let mut targets: HashMap<String, Option<Location>> = HashMap::new();
+    for page in document.pages() {
+        placeholders(&page.frame, &mut |key| {
+            if !targets.contains_key(key) {
+                targets.insert(key.to_string(), None);
+            }
+        });
+    }
+    if targets.is_empty() {
         return document;
     }
-    let mut targets: HashMap<String, Option<Location>> = HashMap::new();
-    let introspector = document.introspector().clone();
-    let mut target = |key: &str| {
-        *targets.entry(key.to_string()).or_insert_with(|| {
-            let label = Label::new(PicoStr::intern(&format!("{ENTRY}{key}")))?;
-            introspector.query_label(label).ok()?.location()
-        })
-    };
-    let pages = document
-        .pages()
-        .iter()
-        .cloned()
-        .map(|mut page| {
-            relink(&mut page.frame, &mut target);
-            page
-        })
-        .collect();
-    PagedDocument::new(pages, document.info().clone())
+    let introspector = document.introspector();
+    for (key, target) in targets.iter_mut() {
+        *target = Label::new(PicoStr::intern(&format!("{ENTRY}{key}")))
+            .and_then(|label| introspector.query_label(label).ok()?.location());
+    }
+    // The pages are changed in place once the document that shares them is
+    // gone: a frame shared would be copied, and a large document's pages
+    // held twice.
+    let info = document.info().clone();
+    let mut pages: Vec<Page> = document.pages().to_vec();
+    drop(document);
+    for page in &mut pages {
+        relink(&mut page.frame, &targets);
+    }
+    PagedDocument::new(pages.into(), info)
 }
 
-fn relink(frame: &mut Frame, target: &mut impl FnMut(&str) -> Option<Location>) {
+fn relink(frame: &mut Frame, targets: &HashMap<String, Option<Location>>) {
     if !has_placeholder(frame) {
         return;
     }
     frame.retain(|item| match item {
         FrameItem::Group(group) => {
-            relink(&mut group.frame, target);
+            relink(&mut group.frame, targets);
             true
         }
         FrameItem::Link(dest, _) => match dest {
             Destination::Url(url) => match url.as_str().strip_prefix(PLACEHOLDER) {
-                Some(key) => match target(key) {
+                Some(key) => match targets.get(key).copied().flatten() {
                     Some(location) => {
                         *dest = Destination::Location(location);
                         true
@@ -70,6 +75,21 @@ fn relink(frame: &mut Frame, target: &mut impl FnMut(&str) -> Option<Location>) 
         },
         _ => true,
     });
+}
+
+/// Calls `found` with the key of each placeholder link in `frame`.
+fn placeholders(frame: &Frame, found: &mut impl FnMut(&str)) {
+    for (_, item) in frame.items() {
+        match item {
+            FrameItem::Group(group) => placeholders(&group.frame, found),
+            FrameItem::Link(Destination::Url(url), _) => {
+                if let Some(key) = url.as_str().strip_prefix(PLACEHOLDER) {
+                    found(key);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn has_placeholder(frame: &Frame) -> bool {

@@ -110,9 +110,19 @@ pub struct Session {
     world: Option<DossierWorld>,
     /// The citations last formatted, by a hash of what they depend on.
     citations: Option<(u64, cite::Printed)>,
+    /// Whether more rounds follow, so Typst's caches are worth keeping.
+    watching: bool,
 }
 
 impl Session {
+    /// A session of many rounds (`dossier watch`).
+    pub fn watching() -> Self {
+        Self {
+            watching: true,
+            ..Self::default()
+        }
+    }
+
     /// The files on disk the last compilation read.
     pub fn dependencies(&mut self) -> Vec<PathBuf> {
         self.world
@@ -310,6 +320,7 @@ fn compile(
         generated.push(("style.csl", Bytes::new(bytes.clone())));
     }
     let packages = packages::Packages::new(generated);
+    let session_watching = session.watching;
     let world = match &mut session.world {
         Some(world) => {
             world
@@ -350,6 +361,11 @@ fn compile(
     let world = &*world;
 
     let warned = typst::compile::<PagedDocument>(world);
+    if !session_watching {
+        // What Typst remembered to lay out again faster holds the pages a
+        // second time; a single build will not lay out again.
+        typst::comemo::evict(0);
+    }
     let mut mapper = diagnostics::Mapper {
         world,
         files,
