@@ -367,3 +367,89 @@ fn typst_code_decides_where_and_how_often_a_citation_prints() {
     let text = pdf_text(&project.read("de.pdf").unwrap());
     assert!(text.contains("Again (ibid.)"), "{text}");
 }
+
+/// dossier formats a Markdown report's citations itself and leaves a Typst
+/// report's to Typst: the same citations, written in each, print the same
+/// text in every kind of style — numbers, author-date with year suffixes,
+/// notes with "ibid." and short forms, locators, claims — and the same
+/// bibliography.
+#[test]
+fn markdown_citations_print_what_typst_prints_for_the_same_citations() {
+    let project = Project::new();
+    project.write(
+        "sources.toml",
+        r#"
+[sources."doe-a"]
+title = "The First Study"
+type = "book"
+date = "2004"
+authors = ["Doe, Jane"]
+publisher = "North Press"
+
+[sources."doe-b"]
+title = "The Second Study"
+type = "article"
+date = "2004"
+authors = ["Doe, Jane"]
+publisher = "Journal of Records"
+
+[sources."گزارش-۱۳۶۷"]
+title = "گزارش سال ۱۳۶۷"
+type = "report"
+date = "2017"
+authors = ["Amnesty International"]
+
+[sources.many]
+title = "Written by Many"
+type = "article"
+date = "1999"
+authors = ["Roe, Rich", "Moe, Max", "Poe, Pia", "Low, Lea"]
+publisher = "Review of Archives"
+
+[claims.summer]
+statement = "Thousands were executed in summer 1988."
+evidence = [{ source = "گزارش-۱۳۶۷", locator = "p. 12" }]
+"#,
+    );
+    // Paragraph by paragraph: the Markdown spelling and the Typst one.
+    let paragraphs = [
+        ("One [@doe-a].", "One @doe-a."),
+        ("Two [@doe-b, p. 4].", "Two @doe-b[p. 4]."),
+        ("Three [@doe-b, p. 4].", "Three @doe-b[p. 4]."),
+        ("Four [@doe-b, p. 9].", "Four @doe-b[p. 9]."),
+        ("Five [@summer].", "Five @summer."),
+        ("Six [@many].", "Six @many."),
+        ("Seven [@doe-a].", "Seven @doe-a."),
+        ("Eight [@many, ch. 2].", "Eight @many[ch. 2]."),
+        ("Nine [@summer].", "Nine @summer."),
+    ];
+    let join = |typst: bool| {
+        paragraphs
+            .iter()
+            .map(|(md, typ)| if typst { *typ } else { *md })
+            .collect::<Vec<_>>()
+            .join("\n\n")
+            + "\n"
+    };
+    project.write("report.md", &join(false));
+    project.write("report.typ", &join(true));
+    for style in [
+        "ieee",
+        "chicago-author-date",
+        "apa",
+        "american-sociological-association",
+        "chicago-notes",
+        "deutsche-sprache",
+    ] {
+        let mut texts = Vec::new();
+        for report in ["report.md", "report.typ"] {
+            let output = format!("{style}-{report}.pdf");
+            project
+                .run(&["build", report, "--style", style, "-o", &output])
+                .expect(0);
+            texts.push(pdf_text(&project.read(&output).unwrap()));
+        }
+        assert_eq!(texts[0], texts[1], "{style}: Markdown, then Typst");
+        assert!(texts[0].contains("Nine"), "{style}: {}", texts[0]);
+    }
+}
