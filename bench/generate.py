@@ -235,11 +235,13 @@ def registry_10k(rng, out):
 
 
 SCALES = (1_000, 5_000, 20_000, 100_000)
+DENSE = (100_000,)
 
 
-def scaling(rng, out, n):
+def scaling(rng, out, n, dense=False):
     """A report of `n` sentences citing 100 sources, as dossier, plain Typst
-    and the text-only floor see it."""
+    and the text-only floor see it; `dense`, the citations alone, twenty to
+    a paragraph, with no prose between them."""
     import re
     source_ids = [f"src-{i:03d}" for i in range(100)]
     tables = [source_toml(rng, s, i) for i, s in enumerate(source_ids)]
@@ -255,17 +257,17 @@ def scaling(rng, out, n):
     md = ["---\ntitle: A scaling report\ndate: 2026-11-21\n---\n"]
     plain, floor = [PLAIN_PREAMBLE], [PLAIN_PREAMBLE]
     for i in range(n):
-        if i % 250 == 0:
+        if i % (5000 if dense else 250) == 0:
             heading = sentence(rng, (2, 5))
             for doc, mark in ((md, "##"), (plain, "="), (floor, "=")):
                 doc.append(f"\n{mark} {heading}\n\n")
         sid = rng.choice(source_ids)
-        text = sentence(rng, (8, 16))
+        text = "" if dense else sentence(rng, (8, 16)) + " "
         who, year, _ = names[sid]
-        md.append(f"{text} [@{sid}]. ")
-        plain.append(f"{text} @{sid}. ")
-        floor.append(f"{text} ({who} {year}). ")
-        if i % 5 == 4:
+        md.append(f"{text}[@{sid}]. ")
+        plain.append(f"{text}@{sid}. ")
+        floor.append(f"{text}({who} {year}). ")
+        if i % (20 if dense else 5) == (19 if dense else 4):
             for doc in (md, plain, floor):
                 doc.append("\n\n")
     plain.append('\n#bibliography("refs.yml", title: [Sources], style: "chicago-author-date")\n')
@@ -299,6 +301,11 @@ def main():
         work.mkdir(parents=True, exist_ok=True)
         scaling(random.Random(args.seed + n), work, n)
         print(f"scaling-{n}: {n} citations")
+    for n in DENSE:
+        work = args.out / f"scaling-dense-{n}"
+        work.mkdir(parents=True, exist_ok=True)
+        scaling(random.Random(args.seed + n), work, n, dense=True)
+        print(f"scaling-dense-{n}: {n} citations, no prose")
 
 
 if __name__ == "__main__":

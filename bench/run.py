@@ -6,9 +6,10 @@ resident memory read from the kernel (wait4); each is run once to warm up,
 then --runs times; the table gives median, min and max.
 
     bench/run        (builds in release, installs the typst package, runs this)
-    bench/run --scaling [--sizes 1000,5000,20000,100000] [--timeout 600]
+    bench/run --scaling [--sizes 1000,5000,20000,100000,dense-100000] [--timeout 600]
                      (time and peak memory against citations, with the floor:
-                     the same pages with the citations written out as text)
+                     the same pages with the citations written out as text;
+                     dense-N: N citations with no prose between them)
 """
 
 import argparse
@@ -150,9 +151,12 @@ def scaling(dossier, work, sizes, runs, timeout, fonts):
     typst = lambda name: [sys.executable, "-c",
                           f"import typst; typst.compile('{name}.typ', output='{name}.pdf', "
                           f"ignore_system_fonts=True, font_paths=[{fonts!r}])"]
-    rows, csv = [], ["citations,measurement,median_s,min_s,peak_rss_mib,status"]
-    for n in sizes:
-        base = work / f"scaling-{n}"
+    rows, csv = [], ["citations,workload,measurement,median_s,min_s,peak_rss_mib,status"]
+    for size in sizes:
+        base = work / f"scaling-{size}"
+        workload = "dense" if size.startswith("dense-") else "prose"
+        n = int(size.removeprefix("dense-"))
+        shown = f"{n:,}" + (" (dense)" if workload == "dense" else "")
         jobs = {
             "dossier build": ([dossier, "build", "report.md", "-o", "report.pdf"], base),
             "plain Typst": (typst("plain"), base / "plain"),
@@ -169,19 +173,19 @@ def scaling(dossier, work, sizes, runs, timeout, fonts):
             results[name] = summary(samples) if samples else None
             status = "ok" if samples else (f"failed: {failed[0]}" if failed else f"stopped after {timeout} s")
             if failed:
-                print(f"{name}, {n:,} citations: {failed[0]}", flush=True)
+                print(f"{name}, {shown} citations: {failed[0]}", flush=True)
             r = results[name]
-            csv.append(f"{n},{name},{r['median'] if r else ''},{r['min'] if r else ''},"
+            csv.append(f"{n},{workload},{name},{r['median'] if r else ''},{r['min'] if r else ''},"
                        f"{r['rss'] if r else ''},{status}")
         floor = results["floor (citations as text)"]
         cells = []
         for name in jobs:
             r = results[name]
-            failed = [line for line in csv if line.startswith(f"{n},{name},") and ",failed: " in line]
+            failed = [line for line in csv if line.startswith(f"{n},{workload},{name},") and ",failed: " in line]
             cells.append(f"{r['median']:.2f} s, {r['rss']:.0f} MiB" if r else ("failed" if failed else f"> {timeout} s"))
         build = results["dossier build"]
         ratio = f"{build['median'] / floor['median']:.1f}×" if build and floor else "—"
-        rows.append(f"| {n:,} | " + " | ".join(cells) + f" | {ratio} |")
+        rows.append(f"| {shown} | " + " | ".join(cells) + f" | {ratio} |")
         print(rows[-1], flush=True)
     table = "\n".join([
         f"Runs: {runs} per figure, median; peak RSS the largest of the runs.", "",
@@ -198,14 +202,14 @@ def main():
     parser.add_argument("--dossier", type=Path, default=ROOT / "target" / "release" / "dossier")
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "work")
     parser.add_argument("--scaling", action="store_true", help="time builds against citations instead")
-    parser.add_argument("--sizes", default="1000,5000,20000,100000")
+    parser.add_argument("--sizes", default="1000,5000,20000,100000,dense-100000")
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()
     dossier = str(args.dossier)
     if args.scaling:
         fonts = str(ROOT / "templates" / "fonts")
         os.environ["SOURCE_DATE_EPOCH"] = "1763683200"
-        sizes = [int(n) for n in args.sizes.split(",")]
+        sizes = args.sizes.split(",")
         return scaling(dossier, args.work, sizes, min(args.runs, 3), args.timeout, fonts)
     brief = args.work / "briefing-35"
     big = args.work / "registry-10k"
