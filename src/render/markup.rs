@@ -691,7 +691,14 @@ impl Writer<'_> {
         self.expanding.push(label.to_string());
         self.push("#footnote[");
         let saved = self.out.text.len();
+        // The note's text lies elsewhere in the report, before or after the
+        // reference: its citation groups are looked up from where it starts,
+        // and the text after the reference goes on from where it was.
+        let resume = self.next_group;
+        let start = all.get(range.start).map_or(0, |(_, r)| r.start);
+        self.next_group = self.groups.partition_point(|g| g.range.end <= start);
         self.events(&all[range], all, false);
+        self.next_group = resume;
         let body = self.out.text[saved..].trim_end().len();
         self.out.text.truncate(saved + body);
         self.push("]");

@@ -453,3 +453,39 @@ evidence = [{ source = "گزارش-۱۳۶۷", locator = "p. 12" }]
         assert!(texts[0].contains("Nine"), "{style}: {}", texts[0]);
     }
 }
+
+/// A footnote's text prints where it is referred to, wherever its
+/// definition stands; the citations between the reference and the
+/// definition keep their place. A citation in an image's description,
+/// which is never printed, is an error at the key, not a lost citation.
+#[test]
+fn footnotes_defined_anywhere_lose_no_citation_and_images_cite_nothing() {
+    let project = project();
+    project.write(
+        "report.md",
+        "A.[^1] B [@a+b].\n\n[^2]: Other [@extra].\n\nC.[^2]\n\n[^1]: Note [@averroes/bland].\n",
+    );
+    project
+        .run(&["build", "report.md", "--style", "ieee", "-o", "out.pdf"])
+        .expect(0);
+    let text = pdf_text(&project.read("out.pdf").unwrap());
+    for shown in ["B [2]", "Note [1]", "Other [3]"] {
+        assert!(text.contains(shown), "{shown:?} in {text}");
+    }
+    assert!(!text.contains("[@"), "{text}");
+
+    project.write(
+        "report.md",
+        "![Chart [@extra]](chart.png)\n\nText [@a+b].\n",
+    );
+    let run = project
+        .run(&["check", "report.md", "--format", "short"])
+        .expect(1);
+    assert!(
+        run.stdout().contains(
+            "report.md:1:10: error[syntax]: `@extra` is in an image's description, which is not printed"
+        ),
+        "{}",
+        run.stdout()
+    );
+}

@@ -134,6 +134,22 @@ pub fn citations_and_figures(
                         .iter()
                         .any(|l| l.contains(&c.span.range.start))
                 });
+                let (described, cited): (Vec<_>, Vec<_>) = cited
+                    .into_iter()
+                    .partition(|c| block.images.iter().any(|i| i.contains(&c.span.range.start)));
+                for citation in described {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::Syntax,
+                            format!(
+                                "`@{}` is in an image's description, which is not printed",
+                                citation.id
+                            ),
+                        )
+                        .at(citation.span.clone())
+                        .with_help("cite the source in the text beside the image, where a reader sees the citation"),
+                    );
+                }
                 for citation in linked {
                     diagnostics.push(
                         Diagnostic::new(

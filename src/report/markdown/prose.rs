@@ -90,6 +90,8 @@ pub(super) struct Block {
     /// Pandoc, a link to CommonMark, so what their destinations cite is
     /// printed as a link.
     pub note_links: Vec<Range<usize>>,
+    /// Images: what their descriptions cite is not printed.
+    pub images: Vec<Range<usize>>,
 }
 
 /// A code block to CommonMark that Pandoc reads as text.
@@ -231,6 +233,12 @@ pub(super) fn blocks(text: &str, body_start: usize) -> Vec<Block> {
             }
             Event::InlineHtml(_) if continues_key(text, &block.toks, range.start) => {
                 plain_text(text, range, &mut block.toks)
+            }
+            Event::Start(Tag::Image { .. }) => {
+                block.images.push(range.clone());
+                block
+                    .toks
+                    .push(Tok::new(Kind::Open, range.start..range.start + 1, false))
             }
             Event::Start(tag) if super::is_inline(&tag) => {
                 block
