@@ -98,8 +98,32 @@ pub const TYPST_GROUP: &str = "__dossier-cite-group";
 
 type Spanned<'a> = (Event<'a>, Range<usize>);
 
-/// Converts the report body (from `body_start`) after the `preamble`.
+/// Converts the report body (from `body_start`) after the `preamble`, each
+/// citation group a call to the template's `cite-group`.
 pub fn convert(source: &str, body_start: usize, groups: &[Group], preamble: &str) -> Converted {
+    convert_with(source, body_start, groups, preamble, None)
+}
+
+/// Converts the report body with each citation group written as the
+/// markup in `printed` (by group index): its citations already formatted,
+/// so Typst calls no function to print them.
+pub fn convert_printed(
+    source: &str,
+    body_start: usize,
+    groups: &[Group],
+    preamble: &str,
+    printed: &[String],
+) -> Converted {
+    convert_with(source, body_start, groups, preamble, Some(printed))
+}
+
+fn convert_with(
+    source: &str,
+    body_start: usize,
+    groups: &[Group],
+    preamble: &str,
+    printed: Option<&[String]>,
+) -> Converted {
     let body = &source[body_start..];
     let events: Vec<Spanned<'_>> = Parser::new_ext(body, markdown::options())
         .into_offset_iter()
@@ -119,6 +143,7 @@ pub fn convert(source: &str, body_start: usize, groups: &[Group], preamble: &str
     let mut writer = Writer {
         source,
         groups,
+        printed,
         out: Converted::default(),
         next_group: 0,
         footnotes,
@@ -158,6 +183,8 @@ fn footnote_definitions(events: &[Spanned<'_>]) -> HashMap<String, Range<usize>>
 struct Writer<'s> {
     source: &'s str,
     groups: &'s [Group],
+    /// Each group's markup, where its citations were formatted already.
+    printed: Option<&'s [String]>,
     out: Converted,
     /// The first group whose end has not been passed.
     next_group: usize,
@@ -551,8 +578,14 @@ impl Writer<'_> {
                 pos = group.range.start;
             }
             if group.range.start == pos {
-                let call = group_call(self.next_group);
-                self.push(&call);
+                self.space_before_call();
+                match self.printed.and_then(|p| p.get(self.next_group)) {
+                    Some(markup) => self.push(markup),
+                    None => {
+                        let call = group_call(self.next_group);
+                        self.push(&call);
+                    }
+                }
             }
             pos = group.range.end.min(range.end);
             if group.range.end <= range.end {
@@ -561,6 +594,20 @@ impl Writer<'_> {
         }
         if pos < range.end {
             self.escaped_at(pos..range.end);
+        }
+    }
+
+    /// Moves the space that ends the string just written, right before a
+    /// citation group, out of the string into markup: a footnote's mark
+    /// (a note style's citation) takes the place of the space before it, as
+    /// in Typst, but only of a space that is markup. Elsewhere the space
+    /// prints as before.
+    fn space_before_call(&mut self) {
+        let len = self.out.text.len();
+        if self.string_end == len && self.out.text.ends_with(" \";") {
+            self.out.text.truncate(len - 3);
+            self.out.text.push_str("\"; ");
+            self.string_end = len - 1;
         }
     }
 
@@ -839,7 +886,13 @@ mod tests {
         let out = typst("As shown [see @a, p. 4; @b]. Also @c said.");
         assert_eq!(
             out,
-            "#\"As shown \";#dossier.cite-group(0)#\". Also \";#dossier.cite-group(1)#\" said.\";\n\n"
+            "#\"As shown\"; #dossier.cite-group(0)#\". Also\"; #dossier.cite-group(1)#\" said.\";\n\n"
+        );
+        // The space before a group, a line break too, is markup, which a
+        // footnote's mark takes the place of.
+        assert_eq!(
+            typst("Said\n[@a]."),
+            "#\"Said\"; #dossier.cite-group(0)#\".\";\n\n"
         );
     }
 

@@ -242,7 +242,7 @@ fn compile(
 
     let preamble = preamble(job)?;
     let text = files.text(job.report.file);
-    let converted = match job.report.format {
+    let mut converted = match job.report.format {
         Format::Markdown => {
             markup::convert(text, job.report.body_start, &job.report.groups, &preamble)
         }
@@ -292,8 +292,22 @@ fn compile(
         } else {
             None
         };
+        // A Markdown report's groups are written into its markup, their
+        // citations by number: Typst calls no function to print them (each
+        // call is remembered, which at 100,000 citations costs hundreds of
+        // megabytes).
         let groups = match &printed {
-            Some(printed) => serde_json::Value::Array(printed.groups.clone()),
+            Some(printed) => {
+                let markup: Vec<String> = printed.groups.iter().map(group_markup).collect();
+                converted = markup::convert_printed(
+                    text,
+                    job.report.body_start,
+                    &job.report.groups,
+                    &preamble,
+                    &markup,
+                );
+                serde_json::Value::Array(Vec::new())
+            }
             None => serde_json::to_value(&plans).map_err(|e| Failure::Fatal(e.to_string()))?,
         };
         data::json(&view, &resolved, files, groups, printed)
@@ -424,6 +438,34 @@ fn document_order(groups: usize, converted: &markup::Converted) -> Vec<usize> {
         }
     }
     order
+}
+
+/// A printed citation group as Typst markup: a draft marker for each
+/// unknown ID, text as string literals, spaces as markup (a footnote's mark
+/// takes their place), and each citation by its number in the template's
+/// table of printed citations.
+fn group_markup(group: &serde_json::Value) -> String {
+    use serde_json::Value;
+    let mut out = String::new();
+    for id in group["unknown"].as_array().into_iter().flatten() {
+        if let Some(id) = id.as_str() {
+            out.push_str(&format!(
+                "#dossier.marker({});",
+                crate::typst_str::string(id)
+            ));
+        }
+    }
+    for part in group["parts"].as_array().into_iter().flatten() {
+        match part {
+            Value::String(text) if text == " " => out.push(' '),
+            Value::String(text) => {
+                out.push_str(&format!("#{};", crate::typst_str::string(text)));
+            }
+            Value::Number(n) => out.push_str(&format!("#dossier.printed-cites.at({n});")),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Every citation and the bibliography of a Markdown report, formatted
