@@ -82,7 +82,6 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
             display_name(&output)
         )));
     }
-    render::warm_up(&args.report);
     let scope = typst_timing::TimingScope::new("dossier: read and check");
     let path = registry::find_registry(args.registry.registry.as_deref(), Some(&args.report))?;
     let mut inputs = vec![args.report.clone(), path.clone()];

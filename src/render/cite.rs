@@ -363,29 +363,52 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
     })
 }
 
-/// Reads the locales on another thread, so the build does not wait for
-/// them later.
-pub fn warm_up() {
-    std::thread::spawn(|| std::sync::LazyLock::force(&LOCALES));
-}
-
-/// The locales hayagriva ships, read once (about 0.2 s).
-static LOCALES: std::sync::LazyLock<Vec<citationberg::Locale>> =
-    std::sync::LazyLock::new(hayagriva::archive::locales);
+/// hayagriva's locales, by language, each still CBOR as the archive holds
+/// it: reading all 64 takes longer than formatting a thousand citations,
+/// and a build needs at most three.
+static LOCALE_INDEX: std::sync::LazyLock<Vec<(Option<LocaleCode>, &'static [u8])>> =
+    std::sync::LazyLock::new(|| {
+        #[derive(serde::Deserialize)]
+        struct Lang {
+            #[serde(rename = "@xml:lang")]
+            lang: Option<LocaleCode>,
+        }
+        hayagriva::archive::LOCALES
+            .iter()
+            .map(|bytes| {
+                let lang = ciborium::de::from_reader::<Lang, _>(*bytes)
+                    .ok()
+                    .and_then(|l| l.lang);
+                (lang, *bytes)
+            })
+            .collect()
+    });
 
 /// The locales hayagriva can read for `locale`: its own, the one it falls
 /// back to, and American English, the last resort. hayagriva looks a term up
 /// in no other, and searches the list each time it looks one up.
 fn locales_for(locale: &LocaleCode) -> Vec<citationberg::Locale> {
-    let wanted = [
+    let mut wanted: Vec<LocaleCode> = Vec::with_capacity(3);
+    for code in [
         Some(locale.clone()),
         locale.fallback(),
         Some(LocaleCode::en_us()),
-    ];
-    LOCALES
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !wanted.contains(&code) {
+            wanted.push(code);
+        }
+    }
+    wanted
         .iter()
-        .filter(|l| wanted.contains(&l.lang))
-        .cloned()
+        .filter_map(|code| {
+            let (_, bytes) = LOCALE_INDEX
+                .iter()
+                .find(|(lang, _)| lang.as_ref() == Some(code))?;
+            ciborium::de::from_reader(*bytes).ok()
+        })
         .collect()
 }
 
@@ -926,6 +949,7 @@ mod tests {
             panic!("an independent style")
         };
         let locale = LocaleCode("en".into());
+        let locales = locales_for(&locale);
         let asked = if once_each {
             Asked {
                 requests: sequence.to_vec(),
@@ -936,12 +960,12 @@ mod tests {
         };
         let mut driver = BibliographyDriver::new();
         for request in &asked.requests {
-            driver.citation(citation(request, &library, &style, &locale, &LOCALES).unwrap());
+            driver.citation(citation(request, &library, &style, &locale, &locales).unwrap());
         }
         let rendered = driver.finish(BibliographyRequest {
             style: &style,
             locale: Some(locale),
-            locale_files: &LOCALES,
+            locale_files: &locales,
         });
         let texts = sequence
             .iter()
@@ -1056,6 +1080,26 @@ e: { type: article, title: Four authors, author: ["Doe, Jane", "Moe, Max", "Poe,
         assert_eq!(asked, formatted(&sequence, style, true).0);
         assert!(asked[5].contains("ibid."), "{:#?}", asked);
         assert!(!asked[7].contains("ibid."), "{:#?}", asked);
+    }
+
+    #[test]
+    fn each_locale_read_alone_is_the_one_hayagriva_reads() {
+        let all = hayagriva::archive::locales();
+        assert_eq!(LOCALE_INDEX.len(), all.len());
+        for locale in &all {
+            let code = locale
+                .lang
+                .clone()
+                .expect("a locale file names its language");
+            assert_eq!(locales_for(&code).first(), Some(locale));
+        }
+        let de = locales_for(&LocaleCode("de".into()));
+        let langs: Vec<_> = de
+            .iter()
+            .filter_map(|l| l.lang.as_ref())
+            .map(|l| l.0.as_str())
+            .collect();
+        assert_eq!(langs, ["de-DE", "en-US"]);
     }
 
     #[test]

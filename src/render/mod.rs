@@ -141,15 +141,6 @@ pub enum Failure {
     Fatal(String),
 }
 
-/// Starts, on another thread, the work a build of the report at `path`
-/// will need that depends on nothing else: the citation locales of a
-/// Markdown report, read while the registry is loaded and checked.
-pub fn warm_up(path: &Path) {
-    if Format::of(path) == Some(Format::Markdown) {
-        cite::warm_up();
-    }
-}
-
 /// Compiles the report into a PDF.
 pub fn build(job: &Job<'_>, files: &mut Files) -> Result<Built, Failure> {
     build_in(&mut Session::default(), job, files)
