@@ -456,8 +456,9 @@ evidence = [{ source = "گزارش-۱۳۶۷", locator = "p. 12" }]
 
 /// A footnote's text prints where it is referred to, wherever its
 /// definition stands; the citations between the reference and the
-/// definition keep their place. A citation in an image's description,
-/// which is never printed, is an error at the key, not a lost citation.
+/// definition keep their place. A citation in what is never printed (an
+/// image's description, a note nothing refers to, a definition a later one
+/// of the same label replaces) is an error at the key, not a lost citation.
 #[test]
 fn footnotes_defined_anywhere_lose_no_citation_and_images_cite_nothing() {
     let project = project();
@@ -473,6 +474,22 @@ fn footnotes_defined_anywhere_lose_no_citation_and_images_cite_nothing() {
         assert!(text.contains(shown), "{shown:?} in {text}");
     }
     assert!(!text.contains("[@"), "{text}");
+
+    // A note nothing refers to, and one a later definition replaces, are
+    // not printed: their citations are errors, not silently lost.
+    project.write(
+        "report.md",
+        "Text[^a] [@a+b].\n\n[^a]: First [@extra].\n\n[^a]: Second.\n\n[^z]: Alone [@averroes/bland].\n",
+    );
+    let run = project
+        .run(&["check", "report.md", "--format", "short"])
+        .expect(1);
+    for line in [
+        "report.md:3:14: error[syntax]: `@extra` is in a footnote `[^a]` that a later definition of the same label replaces, so it is not printed",
+        "report.md:7:14: error[syntax]: `@averroes/bland` is in footnote `[^z]`, which nothing printed refers to, so it is not printed",
+    ] {
+        assert!(run.stdout().contains(line), "{line}\nin\n{}", run.stdout());
+    }
 
     project.write(
         "report.md",

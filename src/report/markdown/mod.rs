@@ -45,6 +45,7 @@ pub fn citations_and_figures(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<Group>, Vec<Vec<super::sentence::Char>>) {
     let blocks = prose::blocks(text, body_start);
+    let unprinted = unprinted_notes(text, body_start);
     let (examples, markers) = grammar::examples(text, &blocks);
     let mut groups = Vec::new();
     let mut figures = Vec::new();
@@ -134,6 +135,41 @@ pub fn citations_and_figures(
                         .iter()
                         .any(|l| l.contains(&c.span.range.start))
                 });
+                let (cited, in_unprinted): (Vec<_>, Vec<_>) = cited.into_iter().partition(|c| {
+                    !unprinted
+                        .iter()
+                        .any(|n| n.range.contains(&c.span.range.start))
+                });
+                for citation in in_unprinted {
+                    let Some(note) = unprinted
+                        .iter()
+                        .find(|n| n.range.contains(&citation.span.range.start))
+                    else {
+                        continue;
+                    };
+                    let (message, help) = if note.replaced {
+                        (
+                            format!(
+                                "`@{}` is in a footnote `[^{}]` that a later definition of the same label replaces, so it is not printed",
+                                citation.id, note.label
+                            ),
+                            "give each footnote its own label",
+                        )
+                    } else {
+                        (
+                            format!(
+                                "`@{}` is in footnote `[^{}]`, which nothing printed refers to, so it is not printed",
+                                citation.id, note.label
+                            ),
+                            "refer to the note with its label where it belongs, or delete it",
+                        )
+                    };
+                    diagnostics.push(
+                        Diagnostic::new(Code::Syntax, message)
+                            .at(citation.span.clone())
+                            .with_help(help),
+                    );
+                }
                 let (described, cited): (Vec<_>, Vec<_>) = cited
                     .into_iter()
                     .partition(|c| block.images.iter().any(|i| i.contains(&c.span.range.start)));
@@ -193,6 +229,73 @@ pub fn citations_and_figures(
         }
     }
     (groups, figures)
+}
+
+/// A footnote definition a build does not print.
+struct UnprintedNote {
+    /// The definition, from `[^label]:` to its end.
+    range: std::ops::Range<usize>,
+    label: String,
+    /// Whether a later definition of the label replaces it (else nothing
+    /// printed refers to it).
+    replaced: bool,
+}
+
+/// The footnote definitions a build does not print: the converter writes a
+/// note where it is referred to, and of a label defined twice, the last
+/// definition. A definition is printed when a reference in the text, or in
+/// a printed note, names it.
+fn unprinted_notes(text: &str, body_start: usize) -> Vec<UnprintedNote> {
+    use pulldown_cmark::{Event, Parser};
+    let mut definitions: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let mut references: Vec<(String, usize)> = Vec::new();
+    for (event, range) in Parser::new_ext(&text[body_start..], options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => definitions.push((
+                label.to_string(),
+                range.start + body_start..range.end + body_start,
+            )),
+            Event::FootnoteReference(label) => {
+                references.push((label.to_string(), range.start + body_start))
+            }
+            _ => {}
+        }
+    }
+    if definitions.is_empty() {
+        return Vec::new();
+    }
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, (label, _)) in definitions.iter().enumerate() {
+        last.insert(label.as_str(), i);
+    }
+    let mut printed = vec![false; definitions.len()];
+    let mut work: Vec<usize> = references
+        .iter()
+        .filter(|(_, at)| !definitions.iter().any(|(_, r)| r.contains(at)))
+        .filter_map(|(label, _)| last.get(label.as_str()).copied())
+        .collect();
+    while let Some(d) = work.pop() {
+        if std::mem::replace(&mut printed[d], true) {
+            continue;
+        }
+        let within = definitions[d].1.clone();
+        work.extend(
+            references
+                .iter()
+                .filter(|(_, at)| within.contains(at))
+                .filter_map(|(label, _)| last.get(label.as_str()).copied()),
+        );
+    }
+    definitions
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !printed[*i])
+        .map(|(i, (label, range))| UnprintedNote {
+            range: range.clone(),
+            label: label.clone(),
+            replaced: last.get(label.as_str()) != Some(&i),
+        })
+        .collect()
 }
 
 /// Whether a block is prose the figure rules read: a paragraph or list
