@@ -178,9 +178,11 @@ fn parts(plan: &GroupPlan, shape: &Shape) -> Vec<Part> {
 /// What the template needs to print every citation and the bibliography.
 #[derive(Debug, Clone)]
 pub struct Printed {
-    /// Per citation group of the report: `unknown` IDs (draft markers) and
-    /// `parts`, each a string or the index of a citation in `cites`.
-    pub groups: Vec<Value>,
+    /// Per citation group of the report, each time the document prints it
+    /// (a footnote referred to twice prints its groups twice): `unknown`
+    /// IDs (draft markers) and `parts`, each a string or the index of a
+    /// citation in `cites`.
+    pub groups: Vec<Vec<Value>>,
     /// Each distinct printed citation: `note` (set as a footnote) and `body`.
     pub cites: Vec<Value>,
     /// `hanging`, `prefixed` and `entries` (`key`, `prefix`, `body`).
@@ -193,7 +195,8 @@ pub struct Printed {
 pub struct Input<'a> {
     /// The planned groups of the report, by index.
     pub plans: &'a [GroupPlan],
-    /// The group indices in the order the document prints them.
+    /// The group indices in the order the document prints them, a group
+    /// printed twice twice.
     pub order: &'a [usize],
     /// Keys listed without being cited, in order.
     pub nocite: &'a [String],
@@ -314,7 +317,7 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
         cite_of.push(index);
     }
 
-    let mut groups = vec![Value::Null; input.plans.len()];
+    let mut groups = vec![Vec::new(); input.plans.len()];
     let mut next = cite_of.iter();
     for (g, parts) in &planned {
         let printed: Vec<Value> = parts
@@ -324,7 +327,7 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
                 Part::Cite(_) => json!(next.next().copied().unwrap_or_default()),
             })
             .collect();
-        groups[*g] = json!({ "unknown": input.plans[*g].unknown, "parts": printed });
+        groups[*g].push(json!({ "unknown": input.plans[*g].unknown, "parts": printed }));
     }
     // The nocite request prints nothing.
     if !nocite.items.is_empty() {

@@ -105,14 +105,15 @@ pub fn convert(source: &str, body_start: usize, groups: &[Group], preamble: &str
 }
 
 /// Converts the report body with each citation group written as the
-/// markup in `printed` (by group index): its citations already formatted,
-/// so Typst calls no function to print them.
+/// markup in `printed` (by group index, then by the time it is written: a
+/// footnote referred to twice is written twice): its citations already
+/// formatted, so Typst calls no function to print them.
 pub fn convert_printed(
     source: &str,
     body_start: usize,
     groups: &[Group],
     preamble: &str,
-    printed: &[String],
+    printed: &[Vec<String>],
 ) -> Converted {
     convert_with(source, body_start, groups, preamble, Some(printed))
 }
@@ -122,7 +123,7 @@ fn convert_with(
     body_start: usize,
     groups: &[Group],
     preamble: &str,
-    printed: Option<&[String]>,
+    printed: Option<&[Vec<String>]>,
 ) -> Converted {
     let body = &source[body_start..];
     let events: Vec<Spanned<'_>> = Parser::new_ext(body, markdown::options())
@@ -144,6 +145,7 @@ fn convert_with(
         source,
         groups,
         printed,
+        written: vec![0; groups.len()],
         out: Converted::default(),
         next_group: 0,
         footnotes,
@@ -183,8 +185,11 @@ fn footnote_definitions(events: &[Spanned<'_>]) -> HashMap<String, Range<usize>>
 struct Writer<'s> {
     source: &'s str,
     groups: &'s [Group],
-    /// Each group's markup, where its citations were formatted already.
-    printed: Option<&'s [String]>,
+    /// Each group's markup each time it is written, where its citations
+    /// were formatted already.
+    printed: Option<&'s [Vec<String>]>,
+    /// How many times each group was written.
+    written: Vec<usize>,
     out: Converted,
     /// The first group whose end has not been passed.
     next_group: usize,
@@ -579,7 +584,16 @@ impl Writer<'_> {
             }
             if group.range.start == pos {
                 self.space_before_call();
-                match self.printed.and_then(|p| p.get(self.next_group)) {
+                let g = self.next_group;
+                let time = self.written.get(g).copied().unwrap_or(0);
+                if let Some(count) = self.written.get_mut(g) {
+                    *count += 1;
+                }
+                let printed = self
+                    .printed
+                    .and_then(|p| p.get(g))
+                    .and_then(|times| times.get(time).or(times.last()));
+                match printed {
                     Some(markup) => self.push(markup),
                     None => {
                         let call = group_call(self.next_group);

@@ -289,7 +289,11 @@ fn compile(
         // megabytes).
         let groups = match &printed {
             Some(printed) => {
-                let markup: Vec<String> = printed.groups.iter().map(group_markup).collect();
+                let markup: Vec<Vec<String>> = printed
+                    .groups
+                    .iter()
+                    .map(|times| times.iter().map(group_markup).collect())
+                    .collect();
                 converted = markup::convert_printed(
                     text,
                     job.report.body_start,
@@ -415,15 +419,13 @@ fn compile(
 }
 
 /// The citation groups of a Markdown report in the order its converted
-/// text calls them, each at its first call.
+/// text calls them, each time it calls them.
 fn document_order(groups: usize, converted: &markup::Converted) -> Vec<usize> {
     let mut order = Vec::new();
-    let mut seen = vec![false; groups];
     for call in converted.text.split(markup::GROUP_CALL).skip(1) {
         let digits: String = call.chars().take_while(char::is_ascii_digit).collect();
         if let Ok(g) = digits.parse::<usize>()
             && g < groups
-            && !std::mem::replace(&mut seen[g], true)
         {
             order.push(g);
         }

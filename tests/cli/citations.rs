@@ -422,6 +422,12 @@ evidence = [{ source = "گزارش-۱۳۶۷", locator = "p. 12" }]
         ("Seven [@doe-a].", "Seven @doe-a."),
         ("Eight [@many, ch. 2].", "Eight @many[ch. 2]."),
         ("Nine [@summer].", "Nine @summer."),
+        // A note referred to twice prints twice, each time in its place.
+        (
+            "Ten.[^t] Eleven.[^t]",
+            "Ten.#footnote[See @doe-a.] Eleven.#footnote[See @doe-a.]",
+        ),
+        ("[^t]: See [@doe-a].", ""),
     ];
     let join = |typst: bool| {
         paragraphs
