@@ -61,6 +61,15 @@ const TERMS: &[&str] = &[
 pub fn locator(rest: &str) -> (Option<String>, Option<String>) {
     let s = rest.trim_start();
     let s = s.strip_prefix(',').unwrap_or(s).trim_start();
+    // A locator in braces is taken as written, braces off, as Pandoc takes
+    // one it could not read otherwise: `[@a, {ii, A, D-Z}]`.
+    if let Some(inner) = s.strip_prefix('{')
+        && let Some(close) = balanced_close(inner)
+    {
+        let suffix = inner[close + 1..].trim_start();
+        let suffix = suffix.strip_prefix(',').unwrap_or(suffix).trim();
+        return (non_empty(inner[..close].trim()), non_empty(suffix));
+    }
     let lower = s.to_lowercase();
     let term = TERMS.iter().find(|t| {
         lower.starts_with(**t)
@@ -81,6 +90,21 @@ pub fn locator(rest: &str) -> (Option<String>, Option<String>) {
     let suffix = s[end..].trim_start();
     let suffix = suffix.strip_prefix(',').unwrap_or(suffix).trim();
     (Some(locator), non_empty(suffix))
+}
+
+/// Where the brace that closes an opened one stands in `text`, counting
+/// braces opened inside.
+fn balanced_close(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, ch) in text.char_indices() {
+        match ch {
+            '{' => depth += 1,
+            '}' if depth == 0 => return Some(at),
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Length in bytes of a locator value such as `4`, `33-35, 38`, `3.2`, `xiv`
@@ -186,6 +210,14 @@ mod tests {
                 Some("cited"),
             ),
             (", fig. 12a", Some("fig. 12a"), None),
+            (", {ii, 5}", Some("ii, 5"), None),
+            (
+                ", {ii, A, D-Z}, emphasis added",
+                Some("ii, A, D-Z"),
+                Some("emphasis added"),
+            ),
+            (", {Bk. {3}}", Some("Bk. {3}"), None),
+            (", {unclosed", None, Some("{unclosed")),
         ];
         for (input, loc, suffix) in cases {
             let (l, s) = locator(input);
