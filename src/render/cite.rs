@@ -126,7 +126,7 @@ fn parts(plan: &GroupPlan, shape: &Shape) -> Vec<Part> {
                 text(&mut parts, prefix);
                 space(&mut parts);
             }
-            if segment.form == "year" {
+            if segment.form == "year" && !shape.numeric {
                 years(&mut parts, &segment.pairs, Some(&shape.delimiter));
             } else {
                 for (k, pair) in segment.pairs.iter().enumerate() {
@@ -149,13 +149,18 @@ fn parts(plan: &GroupPlan, shape: &Shape) -> Vec<Part> {
             text(&mut parts, prefix);
             space(&mut parts);
         }
-        if segment.form == "year" {
+        // A numeric style names no author, so leaving the author out
+        // (`[-@a]`) leaves the citation as it is, as Pandoc prints it.
+        if segment.form == "year" && !shape.numeric {
             text(&mut parts, "(");
             years(&mut parts, &segment.pairs, None);
             text(&mut parts, ")");
             continue;
         }
-        let form = Form::of(segment.form);
+        let form = match segment.form {
+            "year" => Form::Normal,
+            other => Form::of(other),
+        };
         for pair in &segment.pairs {
             let item = Item {
                 key: pair.0.clone(),
@@ -847,6 +852,7 @@ mod tests {
             open: "(".into(),
             close: ")".into(),
             delimiter: "; ".into(),
+            numeric: false,
         }
     }
 

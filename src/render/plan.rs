@@ -235,6 +235,7 @@ evidence = [{ source = "a", locator = "para. 2" }, { source = "b", locator = "p.
             open: "(".into(),
             close: ")".into(),
             delimiter: "; ".into(),
+            numeric: false,
         };
         group(&registry, &report.groups[0], &shape)
     }

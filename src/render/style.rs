@@ -33,6 +33,8 @@ pub struct Shape {
     pub close: String,
     /// What separates citations in a group, e.g. `; `.
     pub delimiter: String,
+    /// Citations are numbers (ieee): there is no author to leave out.
+    pub numeric: bool,
 }
 
 impl Style {
@@ -76,14 +78,24 @@ impl Style {
                 open: String::new(),
                 close: String::new(),
                 delimiter: "; ".into(),
+                numeric: false,
             };
         };
         let layout = &style.citation.layout;
+        let numeric = style.info.category.iter().any(|c| {
+            matches!(
+                c,
+                hayagriva::citationberg::StyleCategory::CitationFormat {
+                    format: hayagriva::citationberg::CitationFormat::Numeric
+                }
+            )
+        });
         Shape {
             note: style.settings.class == StyleClass::Note,
             open: layout.prefix.clone().unwrap_or_default(),
             close: layout.suffix.clone().unwrap_or_default(),
             delimiter: layout.delimiter.clone().unwrap_or_else(|| "; ".into()),
+            numeric,
         }
     }
 }
@@ -117,6 +129,8 @@ mod tests {
         );
         assert_eq!(chicago.delimiter, "; ");
         assert!(shape("chicago-notes").note);
+        assert!(shape("ieee").numeric && shape("vancouver").numeric);
+        assert!(!chicago.numeric && !shape("apa").numeric);
         assert!(names().iter().any(|(n, _)| *n == "ieee"));
     }
 }

@@ -512,3 +512,25 @@ fn footnotes_defined_anywhere_lose_no_citation_and_images_cite_nothing() {
         run.stdout()
     );
 }
+
+/// `[-@id]` leaves the author out; a numeric style prints no author, so
+/// the citation stays a number, as Pandoc prints it, while an author-date
+/// style prints the year. A locator in braces prints without them.
+#[test]
+fn leaving_the_author_out_of_a_numeric_citation_leaves_the_number() {
+    let project = project();
+    project.write(
+        "report.md",
+        "First [@extra]. Then [-@a+b, p. 4] and [@a+b, {ii, A}].\n",
+    );
+    project
+        .run(&["build", "report.md", "--style", "ieee", "-o", "ieee.pdf"])
+        .expect(0);
+    let text = pdf_text(&project.read("ieee.pdf").unwrap());
+    assert!(text.contains("Then [2, p. 4] and [2, ii, A]."), "{text}");
+    project
+        .run(&["build", "report.md", "--style", "apa", "-o", "apa.pdf"])
+        .expect(0);
+    let text = pdf_text(&project.read("apa.pdf").unwrap());
+    assert!(text.contains("Then (2010, p. 4)"), "{text}");
+}
