@@ -35,6 +35,9 @@ pub enum Form {
     Year,
     /// Not printed, only listed in the bibliography.
     Hidden,
+    /// The author alone: in a note style, the name in the text before the
+    /// note that cites the work.
+    Author,
 }
 
 impl Form {
@@ -68,6 +71,9 @@ struct Request {
 enum Part {
     Text(String),
     Cite(Request),
+    /// A work's author alone, asked apart from the citations so it does
+    /// not count as one (the note after it is the first citation).
+    Author(String),
 }
 
 /// The parts a planned group prints, as `cite-group` in the template printed
@@ -126,7 +132,7 @@ fn parts(plan: &GroupPlan, shape: &Shape) -> Vec<Part> {
                 text(&mut parts, prefix);
                 space(&mut parts);
             }
-            if segment.form == "year" && !shape.numeric {
+            if segment.form == "year" && !(shape.numeric || shape.note) {
                 years(&mut parts, &segment.pairs, Some(&shape.delimiter));
             } else {
                 for (k, pair) in segment.pairs.iter().enumerate() {
@@ -149,9 +155,10 @@ fn parts(plan: &GroupPlan, shape: &Shape) -> Vec<Part> {
             text(&mut parts, prefix);
             space(&mut parts);
         }
-        // A numeric style names no author, so leaving the author out
-        // (`[-@a]`) leaves the citation as it is, as Pandoc prints it.
-        if segment.form == "year" && !shape.numeric {
+        // A numeric style names no author, and a note style names it in
+        // the note, so leaving the author out (`[-@a]`) leaves the citation
+        // as it is, as Pandoc prints it.
+        if segment.form == "year" && !(shape.numeric || shape.note) {
             text(&mut parts, "(");
             years(&mut parts, &segment.pairs, None);
             text(&mut parts, ")");
@@ -161,6 +168,29 @@ fn parts(plan: &GroupPlan, shape: &Shape) -> Vec<Part> {
             "year" => Form::Normal,
             other => Form::of(other),
         };
+        // A note style prints the author in the text and the citation in a
+        // note after it ("Brown¹ says"), as Pandoc does.
+        if shape.note && form == Form::Prose {
+            for (k, pair) in segment.pairs.iter().enumerate() {
+                if k > 0 {
+                    text(&mut parts, ", ");
+                }
+                parts.push(Part::Author(pair.0.clone()));
+            }
+            parts.push(Part::Cite(Request {
+                items: segment
+                    .pairs
+                    .iter()
+                    .map(|pair| Item {
+                        key: pair.0.clone(),
+                        supplement: pair.1.clone(),
+                        form: Form::Normal,
+                    })
+                    .collect(),
+                bare: false,
+            }));
+            continue;
+        }
         for pair in &segment.pairs {
             let item = Item {
                 key: pair.0.clone(),
@@ -289,6 +319,44 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
         locale_files: &locales,
     });
     let answer_of = asked.answer_of;
+    // Authors printed in the text, asked apart: as citations they would
+    // make the note after them a later one.
+    let mut author_keys: Vec<&str> = Vec::new();
+    for (_, parts) in &planned {
+        for part in parts {
+            if let Part::Author(key) = part
+                && !author_keys.contains(&key.as_str())
+            {
+                author_keys.push(key);
+            }
+        }
+    }
+    let author_requests: Vec<Request> = author_keys
+        .iter()
+        .map(|key| Request {
+            items: vec![Item {
+                key: key.to_string(),
+                supplement: None,
+                form: Form::Author,
+            }],
+            bare: true,
+        })
+        .collect();
+    let authors = if author_requests.is_empty() {
+        Vec::new()
+    } else {
+        let mut driver = BibliographyDriver::new();
+        for request in &author_requests {
+            driver.citation(citation(request, &library, input.style, &locale, &locales)?);
+        }
+        driver
+            .finish(BibliographyRequest {
+                style: input.style,
+                locale: Some(locale.clone()),
+                locale_files: &locales,
+            })
+            .citations
+    };
     drop(_scope);
 
     // Each printed citation once in the table.
@@ -322,6 +390,18 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
         cite_of.push(index);
     }
 
+    let mut author_cite: HashMap<&str, usize> = HashMap::new();
+    for ((key, request), rendered) in author_keys.iter().zip(&author_requests).zip(&authors) {
+        let mut body = Runs::citation(request, &rendered.citation);
+        strip(&mut body, &input.shape.open, &input.shape.close);
+        let value = json!({ "note": false, "body": body });
+        let index = *index_of.entry(value.to_string()).or_insert_with(|| {
+            cites.push(value);
+            cites.len() - 1
+        });
+        author_cite.insert(key, index);
+    }
+
     let mut groups = vec![Vec::new(); input.plans.len()];
     let mut next = cite_of.iter();
     for (g, parts) in &planned {
@@ -330,6 +410,9 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
             .map(|part| match part {
                 Part::Text(text) => Value::String(text.clone()),
                 Part::Cite(_) => json!(next.next().copied().unwrap_or_default()),
+                Part::Author(key) => {
+                    json!(author_cite.get(key.as_str()).copied().unwrap_or_default())
+                }
             })
             .collect();
         groups[*g].push(json!({ "unknown": input.plans[*g].unknown, "parts": printed }));
@@ -550,6 +633,7 @@ fn citation<'a>(
             Form::Prose => (false, Some(CitePurpose::Prose)),
             Form::Year => (false, Some(CitePurpose::Year)),
             Form::Hidden => (true, None),
+            Form::Author => (false, Some(CitePurpose::Author)),
         };
         items.push(CitationItem::new(entry, locator, None, hidden, purpose));
     }
@@ -865,6 +949,7 @@ mod tests {
             .iter()
             .map(|part| match part {
                 Part::Text(text) => text.clone(),
+                Part::Author(key) => format!("<author {key}>"),
                 Part::Cite(request) => {
                     let items: Vec<String> = request
                         .items
@@ -917,6 +1002,39 @@ mod tests {
         assert_eq!(
             shown(&parts(&bracketed, &shape())),
             "(<bare a:Normal:p. 2>; <bare b:Normal:>; see <c:Year:>, p. 4; <d:Year:>)"
+        );
+        // A numeric style has no author to leave out.
+        let numeric = Shape {
+            numeric: true,
+            ..shape()
+        };
+        assert_eq!(
+            shown(&parts(
+                &GroupPlan {
+                    mode: "native",
+                    ..bracketed.clone()
+                },
+                &numeric
+            )),
+            "<a:Normal:p. 2 b:Normal:>; see <c:Normal:p. 4 d:Normal:>"
+        );
+        // A note style: the authors in the text, the citation in a note.
+        let prose = GroupPlan {
+            unknown: vec![],
+            mode: "native",
+            segments: vec![Segment {
+                prefix: None,
+                form: "prose",
+                pairs: vec![pair("a", Some("p. 2")), pair("b", None)],
+            }],
+        };
+        let note = Shape {
+            note: true,
+            ..shape()
+        };
+        assert_eq!(
+            shown(&parts(&prose, &note)),
+            "<author a>, <author b><a:Normal:p. 2 b:Normal:>"
         );
     }
 

@@ -534,3 +534,36 @@ fn leaving_the_author_out_of_a_numeric_citation_leaves_the_number() {
     let text = pdf_text(&project.read("apa.pdf").unwrap());
     assert!(text.contains("Then (2010, p. 4)"), "{text}");
 }
+
+/// In a note style, `@id says` prints the author in the text and the
+/// citation in a note after the name, as Pandoc does; the note is the
+/// work's first citation, so a later one is short. `[-@id]`, the author
+/// left out, is a note like any other.
+#[test]
+fn a_note_style_puts_the_author_in_the_text_and_the_citation_in_a_note() {
+    let project = project();
+    project.write(
+        "report.md",
+        "Then @averroes/bland [p. 4] says so. Later [@averroes/bland]. Plus [-@a+b, p. 2].\n",
+    );
+    project
+        .run(&[
+            "build",
+            "report.md",
+            "--style",
+            "chicago-notes",
+            "-o",
+            "out.pdf",
+        ])
+        .expect(0);
+    let text = pdf_text(&project.read("out.pdf").unwrap());
+    for shown in [
+        "Then Ibn Averroes 1 says so.",
+        "1 Ibn Averroes, On the Bland",
+        "2 Averroes, On the Bland.",
+        "Plus 3.",
+        "3 Jane Doe, “Plus,” preprint, 2010, p. 2.",
+    ] {
+        assert!(text.contains(shown), "{shown:?} in {text}");
+    }
+}
