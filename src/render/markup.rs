@@ -113,7 +113,7 @@ pub fn convert_printed(
     body_start: usize,
     groups: &[Group],
     preamble: &str,
-    printed: &[Vec<String>],
+    printed: &[Vec<[String; 2]>],
 ) -> Converted {
     convert_with(source, body_start, groups, preamble, Some(printed))
 }
@@ -123,7 +123,7 @@ fn convert_with(
     body_start: usize,
     groups: &[Group],
     preamble: &str,
-    printed: Option<&[Vec<String>]>,
+    printed: Option<&[Vec<[String; 2]>]>,
 ) -> Converted {
     let body = &source[body_start..];
     let events: Vec<Spanned<'_>> = Parser::new_ext(body, markdown::options())
@@ -186,8 +186,8 @@ struct Writer<'s> {
     source: &'s str,
     groups: &'s [Group],
     /// Each group's markup each time it is written, where its citations
-    /// were formatted already.
-    printed: Option<&'s [Vec<String>]>,
+    /// were formatted already: in the text, and in a footnote.
+    printed: Option<&'s [Vec<[String; 2]>]>,
     /// How many times each group was written.
     written: Vec<usize>,
     out: Converted,
@@ -593,8 +593,9 @@ impl Writer<'_> {
                     .printed
                     .and_then(|p| p.get(g))
                     .and_then(|times| times.get(time).or(times.last()));
+                let in_note = usize::from(!self.expanding.is_empty());
                 match printed {
-                    Some(markup) => self.push(markup),
+                    Some(markup) => self.push(&markup[in_note]),
                     None => {
                         let call = group_call(self.next_group);
                         self.push(&call);

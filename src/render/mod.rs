@@ -289,10 +289,15 @@ fn compile(
         // megabytes).
         let groups = match &printed {
             Some(printed) => {
-                let markup: Vec<Vec<String>> = printed
+                let markup: Vec<Vec<[String; 2]>> = printed
                     .groups
                     .iter()
-                    .map(|times| times.iter().map(group_markup).collect())
+                    .map(|times| {
+                        times
+                            .iter()
+                            .map(|g| [group_markup(g, false), group_markup(g, true)])
+                            .collect()
+                    })
                     .collect();
                 converted = markup::convert_printed(
                     text,
@@ -436,8 +441,10 @@ fn document_order(groups: usize, converted: &markup::Converted) -> Vec<usize> {
 /// A printed citation group as Typst markup: a draft marker for each
 /// unknown ID, text as string literals, spaces as markup (a footnote's mark
 /// takes their place), and each citation by its number in the template's
-/// table of printed citations.
-fn group_markup(group: &serde_json::Value) -> String {
+/// table of printed citations. `in_note`: the group stands in a footnote,
+/// where a note style's citation prints in the text of the note, not as a
+/// note of its own, and names its authors itself.
+fn group_markup(group: &serde_json::Value, in_note: bool) -> String {
     use serde_json::Value;
     let mut out = String::new();
     for id in group["unknown"].as_array().into_iter().flatten() {
@@ -448,15 +455,29 @@ fn group_markup(group: &serde_json::Value) -> String {
             ));
         }
     }
+    let table = if in_note {
+        "printed-in-notes"
+    } else {
+        "printed-cites"
+    };
+    let mut after_author = false;
     for part in group["parts"].as_array().into_iter().flatten() {
         match part {
             Value::String(text) if text == " " => out.push(' '),
+            // Between the authors a note's citation names itself.
+            Value::String(_) if in_note && after_author => {}
             Value::String(text) => {
                 out.push_str(&format!("#{};", crate::typst_str::string(text)));
             }
-            Value::Number(n) => out.push_str(&format!("#dossier.printed-cites.at({n});")),
+            Value::Number(n) => out.push_str(&format!("#dossier.{table}.at({n});")),
+            Value::Object(author) if !in_note => {
+                if let Some(n) = author.get("a") {
+                    out.push_str(&format!("#dossier.printed-cites.at({n});"));
+                }
+            }
             _ => {}
         }
+        after_author = part.is_object();
     }
     out
 }
