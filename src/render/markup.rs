@@ -23,6 +23,10 @@ pub struct Converted {
     pub text: String,
     /// Where the pieces of `text` came from, ascending by offset.
     pub map: Vec<Piece>,
+    /// The citation groups of a Markdown report in the order they are
+    /// written, each time they are written (a footnote referred to twice
+    /// writes its groups twice).
+    pub calls: Vec<usize>,
 }
 
 /// A piece of generated text and the report range it came from.
@@ -61,6 +65,7 @@ pub fn inline(source: &str, groups: &[Group], file: FileId, preamble: &str) -> C
     let mut out = Converted {
         text: String::with_capacity(preamble.len() + source.len() + 32 * groups.len()),
         map: Vec::with_capacity(2 * groups.len() + 1),
+        calls: Vec::new(),
     };
     out.text.push_str(preamble);
     let verbatim = |out: &mut Converted, range: Range<usize>| {
@@ -585,6 +590,7 @@ impl Writer<'_> {
             if group.range.start == pos {
                 self.space_before_call();
                 let g = self.next_group;
+                self.out.calls.push(g);
                 let time = self.written.get(g).copied().unwrap_or(0);
                 if let Some(count) = self.written.get_mut(g) {
                     *count += 1;
@@ -843,7 +849,7 @@ fn table_start(aligns: &[Alignment]) -> String {
 
 /// How a Markdown report's call to print a citation group starts; the
 /// group's index and `)` follow.
-pub const GROUP_CALL: &str = "#dossier.cite-group(";
+const GROUP_CALL: &str = "#dossier.cite-group(";
 
 /// The call that prints citation group number `index`; what it prints is
 /// data, planned before Typst runs.

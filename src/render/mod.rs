@@ -277,7 +277,7 @@ fn compile(
                 &plans,
                 &shape,
                 &bibliography,
-                &document_order(plans.len(), &converted),
+                &converted.calls,
                 &mut session.citations,
             )?)
         } else {
@@ -421,21 +421,6 @@ fn compile(
         pdf,
         warnings,
     })
-}
-
-/// The citation groups of a Markdown report in the order its converted
-/// text calls them, each time it calls them.
-fn document_order(groups: usize, converted: &markup::Converted) -> Vec<usize> {
-    let mut order = Vec::new();
-    for call in converted.text.split(markup::GROUP_CALL).skip(1) {
-        let digits: String = call.chars().take_while(char::is_ascii_digit).collect();
-        if let Ok(g) = digits.parse::<usize>()
-            && g < groups
-        {
-            order.push(g);
-        }
-    }
-    order
 }
 
 /// A printed citation group as Typst markup: a draft marker for each

@@ -486,6 +486,21 @@ fn footnotes_defined_anywhere_lose_no_citation_and_images_cite_nothing() {
     }
     assert!(!text.contains("[@"), "{text}");
 
+    // Prose that reads like the converter's own markup is only prose: the
+    // citations keep their order.
+    project.write(
+        "report.md",
+        "Says #dossier.cite-group(1) first [@averroes/bland], then [@a+b].\n",
+    );
+    project
+        .run(&["build", "report.md", "--style", "ieee", "-o", "out.pdf"])
+        .expect(0);
+    let text = pdf_text(&project.read("out.pdf").unwrap());
+    assert!(
+        text.contains("Says #dossier.cite-group(1) first [1], then [2]."),
+        "{text}"
+    );
+
     // A note nothing refers to, and one a later definition replaces, are
     // not printed: their citations are errors, not silently lost.
     project.write(
