@@ -347,24 +347,11 @@ fn typst_code_decides_where_and_how_often_a_citation_prints() {
         "report.typ",
         "#let later = [Later @пункт3.]\n#if false [Hidden @пункт3.]\nFirst @extra.\n#later\n#for i in range(2) [Again @extra. ]\n",
     );
-    project
-        .run(&["build", "report.typ", "--style", "ieee", "-o", "ieee.pdf"])
-        .expect(0);
-    let text = pdf_text(&project.read("ieee.pdf").unwrap());
+    let text = built(&project, "report.typ", "ieee");
     for shown in ["First [1]", "Later [2]", "Again [1]. Again [1]"] {
         assert!(text.contains(shown), "{shown:?} in {text}");
     }
-    project
-        .run(&[
-            "build",
-            "report.typ",
-            "--style",
-            "deutsche-sprache",
-            "-o",
-            "de.pdf",
-        ])
-        .expect(0);
-    let text = pdf_text(&project.read("de.pdf").unwrap());
+    let text = built(&project, "report.typ", "deutsche-sprache");
     assert!(text.contains("Again (ibid.)"), "{text}");
 }
 
@@ -452,14 +439,7 @@ evidence = [{ source = "گزارش-۱۳۶۷", locator = "p. 12" }]
         let notes = style != "chicago-notes";
         project.write("report.md", &join(false, notes));
         project.write("report.typ", &join(true, notes));
-        let mut texts = Vec::new();
-        for report in ["report.md", "report.typ"] {
-            let output = format!("{style}-{report}.pdf");
-            project
-                .run(&["build", report, "--style", style, "-o", &output])
-                .expect(0);
-            texts.push(pdf_text(&project.read(&output).unwrap()));
-        }
+        let texts = ["report.md", "report.typ"].map(|report| built(&project, report, style));
         assert_eq!(texts[0], texts[1], "{style}: Markdown, then Typst");
         assert!(texts[0].contains("Nine"), "{style}: {}", texts[0]);
     }
@@ -477,10 +457,7 @@ fn footnotes_defined_anywhere_lose_no_citation_and_images_cite_nothing() {
         "report.md",
         "A.[^1] B [@a+b].\n\n[^2]: Other [@extra].\n\nC.[^2]\n\n[^1]: Note [@averroes/bland].\n",
     );
-    project
-        .run(&["build", "report.md", "--style", "ieee", "-o", "out.pdf"])
-        .expect(0);
-    let text = pdf_text(&project.read("out.pdf").unwrap());
+    let text = built(&project, "report.md", "ieee");
     for shown in ["B [2]", "Note [1]", "Other [3]"] {
         assert!(text.contains(shown), "{shown:?} in {text}");
     }
@@ -492,10 +469,7 @@ fn footnotes_defined_anywhere_lose_no_citation_and_images_cite_nothing() {
         "report.md",
         "Says #dossier.cite-group(1) first [@averroes/bland], then [@a+b].\n",
     );
-    project
-        .run(&["build", "report.md", "--style", "ieee", "-o", "out.pdf"])
-        .expect(0);
-    let text = pdf_text(&project.read("out.pdf").unwrap());
+    let text = built(&project, "report.md", "ieee");
     assert!(
         text.contains("Says #dossier.cite-group(1) first [1], then [2]."),
         "{text}"
@@ -543,15 +517,9 @@ fn leaving_the_author_out_of_a_numeric_citation_leaves_the_number() {
         "report.md",
         "First [@extra]. Then [-@a+b, p. 4] and [@a+b, {ii, A}].\n",
     );
-    project
-        .run(&["build", "report.md", "--style", "ieee", "-o", "ieee.pdf"])
-        .expect(0);
-    let text = pdf_text(&project.read("ieee.pdf").unwrap());
+    let text = built(&project, "report.md", "ieee");
     assert!(text.contains("Then [2, p. 4] and [2, ii, A]."), "{text}");
-    project
-        .run(&["build", "report.md", "--style", "apa", "-o", "apa.pdf"])
-        .expect(0);
-    let text = pdf_text(&project.read("apa.pdf").unwrap());
+    let text = built(&project, "report.md", "apa");
     assert!(text.contains("Then (2010, p. 4)"), "{text}");
 }
 
@@ -566,17 +534,7 @@ fn a_note_style_puts_the_author_in_the_text_and_the_citation_in_a_note() {
         "report.md",
         "Then @averroes/bland [p. 4] says so. Later [@averroes/bland]. Plus [-@a+b, p. 2].[^n]\n\n[^n]: As @averroes/bland [p. 7] and [@a+b] show.\n",
     );
-    project
-        .run(&[
-            "build",
-            "report.md",
-            "--style",
-            "chicago-notes",
-            "-o",
-            "out.pdf",
-        ])
-        .expect(0);
-    let text = pdf_text(&project.read("out.pdf").unwrap());
+    let text = built(&project, "report.md", "chicago-notes");
     for shown in [
         "Then Ibn Averroes 1 says so.",
         "1 Ibn Averroes, On the Bland",
@@ -588,4 +546,13 @@ fn a_note_style_puts_the_author_in_the_text_and_the_citation_in_a_note() {
     ] {
         assert!(text.contains(shown), "{shown:?} in {text}");
     }
+}
+
+/// The text of `report` built in `style`.
+fn built(project: &Project, report: &str, style: &str) -> String {
+    let output = format!("{style}-{report}.pdf");
+    project
+        .run(&["build", report, "--style", style, "-o", &output])
+        .expect(0);
+    pdf_text(&project.read(&output).unwrap())
 }
