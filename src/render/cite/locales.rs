@@ -7,21 +7,50 @@ use super::*;
 /// and a build needs at most three.
 static LOCALE_INDEX: std::sync::LazyLock<Vec<(Option<LocaleCode>, &'static [u8])>> =
     std::sync::LazyLock::new(|| {
-        #[derive(serde::Deserialize)]
-        struct Lang {
-            #[serde(rename = "@xml:lang")]
-            lang: Option<LocaleCode>,
-        }
         hayagriva::archive::LOCALES
             .iter()
-            .map(|bytes| {
-                let lang = ciborium::de::from_reader::<Lang, _>(*bytes)
-                    .ok()
-                    .and_then(|l| l.lang);
-                (lang, *bytes)
-            })
+            .map(|bytes| (lang(bytes), *bytes))
             .collect()
     });
+
+/// The language a locale file names. citationberg writes it as the first
+/// key of the locale's map, read here without the rest; a file written
+/// otherwise is decoded until the key is found.
+fn lang(bytes: &[u8]) -> Option<LocaleCode> {
+    use ciborium_ll::{Decoder, Header};
+    fn text(decoder: &mut Decoder<&[u8]>) -> Option<String> {
+        let Ok(Header::Text(len @ Some(..=64))) = decoder.pull() else {
+            return None;
+        };
+        let mut text = String::new();
+        let mut segments = decoder.text(len);
+        while let Ok(Some(mut segment)) = segments.pull() {
+            let mut buffer = [0u8; 64];
+            while let Ok(Some(chunk)) = segment.pull(&mut buffer) {
+                text.push_str(chunk);
+            }
+        }
+        Some(text)
+    }
+    let mut decoder = Decoder::from(bytes);
+    let first = match decoder.pull() {
+        Ok(Header::Map(_)) => text(&mut decoder),
+        _ => None,
+    };
+    if first.as_deref() == Some("@xml:lang")
+        && let Some(lang) = text(&mut decoder)
+    {
+        return Some(LocaleCode(lang));
+    }
+    #[derive(serde::Deserialize)]
+    struct Lang {
+        #[serde(rename = "@xml:lang")]
+        lang: Option<LocaleCode>,
+    }
+    ciborium::de::from_reader::<Lang, _>(bytes)
+        .ok()
+        .and_then(|l| l.lang)
+}
 
 /// The locales hayagriva can read for `locale`: its own, the one it falls
 /// back to, and American English, the last resort. hayagriva looks a term up
@@ -73,5 +102,25 @@ mod tests {
             .map(|l| l.0.as_str())
             .collect();
         assert_eq!(langs, ["de-DE", "en-US"]);
+    }
+
+    #[test]
+    fn a_locale_that_names_its_language_after_other_keys_is_still_found() {
+        let mut first = Vec::new();
+        ciborium::ser::into_writer(
+            &serde_json::json!({ "@xml:lang": "fa-IR", "info": {} }),
+            &mut first,
+        )
+        .unwrap();
+        let mut later = Vec::new();
+        ciborium::ser::into_writer(
+            &serde_json::json!({ "info": { "@xml:lang": "xx" }, "@xml:lang": "fa-IR" }),
+            &mut later,
+        )
+        .unwrap();
+        for bytes in [&first, &later] {
+            assert_eq!(lang(bytes), Some(LocaleCode("fa-IR".into())));
+        }
+        assert_eq!(lang(b"not cbor"), None);
     }
 }
