@@ -47,14 +47,14 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: as above.
         unsafe { System.dealloc(ptr, layout) };
-        ALLOCATED.fetch_sub(layout.size(), Ordering::Relaxed);
+        shrank(layout.size());
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as above.
         let new = unsafe { System.realloc(ptr, layout, new_size) };
         if !new.is_null() {
-            ALLOCATED.fetch_sub(layout.size(), Ordering::Relaxed);
+            shrank(layout.size());
         }
         grew(new, new_size);
         new
@@ -72,10 +72,52 @@ fn grew(ptr: *mut u8, size: usize) {
         }
         return;
     }
-    let now = ALLOCATED.fetch_add(size, Ordering::Relaxed) + size;
-    if now > limit {
+    if let Some(now) = counted(size as isize)
+        && now > limit
+    {
         exceeded(Exceeded::Memory);
     }
+}
+
+/// Counts `size` bytes freed.
+fn shrank(size: usize) {
+    counted(-(size as isize));
+}
+
+/// How far each thread's count may run ahead of [`ALLOCATED`]: threads that
+/// allocate side by side would otherwise take turns at one counter for
+/// every allocation.
+const SLACK: isize = 256 * 1024;
+
+std::thread_local! {
+    /// What this thread allocated (or freed, below zero) since it last
+    /// added to [`ALLOCATED`].
+    static UNCOUNTED: std::cell::Cell<isize> = const { std::cell::Cell::new(0) };
+}
+
+/// Adds `delta` bytes to this thread's count, and the count to
+/// [`ALLOCATED`] once it is past the slack either way: the total then, or
+/// None while it stays in the thread. A thread that is ending adds at once.
+fn counted(delta: isize) -> Option<usize> {
+    let flushed = UNCOUNTED
+        .try_with(|uncounted| {
+            let now = uncounted.get() + delta;
+            if now.abs() < SLACK {
+                uncounted.set(now);
+                None
+            } else {
+                uncounted.set(0);
+                Some(now)
+            }
+        })
+        .unwrap_or(Some(delta))?;
+    Some(if flushed >= 0 {
+        ALLOCATED.fetch_add(flushed as usize, Ordering::Relaxed) + flushed as usize
+    } else {
+        ALLOCATED
+            .fetch_sub(flushed.unsigned_abs(), Ordering::Relaxed)
+            .saturating_sub(flushed.unsigned_abs())
+    })
 }
 
 /// The bytes allocated and not yet freed, as [`Counting`] counts them (0
