@@ -162,16 +162,26 @@ def scaling(dossier, work, sizes, runs, timeout, fonts):
             "plain Typst": (typst("plain"), base / "plain"),
             "floor (citations as text)": (typst("floor"), base / "floor"),
         }
-        results = {}
-        for name, (command, cwd) in jobs.items():
-            samples, failed = [], []
-            for _ in range(runs):
-                sample = run_once(command, cwd, timeout, failed)
+        # In turns, one run of each per round, so a slow spell of the
+        # machine falls on all of them alike; a job that fails or runs out
+        # of time is not run again.
+        samples = {name: [] for name in jobs}
+        failures = {name: [] for name in jobs}
+        stopped = set()
+        for _ in range(runs):
+            for name, (command, cwd) in jobs.items():
+                if name in stopped:
+                    continue
+                sample = run_once(command, cwd, timeout, failures[name])
                 if sample is None:
-                    break
-                samples.append(sample)
-            results[name] = summary(samples) if samples else None
-            status = "ok" if samples else (f"failed: {failed[0]}" if failed else f"stopped after {timeout} s")
+                    stopped.add(name)
+                else:
+                    samples[name].append(sample)
+        results = {}
+        for name in jobs:
+            failed = failures[name]
+            results[name] = summary(samples[name]) if samples[name] else None
+            status = "ok" if samples[name] else (f"failed: {failed[0]}" if failed else f"stopped after {timeout} s")
             if failed:
                 print(f"{name}, {shown} citations: {failed[0]}", flush=True)
             r = results[name]
@@ -188,7 +198,7 @@ def scaling(dossier, work, sizes, runs, timeout, fonts):
         rows.append(f"| {shown} | " + " | ".join(cells) + f" | {ratio} |")
         print(rows[-1], flush=True)
     table = "\n".join([
-        f"Runs: {runs} per figure, median; peak RSS the largest of the runs.", "",
+        f"Runs: {runs} per figure, taken in turns, median; peak RSS the largest of the runs.", "",
         "| citations | dossier build | plain Typst, same citations | floor: citations and bibliography as text | build / floor |",
         "| ---: | ---: | ---: | ---: | ---: |", *rows])
     (work / "scaling.md").write_text(table + "\n")
@@ -210,7 +220,7 @@ def main():
         fonts = str(ROOT / "templates" / "fonts")
         os.environ["SOURCE_DATE_EPOCH"] = "1763683200"
         sizes = args.sizes.split(",")
-        return scaling(dossier, args.work, sizes, min(args.runs, 3), args.timeout, fonts)
+        return scaling(dossier, args.work, sizes, min(args.runs, 5), args.timeout, fonts)
     brief = args.work / "briefing-35"
     big = args.work / "registry-10k"
     fonts = str(ROOT / "templates" / "fonts")
