@@ -19,6 +19,7 @@ pub fn json(
     job: &Job<'_>,
     resolved: &Resolved<'_>,
     files: &crate::diag::Files,
+    shape: &super::style::Shape,
     groups: Value,
     printed: Option<Printed>,
 ) -> String {
@@ -59,7 +60,6 @@ pub fn json(
         .filter_map(|id| job.registry.sources.get(*id))
         .map(|source| (source.id.value.clone(), source_json(source)))
         .collect();
-    let shape = job.style.shape();
     let (style, style_file) = match job.style {
         Style::Name(name) => (name.clone(), false),
         Style::File(..) => ("style.csl".into(), true),
@@ -99,7 +99,6 @@ pub fn json(
     data["printed"] = Value::Bool(printed.is_some());
     if let Some(printed) = printed {
         data["cites"] = Value::Array(printed.cites);
-        data["bibliography"] = printed.bibliography;
         data["names"] = Value::Object(printed.names);
     }
     serde_json::to_string(&data).expect("JSON values always serialise")

@@ -109,7 +109,7 @@ pub struct Built {
 pub struct Session {
     world: Option<DossierWorld>,
     /// The citations last formatted, by a hash of what they depend on.
-    citations: Option<(u64, cite::Printed)>,
+    citations: Option<(u64, cite::Printed, packages::Later)>,
     /// Whether more rounds follow, so Typst's caches are worth keeping.
     watching: bool,
 }
@@ -256,9 +256,12 @@ fn compile(
         })
         .collect();
     drop(prepare);
+    let mut later = None;
     let data = {
         let _scope = typst_timing::TimingScope::new("dossier: format citations");
-        let shape = job.style.shape();
+        // The style is read once: each reading decodes it anew.
+        let csl = job.style.csl();
+        let shape = style::Shape::of(csl.as_ref());
         let plans: Vec<plan::GroupPlan> = job
             .report
             .groups
@@ -273,9 +276,9 @@ fn compile(
         let printed = if job.report.format == Format::Markdown {
             Some(print_citations(
                 &view,
+                csl,
                 &resolved,
                 &plans,
-                &shape,
                 &bibliography,
                 &converted.calls,
                 &mut session.citations,
@@ -287,6 +290,10 @@ fn compile(
         // citations by number: Typst calls no function to print them (each
         // call is remembered, which at 100,000 citations costs hundreds of
         // megabytes).
+        let printed = printed.map(|(printed, bibliography)| {
+            later = Some(bibliography);
+            printed
+        });
         let groups = match &printed {
             Some(printed) => {
                 let markup: Vec<Vec<[String; 2]>> = printed
@@ -310,7 +317,7 @@ fn compile(
             }
             None => serde_json::to_value(&plans).map_err(|e| Failure::Fatal(e.to_string()))?,
         };
-        data::json(&view, &resolved, files, groups, printed)
+        data::json(&view, &resolved, files, &shape, groups, printed)
     };
     if let Some(scanner) = scanner {
         let _scope = typst_timing::TimingScope::new("dossier: leak scan, before layout");
@@ -333,7 +340,13 @@ fn compile(
     if let Style::File(_, bytes) = job.style {
         generated.push(("style.csl", Bytes::new(bytes.clone())));
     }
-    let packages = packages::Packages::new(generated);
+    let packages = packages::Packages::new(
+        generated,
+        later
+            .iter()
+            .map(|later| ("bibliography.json", later.clone()))
+            .collect(),
+    );
     let session_watching = session.watching;
     let world = match &mut session.world {
         Some(world) => {
@@ -375,6 +388,17 @@ fn compile(
     let world = &*world;
 
     let warned = typst::compile::<PagedDocument>(world);
+    // The bibliography, formatted while Typst laid out the pages before it,
+    // is searched like the data: a template need not have read it.
+    if let Some(later) = &later {
+        let bibliography = later.wait().map_err(Failure::Fatal)?;
+        if let Some(scanner) = scanner {
+            let text = std::str::from_utf8(&bibliography).unwrap_or_default();
+            scanner.guarded("the report", || {
+                leak::source::data(scanner, "bibliography.json", text);
+            });
+        }
+    }
     if !session_watching {
         // What Typst remembered to lay out again faster holds the pages a
         // second time; a single build will not lay out again.
@@ -467,17 +491,18 @@ fn group_markup(group: &serde_json::Value, in_note: bool) -> String {
     out
 }
 
-/// Every citation and the bibliography of a Markdown report, formatted
-/// here.
+/// Every citation of a Markdown report, formatted here, and its
+/// bibliography, formatted on another thread.
 fn print_citations(
     job: &Job<'_>,
+    csl: Option<hayagriva::citationberg::Style>,
     resolved: &resolve::Resolved<'_>,
     plans: &[plan::GroupPlan],
-    shape: &style::Shape,
     bibliography: &str,
     order: &[usize],
-    cache: &mut Option<(u64, cite::Printed)>,
-) -> Result<cite::Printed, Failure> {
+    cache: &mut Option<(u64, cite::Printed, packages::Later)>,
+) -> Result<(cite::Printed, packages::Later), Failure> {
+    let shape = &style::Shape::of(csl.as_ref());
     let nocite = data::nocite(job);
     let names: Vec<&str> = if shape.note || shape.open.is_empty() {
         Vec::new()
@@ -499,12 +524,12 @@ fn print_citations(
         }
         hasher.finish()
     };
-    if let Some((known, printed)) = cache
+    if let Some((known, printed, bibliography)) = cache
         && *known == key
     {
-        return Ok(printed.clone());
+        return Ok((printed.clone(), bibliography.clone()));
     }
-    let Some(csl) = job.style.csl() else {
+    let Some(csl) = csl else {
         return Err(Failure::Fatal("the citation style cannot be read".into()));
     };
     let hayagriva::citationberg::Style::Independent(style) = csl else {
@@ -512,7 +537,7 @@ fn print_citations(
             "the citation style is a dependent style; name its parent".into(),
         ));
     };
-    let printed = cite::print(&cite::Input {
+    let (printed, later) = cite::print(&cite::Input {
         plans,
         order,
         nocite: &nocite,
@@ -524,8 +549,8 @@ fn print_citations(
         region: region.as_deref(),
     })
     .map_err(Failure::Fatal)?;
-    *cache = Some((key, printed.clone()));
-    Ok(printed)
+    *cache = Some((key, printed.clone(), later.clone()));
+    Ok((printed, later))
 }
 
 /// What a public build's document may not read: the registry files, which

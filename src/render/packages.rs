@@ -3,6 +3,7 @@
 //! built-in templates, written against `@dossier/lib` like any custom one).
 
 use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex};
 
 use typst::foundations::Bytes;
 use typst::syntax::package::{PackageSpec, PackageVersion};
@@ -38,13 +39,72 @@ pub fn import(name: &str) -> String {
     format!("\"{}\"", spec(name))
 }
 
-/// Our packages' files, by spec and path inside the package.
+/// A generated file still being made on another thread. Typst waits for
+/// it where it reads it: the bibliography is read when it is laid out, so
+/// it is formatted while the pages before it are.
+#[derive(Debug, Clone)]
+pub struct Later(Arc<(Slot, Condvar)>);
+
+/// The file, or why it could not be made, once it is.
+type Slot = Mutex<Option<Result<Bytes, String>>>;
+
+impl Later {
+    /// A file already made.
+    pub fn ready(file: Result<Bytes, String>) -> Self {
+        Self(Arc::new((Mutex::new(Some(file)), Condvar::new())))
+    }
+
+    /// A file `make` makes on a thread of its own. A panic, or a thread
+    /// that cannot start, is an error, so nobody waits forever.
+    pub fn spawn(make: impl FnOnce() -> Result<Bytes, String> + Send + 'static) -> Self {
+        let later = Self(Arc::new((Mutex::new(None), Condvar::new())));
+        let slot = later.clone();
+        let started = std::thread::Builder::new()
+            .name("bibliography".into())
+            .spawn(move || {
+                let file = std::panic::catch_unwind(std::panic::AssertUnwindSafe(make))
+                    .unwrap_or_else(|_| Err("formatting the bibliography failed".into()));
+                slot.set(file);
+            });
+        if let Err(e) = started {
+            later.set(Err(format!(
+                "cannot start a thread to format the bibliography ({e})"
+            )));
+        }
+        later
+    }
+
+    fn set(&self, file: Result<Bytes, String>) {
+        let (slot, ready) = &*self.0;
+        *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(file);
+        ready.notify_all();
+    }
+
+    /// The file, once it is made.
+    pub fn wait(&self) -> Result<Bytes, String> {
+        let (slot, ready) = &*self.0;
+        let mut file = slot.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(file) = &*file {
+                return file.clone();
+            }
+            file = ready.wait(file).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+/// Our packages' files, by spec and path inside the package, and the
+/// generated files still being made.
 #[derive(Debug, Default)]
-pub struct Packages(HashMap<PackageSpec, HashMap<String, Bytes>>);
+pub struct Packages(
+    HashMap<PackageSpec, HashMap<String, Bytes>>,
+    HashMap<String, Later>,
+);
 
 impl Packages {
-    /// `@dossier/lib` with the build's generated files, and the templates.
-    pub fn new(generated: Vec<(&str, Bytes)>) -> Self {
+    /// `@dossier/lib` with the build's generated files (those made `later`
+    /// waited for when read), and the templates.
+    pub fn new(generated: Vec<(&str, Bytes)>, later: Vec<(&str, Later)>) -> Self {
         let mut lib: HashMap<String, Bytes> = generated
             .into_iter()
             .map(|(name, bytes)| (name.to_string(), bytes))
@@ -61,10 +121,13 @@ impl Packages {
             .collect();
         templates.insert("lib.typ".into(), Bytes::from_string(entry));
         templates.insert("typst.toml".into(), manifest("templates"));
-        Self(HashMap::from([
-            (spec("lib"), lib),
-            (spec("templates"), templates),
-        ]))
+        Self(
+            HashMap::from([(spec("lib"), lib), (spec("templates"), templates)]),
+            later
+                .into_iter()
+                .map(|(name, later)| (name.to_string(), later))
+                .collect(),
+        )
     }
 
     /// Whether `spec` names one of our packages.
@@ -72,9 +135,15 @@ impl Packages {
         self.0.contains_key(spec)
     }
 
-    /// A file of one of our packages.
-    pub fn file(&self, spec: &PackageSpec, path: &str) -> Option<Bytes> {
-        self.0.get(spec)?.get(path).cloned()
+    /// A file of one of our packages, waiting for it if it is still being
+    /// made.
+    pub fn file(&self, spec: &PackageSpec, path: &str) -> Option<Result<Bytes, String>> {
+        if *spec == self::spec("lib")
+            && let Some(later) = self.1.get(path)
+        {
+            return Some(later.wait());
+        }
+        self.0.get(spec)?.get(path).cloned().map(Ok)
     }
 }
 

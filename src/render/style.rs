@@ -72,7 +72,14 @@ impl Style {
 
     /// How the style shapes citation groups.
     pub fn shape(&self) -> Shape {
-        let Some(Csl::Independent(style)) = self.csl() else {
+        Shape::of(self.csl().as_ref())
+    }
+}
+
+impl Shape {
+    /// How `csl`, read once, shapes citation groups.
+    pub fn of(csl: Option<&Csl>) -> Shape {
+        let Some(Csl::Independent(style)) = csl else {
             return Shape {
                 note: false,
                 open: String::new(),

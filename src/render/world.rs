@@ -179,10 +179,15 @@ impl FileLoader for Loader {
             return Ok(bytes.clone());
         }
         match id.root() {
-            VirtualRoot::Package(spec) if self.packages.has(spec) => self
-                .packages
-                .file(spec, id.vpath().get_without_slash())
-                .ok_or_else(|| FileError::NotFound(id.vpath().get_without_slash().into())),
+            VirtualRoot::Package(spec) if self.packages.has(spec) => {
+                match self.packages.file(spec, id.vpath().get_without_slash()) {
+                    Some(Ok(bytes)) => Ok(bytes),
+                    Some(Err(message)) => Err(FileError::Other(Some(message.into()))),
+                    None => Err(FileError::NotFound(
+                        id.vpath().get_without_slash().into(),
+                    )),
+                }
+            }
             VirtualRoot::Package(spec) => Err(FileError::Package(PackageError::Other(Some(
                 format!(
                     "package imports are not available in dossier builds, which never use the network: `{spec}`"

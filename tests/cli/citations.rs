@@ -556,3 +556,68 @@ fn built(project: &Project, report: &str, style: &str) -> String {
         .expect(0);
     pdf_text(&project.read(&output).unwrap())
 }
+
+/// A numeric style whose bibliography is sorted by author, not by first
+/// citation: each citation's number is its work's place in that order, so
+/// the citations are formatted with the bibliography, not before it.
+const SORTED_NUMBERS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+  <info><title>Sorted numbers</title><id>http://example.org/sorted</id><updated>2026-11-21T00:00:00+00:00</updated></info>
+  <citation><layout prefix="[" suffix="]" delimiter=", "><text variable="citation-number"/></layout></citation>
+  <bibliography>
+    <sort><key variable="author"/></sort>
+    <layout><text variable="citation-number" suffix=". "/><names variable="author"/></layout>
+  </bibliography>
+</style>
+"#;
+
+#[test]
+fn citation_numbers_follow_a_bibliography_sorted_by_author() {
+    let project = project();
+    project.write("sorted.csl", SORTED_NUMBERS);
+    project.write(
+        "report.md",
+        "First [@a+b], then [@averroes/bland], last [@گزارش-۱۳۶۷].\n",
+    );
+    let text = built(&project, "report.md", "sorted.csl");
+    let squeezed: String = text.split_whitespace().collect();
+    for shown in [
+        "First[3],then[2],last[1].",
+        "1.AmnestyInternational",
+        "2.IbnAverroes",
+        "3.JaneDoe",
+    ] {
+        assert!(squeezed.contains(shown), "{shown:?} in {text}");
+    }
+}
+
+/// A style with citations and no bibliography layout cannot list the
+/// sources: the build says so and writes nothing.
+#[test]
+fn a_style_without_a_bibliography_layout_is_an_error_not_an_empty_list() {
+    let project = project();
+    let csl = SORTED_NUMBERS
+        .split("  <bibliography>")
+        .next()
+        .unwrap()
+        .to_string()
+        + "</style>\n";
+    project.write("citations-only.csl", &csl);
+    project.write("report.md", "Cited [@a+b].\n");
+    let build = project
+        .run(&[
+            "build",
+            "report.md",
+            "--style",
+            "citations-only.csl",
+            "-o",
+            "out.pdf",
+        ])
+        .expect(2);
+    assert!(
+        build.stderr().contains("no bibliography layout"),
+        "{}",
+        build.stderr()
+    );
+    assert!(project.read("out.pdf").is_none());
+}

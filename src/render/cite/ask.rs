@@ -87,14 +87,33 @@ pub(super) fn ask<'r>(sequence: &[&'r Request], positional: bool) -> Asked<'r> {
 /// that uses none of them anywhere prints a citation alike wherever it
 /// stands. Anything unreadable counts as positional.
 pub(super) fn positional(style: &IndependentStyle) -> bool {
-    fn uses(value: &Value) -> bool {
+    uses(
+        style,
+        &|key, value| {
+            (key == "@position" || key.starts_with("@et-al-subsequent")) && !value.is_null()
+        },
+        "first-reference-note-number",
+    )
+}
+
+/// Whether a citation can print, or be sorted or collapsed by, the number
+/// the bibliography gives its work: only then does formatting the citations
+/// need the bibliography's order.
+pub(super) fn reads_citation_numbers(style: &IndependentStyle) -> bool {
+    uses(style, &|_, _| false, "citation-number")
+}
+
+/// Whether the style's settings, citation layout or macros hold an
+/// attribute `attribute` accepts or the value `word`. Anything unreadable
+/// counts as used.
+fn uses(style: &IndependentStyle, attribute: &dyn Fn(&str, &Value) -> bool, word: &str) -> bool {
+    fn walk(value: &Value, attribute: &dyn Fn(&str, &Value) -> bool, word: &str) -> bool {
         match value {
-            Value::Object(map) => map.iter().any(|(key, value)| {
-                let positional = key == "@position" || key.starts_with("@et-al-subsequent");
-                (positional && !value.is_null()) || uses(value)
-            }),
-            Value::Array(values) => values.iter().any(uses),
-            Value::String(text) => text == "first-reference-note-number",
+            Value::Object(map) => map
+                .iter()
+                .any(|(key, value)| attribute(key, value) || walk(value, attribute, word)),
+            Value::Array(values) => values.iter().any(|v| walk(v, attribute, word)),
+            Value::String(text) => text == word,
             _ => false,
         }
     }
@@ -104,7 +123,7 @@ pub(super) fn positional(style: &IndependentStyle) -> bool {
         serde_json::to_value(&style.macros),
     ]
     .iter()
-    .any(|value| value.as_ref().map_or(true, uses))
+    .any(|value| value.as_ref().map_or(true, |v| walk(v, attribute, word)))
 }
 
 #[cfg(test)]
@@ -132,21 +151,24 @@ mod tests {
         } else {
             ask(sequence, positional(&style))
         };
-        let mut driver = BibliographyDriver::new();
-        for request in &asked.requests {
-            driver.citation(citation(request, &library, &style, &locale, &locales).unwrap());
-        }
-        let rendered = driver.finish(BibliographyRequest {
-            style: &style,
-            locale: Some(locale),
-            locale_files: &locales,
-        });
+        let rendered = format(&asked.requests, &library, &style, &locale, &locales).unwrap();
+        // As a build asks: the citations without the bibliography, where
+        // they cannot read its numbers.
+        let citations = if !once_each && !reads_citation_numbers(&style) {
+            let alone = IndependentStyle {
+                bibliography: None,
+                ..style.clone()
+            };
+            format(&asked.requests, &library, &alone, &locale, &locales)
+                .unwrap()
+                .citations
+        } else {
+            rendered.citations.clone()
+        };
         let texts = sequence
             .iter()
             .zip(&asked.answer_of)
-            .map(|(r, &a)| {
-                Value::Array(Runs::citation(r, &rendered.citations[a].citation)).to_string()
-            })
+            .map(|(r, &a)| Value::Array(Runs::citation(r, &citations[a].citation)).to_string())
             .collect();
         let bibliography = rendered
             .bibliography
@@ -188,7 +210,7 @@ e: { type: article, title: Four authors, author: ["Doe, Jane", "Moe, Max", "Poe,
                 proptest::collection::vec((0..5usize, 0..3usize, 0..5usize), 1..4),
                 1..24,
             ),
-            style in 0..8usize,
+            style in 0..9usize,
         ) {
             let style = [
                 "chicago-notes",
@@ -199,6 +221,8 @@ e: { type: article, title: Four authors, author: ["Doe, Jane", "Moe, Max", "Poe,
                 "apa",
                 "american-sociological-association",
                 "modern-language-association",
+                // Numbers in the order of a bibliography sorted by author.
+                "association-for-computing-machinery",
             ][style];
             let requests: Vec<Request> = requests
                 .iter()
@@ -284,6 +308,34 @@ e: { type: article, title: Four authors, author: ["Doe, Jane", "Moe, Max", "Poe,
         }
         for name in ["ieee", "apa", "nature", "vancouver"] {
             assert!(!position(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn styles_whose_citations_read_the_bibliographys_numbers_are_known() {
+        let numbers = |name: &str| {
+            let citationberg::Style::Independent(style) =
+                ArchivedStyle::by_name(name).unwrap().get()
+            else {
+                panic!("an independent style")
+            };
+            reads_citation_numbers(&style)
+        };
+        for name in [
+            "ieee",
+            "nature",
+            "vancouver",
+            "american-medical-association",
+        ] {
+            assert!(numbers(name), "{name}");
+        }
+        for name in [
+            "apa",
+            "chicago-author-date",
+            "chicago-notes",
+            "modern-language-association",
+        ] {
+            assert!(!numbers(name), "{name}");
         }
     }
 

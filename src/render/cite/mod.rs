@@ -18,12 +18,13 @@ mod locales;
 mod parts;
 mod runs;
 
-use ask::{ask, positional};
+use ask::{ask, positional, reads_citation_numbers};
 use locales::locales_for;
 use parts::parts;
 use runs::{Runs, strip};
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::{
@@ -36,6 +37,7 @@ use hayagriva::{
 };
 use serde_json::{Map, Value, json};
 
+use super::packages::Later;
 use super::plan::{GroupPlan, Pair};
 use super::style::Shape;
 
@@ -91,7 +93,7 @@ enum Part {
     Author(String),
 }
 
-/// What the template needs to print every citation and the bibliography.
+/// What the template needs to print every citation.
 #[derive(Debug, Clone)]
 pub struct Printed {
     /// Per citation group of the report, each time the document prints it
@@ -101,8 +103,6 @@ pub struct Printed {
     pub groups: Vec<Vec<Value>>,
     /// Each distinct printed citation: `note` (set as a footnote) and `body`.
     pub cites: Vec<Value>,
-    /// `hanging`, `prefixed` and `entries` (`key`, `prefix`, `body`).
-    pub bibliography: Value,
     /// A source's citation without brackets, by key, for the annex.
     pub names: Map<String, Value>,
 }
@@ -128,13 +128,23 @@ pub struct Input<'a> {
     pub region: Option<&'a str>,
 }
 
-/// Formats every citation and the bibliography.
-pub fn print(input: &Input<'_>) -> Result<Printed, String> {
+/// Formats every citation, and the bibliography `later`, as JSON:
+/// `hanging`, `prefixed` and `entries` (`key`, `prefix`, `body`).
+///
+/// The bibliography of most styles costs more than all their citations
+/// (each entry runs the style's whole bibliography layout, and sorting
+/// runs its sort macros for each comparison), and Typst needs it last: it
+/// is formatted on another thread while the pages before it are laid out.
+/// The citations are formatted here without it, which changes nothing
+/// unless a citation reads the number the bibliography's order gives its
+/// work; such a style formats both here.
+pub fn print(input: &Input<'_>) -> Result<(Printed, Later), String> {
     let library = {
         let _scope = typst_timing::TimingScope::new("dossier: read the bibliography back");
         hayagriva::io::from_yaml_str(input.bibliography)
     }
     .map_err(|e| format!("the bibliography of this build cannot be read back ({e})"))?;
+    let library = Arc::new(library);
     let locale = LocaleCode(match input.region {
         Some(region) => format!("{}-{region}", input.lang),
         None => input.lang.to_string(),
@@ -190,15 +200,45 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
     let asked = ask(&sequence, positional(input.style));
     let _scope = typst_timing::TimingScope::new("dossier: hayagriva");
     let locales = locales_for(&locale);
-    let mut driver = BibliographyDriver::new();
-    for request in &asked.requests {
-        driver.citation(citation(request, &library, input.style, &locale, &locales)?);
-    }
-    let rendered = driver.finish(BibliographyRequest {
-        style: input.style,
-        locale: Some(locale.clone()),
-        locale_files: &locales,
-    });
+    let alone = input
+        .style
+        .bibliography
+        .as_ref()
+        .filter(|_| !reads_citation_numbers(input.style))
+        .map(|_| IndependentStyle {
+            bibliography: None,
+            ..input.style.clone()
+        });
+    let citation_style = alone.as_ref().unwrap_or(input.style);
+    let (citations, later) = match &alone {
+        Some(alone) => {
+            let later = {
+                let requests: Vec<Request> = asked.requests.iter().map(|&r| r.clone()).collect();
+                let (library, style, locale, locales) = (
+                    library.clone(),
+                    input.style.clone(),
+                    locale.clone(),
+                    locales.clone(),
+                );
+                Later::spawn(move || {
+                    let requests: Vec<&Request> = requests.iter().collect();
+                    let rendered = format(&requests, &library, &style, &locale, &locales)?;
+                    let bibliography = bibliography(rendered.bibliography.as_ref(), &library)?;
+                    Ok(typst::foundations::Bytes::from_string(
+                        bibliography.to_string(),
+                    ))
+                })
+            };
+            let rendered = format(&asked.requests, &library, alone, &locale, &locales)?;
+            (rendered.citations, later)
+        }
+        None => {
+            let rendered = format(&asked.requests, &library, input.style, &locale, &locales)?;
+            let bibliography = bibliography(rendered.bibliography.as_ref(), &library)
+                .map(|b| typst::foundations::Bytes::from_string(b.to_string()));
+            (rendered.citations, Later::ready(bibliography))
+        }
+    };
     let answer_of = asked.answer_of;
     // Authors printed in the text, asked apart: as citations they would
     // make the note after them a later one.
@@ -226,17 +266,8 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
     let authors = if author_requests.is_empty() {
         Vec::new()
     } else {
-        let mut driver = BibliographyDriver::new();
-        for request in &author_requests {
-            driver.citation(citation(request, &library, input.style, &locale, &locales)?);
-        }
-        driver
-            .finish(BibliographyRequest {
-                style: input.style,
-                locale: Some(locale.clone()),
-                locale_files: &locales,
-            })
-            .citations
+        let requests: Vec<&Request> = author_requests.iter().collect();
+        format(&requests, &library, citation_style, &locale, &locales)?.citations
     };
     drop(_scope);
 
@@ -250,7 +281,7 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
         let body = if hidden {
             Vec::new()
         } else {
-            let mut body = Runs::citation(request, &rendered.citations[answer].citation);
+            let mut body = Runs::citation(request, &citations[answer].citation);
             if request.bare {
                 strip(&mut body, &input.shape.open, &input.shape.close);
             }
@@ -315,7 +346,41 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
         names_out.insert(key.to_string(), cites[*cite]["body"].clone());
     }
 
-    let bibliography = match &rendered.bibliography {
+    Ok((
+        Printed {
+            groups,
+            cites,
+            names: names_out,
+        },
+        later,
+    ))
+}
+
+/// Every request, in order, formatted in one run of hayagriva.
+fn format(
+    requests: &[&Request],
+    library: &hayagriva::Library,
+    style: &IndependentStyle,
+    locale: &LocaleCode,
+    locales: &[citationberg::Locale],
+) -> Result<hayagriva::Rendered, String> {
+    let mut driver = BibliographyDriver::new();
+    for request in requests {
+        driver.citation(citation(request, library, style, locale, locales)?);
+    }
+    Ok(driver.finish(BibliographyRequest {
+        style,
+        locale: Some(locale.clone()),
+        locale_files: locales,
+    }))
+}
+
+/// The bibliography as the template prints it.
+fn bibliography(
+    rendered: Option<&hayagriva::RenderedBibliography>,
+    library: &hayagriva::Library,
+) -> Result<Value, String> {
+    match rendered {
         Some(bibliography) => {
             let entries: Vec<Value> = bibliography
                 .items
@@ -326,21 +391,17 @@ pub fn print(input: &Input<'_>) -> Result<Printed, String> {
                 })
                 .collect();
             let prefixed = entries.iter().any(|e| !e["prefix"].is_null());
-            json!({
+            Ok(json!({
                 "hanging": bibliography.hanging_indent,
                 "prefixed": prefixed,
                 "entries": entries,
-            })
+            }))
         }
-        None if library.is_empty() => json!({ "hanging": false, "prefixed": false, "entries": [] }),
-        None => return Err("the citation style has no bibliography layout".into()),
-    };
-    Ok(Printed {
-        groups,
-        cites,
-        bibliography,
-        names: names_out,
-    })
+        None if library.is_empty() => {
+            Ok(json!({ "hanging": false, "prefixed": false, "entries": [] }))
+        }
+        None => Err("the citation style has no bibliography layout".into()),
+    }
 }
 
 /// A request as hayagriva takes it, as Typst would make it: the supplement
