@@ -289,6 +289,11 @@ pub struct BuildArgs {
     /// A folder of more fonts (.ttf, .otf), searched recursively; repeatable.
     #[arg(long, value_name = "DIR")]
     pub font_path: Vec<PathBuf>,
+    /// The PDF standards to meet, comma-separated, as Typst names them
+    /// (a-2b, a-3a, a-3b, a-4, ua-1, 1.7…), or `none` [default: a-3a,ua-1:
+    /// archival and accessible].
+    #[arg(long, value_name = "LIST")]
+    pub pdf_standard: Option<String>,
     /// Stop a build that takes longer than this: a loop or recursion in the
     /// document that does not end is an error, not a hang.
     #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..))]

@@ -72,6 +72,10 @@ impl Round {
 
 /// Checks, renders and writes once, in `session` (which `watch` keeps).
 pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
+    let standards = match &args.pdf_standard {
+        Some(list) => render::pdf::Standards::parse(list).map_err(Error)?,
+        None => render::pdf::Standards::default(),
+    };
     let output = output_path(args);
     let internal_name = output
         .file_name()
@@ -160,6 +164,7 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
         draft: args.draft,
         font_paths: &args.font_path,
         internal: args.internal,
+        standards: &standards,
     };
     let watch = budget(args, &registry, &files, &diagnostics, &summary, report.file)?;
     let result = render::build_in(session, &job, &mut files);

@@ -33,6 +33,45 @@ impl Mapper<'_> {
         diagnostics.iter().map(|d| self.one(d)).collect()
     }
 
+    /// Our diagnostics for what the PDF standards forbid, found at export:
+    /// said in the report's terms where the cause is the report's.
+    pub fn convert_export(&mut self, diagnostics: &EcoVec<SourceDiagnostic>) -> Vec<Diagnostic> {
+        diagnostics
+            .iter()
+            .map(|source| {
+                let mut diagnostic = self.one(source);
+                // Typst names the standards that fail: "PDF/A-3a, PDF/UA-1 error: …".
+                let (standards, what) = source
+                    .message
+                    .split_once(" error: ")
+                    .unwrap_or(("", source.message.as_str()));
+                if standards.is_empty() {
+                    return diagnostic;
+                }
+                if what == "missing alt text" {
+                    diagnostic.message =
+                        format!("this image has no description (alt text), which {standards} requires");
+                    diagnostic.help = Some(
+                        "describe what it shows between the brackets, `![A bar chart of the reported figures](chart.png)`, or in Typst `image(\"chart.png\", alt: \"…\")`".into(),
+                    );
+                } else if what.contains("could not be displayed with") {
+                    // A character no font has would print as an empty box.
+                    diagnostic.message = format!("{standards} forbids this: {what} (Typst)");
+                    diagnostic.help =
+                        Some("add a font that has it with `--font-path DIR`".into());
+                } else {
+                    diagnostic.message = format!("{standards} forbids this: {what} (Typst)");
+                }
+                let choose = "or build to other standards with `--pdf-standard` (`none` for none)";
+                diagnostic.help = Some(match diagnostic.help.take() {
+                    Some(help) => format!("{help}; {choose}"),
+                    None => choose.to_string(),
+                });
+                diagnostic
+            })
+            .collect()
+    }
+
     fn one(&mut self, source: &SourceDiagnostic) -> Diagnostic {
         let mut diagnostic = Diagnostic::new(Code::Compile, format!("{} (Typst)", source.message));
         if source.severity == TypstSeverity::Warning {

@@ -11,15 +11,15 @@ pub mod leak;
 mod links;
 pub mod markup;
 pub mod packages;
+pub mod pdf;
 pub mod plan;
 pub mod style;
 pub mod world;
 
 use std::path::{Path, PathBuf};
 
-use typst::foundations::{Bytes, Datetime, Smart};
+use typst::foundations::Bytes;
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
 
 use crate::diag::{Diagnostic, Files};
 use crate::registry::Registry;
@@ -87,6 +87,8 @@ pub struct Job<'a> {
     /// Include confidential sources and mark every page; else leave them
     /// out and scan the PDF for their text.
     pub internal: bool,
+    /// The PDF standards the file meets.
+    pub standards: &'a pdf::Standards,
 }
 
 /// The words every page of an internal build carries.
@@ -430,7 +432,7 @@ fn compile(
     if job.internal {
         mark_internal(&mut document)?;
     }
-    let pdf = export(&document, job.date).map_err(|errors| {
+    let pdf = pdf::export(&document, job.date, job.standards).map_err(|errors| {
         let mut mapper = diagnostics::Mapper {
             world,
             files,
@@ -438,7 +440,7 @@ fn compile(
             converted: &converted,
             includes: &includes,
         };
-        Failure::Diagnostics(mapper.convert(&errors))
+        Failure::Diagnostics(mapper.convert_export(&errors))
     })?;
     Ok(Compiled {
         document,
@@ -708,18 +710,4 @@ fn root_path(root: &Path, path: &Path) -> Result<String, Failure> {
         ))
     })?;
     Ok(format!("/{}", inside.to_string_lossy().replace('\\', "/")))
-}
-
-/// Exports with fixed metadata so identical inputs give identical bytes.
-fn export(document: &PagedDocument, date: chrono::NaiveDate) -> typst::diag::SourceResult<Vec<u8>> {
-    use chrono::Datelike;
-    let timestamp =
-        Datetime::from_ymd_hms(date.year(), date.month() as u8, date.day() as u8, 0, 0, 0)
-            .map(Timestamp::new_utc);
-    let options = PdfOptions {
-        creator: Smart::Custom(Some("dossier".into())),
-        timestamp,
-        ..PdfOptions::default()
-    };
-    typst_pdf::pdf(document, &options)
 }

@@ -15,5 +15,6 @@ mod library;
 mod pandoc;
 mod prose;
 mod sandbox;
+mod standards;
 mod support;
 mod workflow;

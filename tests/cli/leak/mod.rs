@@ -81,6 +81,9 @@ pub fn layers(project: &Project, report: &str) -> (Vec<Finding>, Vec<Finding>) {
         draft: false,
         font_paths: &[],
         internal: false,
+        // No standard, so a document no standard allows (an embedded PDF,
+        // an image without a description) is still searched.
+        standards: &render::pdf::Standards::parse("none").unwrap(),
     };
     match render::leak_layers(&job, &mut files) {
         Ok(found) => found,
