@@ -61,6 +61,9 @@ impl Later {
         let slot = later.clone();
         let started = std::thread::Builder::new()
             .name("bibliography".into())
+            // A style's macros nest as deep as its author wrote them: as
+            // much stack as the main thread has, and more.
+            .stack_size(64 << 20)
             .spawn(move || {
                 let file = std::panic::catch_unwind(std::panic::AssertUnwindSafe(make))
                     .unwrap_or_else(|_| Err("formatting the bibliography failed".into()));

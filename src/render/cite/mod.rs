@@ -200,11 +200,20 @@ pub fn print(input: &Input<'_>) -> Result<(Printed, Later), String> {
     let asked = ask(&sequence, positional(input.style));
     let _scope = typst_timing::TimingScope::new("dossier: hayagriva");
     let locales = locales_for(&locale);
+    // Both threads format every citation, so the split pays only where the
+    // pages before the list are long enough to hide it: more citations
+    // printed than works listed (not a short report listing a library
+    // through `nocite`).
+    let printed = sequence.len() - usize::from(!nocite.items.is_empty()) - names.len();
+    let listed: std::collections::HashSet<&str> = sequence
+        .iter()
+        .flat_map(|r| r.items.iter().map(|i| i.key.as_str()))
+        .collect();
     let alone = input
         .style
         .bibliography
         .as_ref()
-        .filter(|_| !reads_citation_numbers(input.style))
+        .filter(|_| printed >= listed.len() && !reads_citation_numbers(input.style))
         .map(|_| IndependentStyle {
             bibliography: None,
             ..input.style.clone()
