@@ -619,7 +619,7 @@ fn mark_internal(document: &mut PagedDocument) -> Result<(), Failure> {
         page_text(&page.frame, &mut text);
         if !crate::skeleton::of(&text).contains(&wanted) {
             let message = format!(
-                "page {} of the internal build does not show \"{INTERNAL_MARK}\": the template covers or removes the page foreground",
+                "page {} of the internal build does not show \"{INTERNAL_MARK}\": the template covers or removes the page background",
                 i + 1
             );
             return Err(Failure::Diagnostics(vec![Diagnostic::new(
@@ -659,7 +659,9 @@ fn preamble(job: &Job<'_>) -> Result<String, Failure> {
             crate::typst_str::string(&root_path(job.root, path)?)
         ),
     };
-    // One foreground for the marks, so neither hides the other.
+    // One background for the marks, so neither hides the other. Not the
+    // foreground: Typst 0.15 then writes a table laid out beside footnotes
+    // into the structure PDF/UA reads as an invalid table.
     let mut marks = Vec::new();
     if job.draft {
         marks.push("place(top + right, dx: -1.2cm, dy: 0.9cm, text(size: 9pt, weight: \"bold\", fill: rgb(\"#b3261e\"), tracking: 0.1em, upper(dossier.term(\"draft\"))))".to_string());
@@ -673,7 +675,7 @@ fn preamble(job: &Job<'_>) -> Result<String, Failure> {
     let marks = if marks.is_empty() {
         String::new()
     } else {
-        format!("#set page(foreground: {{ {} }})\n", marks.join("; "))
+        format!("#set page(background: {{ {} }})\n", marks.join("; "))
     };
     // Markdown citations are all planned calls. A Typst report's runs of
     // `@id` are too; its `#cite` calls and supplements with markup keep the

@@ -119,3 +119,21 @@ fn standards_no_pdf_can_meet_together_are_refused_before_building() {
     );
     assert!(project.read("report.pdf").is_none());
 }
+
+/// The marks of a draft and an internal build sit on every page without
+/// breaking the structure PDF/UA reads: a table laid out beside footnotes
+/// stays a valid table.
+#[test]
+fn draft_and_internal_marks_keep_a_page_of_notes_and_a_table_valid() {
+    let project = Project::from_fixture("features");
+    for args in [
+        &["--draft", "-o", "draft.pdf"][..],
+        &["--internal", "-o", "out.internal.pdf"][..],
+    ] {
+        let mut all = vec!["build", "report.md", "--style", "chicago-notes"];
+        all.extend_from_slice(args);
+        project.run(&all).expect(0);
+        let xmp = declared(&project.read(args[args.len() - 1]).unwrap());
+        assert!(xmp.contains("<pdfuaid:part>1</pdfuaid:part>"), "{xmp}");
+    }
+}
