@@ -137,10 +137,7 @@ mod tests {
     /// as [`ask`] does or once for every citation.
     fn formatted(sequence: &[&Request], style: &str, once_each: bool) -> (Vec<String>, String) {
         let library = hayagriva::io::from_yaml_str(LIBRARY).unwrap();
-        let citationberg::Style::Independent(style) = ArchivedStyle::by_name(style).unwrap().get()
-        else {
-            panic!("an independent style")
-        };
+        let style = archived(style);
         let locale = LocaleCode("en".into());
         let locales = locales_for(&locale);
         let asked = if once_each {
@@ -285,16 +282,18 @@ e: { type: article, title: Four authors, author: ["Doe, Jane", "Moe, Max", "Poe,
         assert!(!asked[7].contains("ibid."), "{:#?}", asked);
     }
 
+    /// A built-in independent style.
+    fn archived(name: &str) -> IndependentStyle {
+        let citationberg::Style::Independent(style) = ArchivedStyle::by_name(name).unwrap().get()
+        else {
+            panic!("an independent style")
+        };
+        style
+    }
+
     #[test]
     fn styles_that_read_a_citations_position_are_known() {
-        let position = |name: &str| {
-            let citationberg::Style::Independent(style) =
-                ArchivedStyle::by_name(name).unwrap().get()
-            else {
-                panic!("an independent style")
-            };
-            positional(&style)
-        };
+        let position = |name: &str| positional(&archived(name));
         // ibid. and short notes; et al. only after the first citation; a
         // personal communication named in full only the first time.
         for name in [
@@ -313,14 +312,7 @@ e: { type: article, title: Four authors, author: ["Doe, Jane", "Moe, Max", "Poe,
 
     #[test]
     fn styles_whose_citations_read_the_bibliographys_numbers_are_known() {
-        let numbers = |name: &str| {
-            let citationberg::Style::Independent(style) =
-                ArchivedStyle::by_name(name).unwrap().get()
-            else {
-                panic!("an independent style")
-            };
-            reads_citation_numbers(&style)
-        };
+        let numbers = |name: &str| reads_citation_numbers(&archived(name));
         for name in [
             "ieee",
             "nature",
