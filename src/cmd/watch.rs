@@ -37,6 +37,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     let mut session = Session::watching();
     loop {
         let started = Instant::now();
+        let began = std::time::SystemTime::now();
         let inputs = match build::round(args, &mut session) {
             Ok(round) => {
                 status(&round, started)?;
@@ -80,7 +81,19 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
                 .map_err(|e| Error(format!("cannot watch {} ({e})", dir.display())))?;
             watched.insert(dir.clone(), id);
         }
-        wait(&events, &wanted)?;
+        // A file saved while the round ran, before its folder was watched
+        // (the first round watches nothing yet), is built at once, not
+        // after the next edit. A time still to come is a clock's, not an
+        // edit's.
+        let now = std::time::SystemTime::now();
+        let saved_meanwhile = wanted.iter().any(|path| {
+            std::fs::metadata(path)
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified >= began && modified <= now)
+        });
+        if !saved_meanwhile {
+            wait(&events, &wanted)?;
+        }
     }
 }
 
