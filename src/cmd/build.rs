@@ -165,6 +165,7 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
         font_paths: &args.font_path,
         internal: args.internal,
         standards: &standards,
+        summary,
     };
     let watch = budget(args, &registry, &files, &diagnostics, &summary, report.file)?;
     let result = render::build_in(session, &job, &mut files);

@@ -12,7 +12,10 @@ use crate::registry::rich;
 use crate::registry::{Author, Claim, Entry, Evidence, Source, Value as Reported};
 use crate::resolve::Resolved;
 
-/// The JSON text of `data.json`.
+/// The JSON texts of `data.json` and of `evidence.json`, the evidence the
+/// PDF carries: the cited claims with their evidence (and whether each
+/// quote was found in its source's capture), the cited sources with their
+/// captures' SHA-256, the check, and this dossier's version.
 /// `groups` are the report's citation groups as planned, or as printed when
 /// the citations were formatted here (`printed`).
 pub fn json(
@@ -22,7 +25,7 @@ pub fn json(
     shape: &super::style::Shape,
     groups: Value,
     printed: Option<Printed>,
-) -> String {
+) -> (String, String) {
     let front = &job.report.front;
     let title = text(&front.title).unwrap_or_else(|| {
         job.report
@@ -95,13 +98,41 @@ pub fn json(
         "claims": claims,
         "sources": sources,
     });
+    let captured: Map<String, Value> = resolved
+        .sources
+        .iter()
+        .filter_map(|id| job.registry.sources.get(*id))
+        .map(|source| {
+            let mut json = source_json(source);
+            json["capture"] = match &source.sha256 {
+                Some(sha256) => json!({
+                    "sha256": sha256.value,
+                    "captured": source.captured_at.as_ref().map(|c| c.value.to_rfc3339()),
+                }),
+                None => Value::Null,
+            };
+            (source.id.value.clone(), json)
+        })
+        .collect();
+    let summary = &job.summary;
+    let evidence = json!({
+        "dossier": env!("CARGO_PKG_VERSION"),
+        "report": { "title": data["meta"]["title"], "date": job.date.to_string() },
+        "internal": job.internal,
+        "check": { "errors": summary.errors, "warnings": summary.warnings, "citations": summary.citations },
+        "claims": data["claims"],
+        "sources": captured,
+    });
     let mut data = data;
     data["printed"] = Value::Bool(printed.is_some());
     if let Some(printed) = printed {
         data["cites"] = Value::Array(printed.cites);
         data["names"] = Value::Object(printed.names);
     }
-    serde_json::to_string(&data).expect("JSON values always serialise")
+    (
+        serde_json::to_string(&data).expect("JSON values always serialise"),
+        serde_json::to_string_pretty(&evidence).expect("JSON values always serialise"),
+    )
 }
 
 /// The document's language and region as Typst names them; English when

@@ -89,6 +89,8 @@ pub struct Job<'a> {
     pub internal: bool,
     /// The PDF standards the file meets.
     pub standards: &'a pdf::Standards,
+    /// What the check before the build found, for the attached evidence.
+    pub summary: crate::diag::Summary,
 }
 
 /// The words every page of an internal build carries.
@@ -321,11 +323,13 @@ fn compile(
         };
         data::json(&view, &resolved, files, &shape, groups, printed)
     };
+    let (data, evidence) = data;
     if let Some(scanner) = scanner {
         let _scope = typst_timing::TimingScope::new("dossier: leak scan, before layout");
         scanner.guarded("the report", || {
             leak::source::report(scanner, &converted, job.report, text);
             leak::source::data(scanner, "data.json", &data);
+            leak::source::data(scanner, "evidence.json", &evidence);
             leak::source::data(scanner, "bibliography.yml", &bibliography);
         });
         if stop && scanner.found_any() {
@@ -337,6 +341,7 @@ fn compile(
     }
     let mut generated = vec![
         ("data.json", Bytes::new(data.into_bytes())),
+        ("evidence.json", Bytes::new(evidence.into_bytes())),
         ("bibliography.yml", Bytes::from_string(bibliography)),
     ];
     if let Style::File(_, bytes) = job.style {
@@ -672,6 +677,13 @@ fn preamble(job: &Job<'_>) -> Result<String, Failure> {
             crate::typst_str::string(INTERNAL_MARK)
         ));
     }
+    // The evidence travels inside the PDF, where the standards allow a file
+    // attached (PDF/A-1 and PDF/A-2 do not).
+    let attach = if job.standards.allow_attachments() {
+        "#pdf.attach(\"/evidence.json\", dossier.evidence, relationship: \"supplement\", mime-type: \"application/json\", description: \"The evidence behind this dossier: the cited claims and their evidence, the cited sources and their captures, and the check\")\n"
+    } else {
+        ""
+    };
     let marks = if marks.is_empty() {
         String::new()
     } else {
@@ -692,7 +704,7 @@ fn preamble(job: &Job<'_>) -> Result<String, Failure> {
         Format::Markdown => String::new(),
     };
     Ok(format!(
-        "#import {lib} as dossier\n{template}{marks}{rules}#show: template\n"
+        "#import {lib} as dossier\n{template}{marks}{rules}#show: template\n{attach}"
     ))
 }
 

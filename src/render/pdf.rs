@@ -43,6 +43,22 @@ impl Standards {
     }
 }
 
+impl Standards {
+    /// Whether a file may be attached: PDF/A-1 and PDF/A-2 forbid it.
+    pub fn allow_attachments(&self) -> bool {
+        !self.0.iter().any(|s| {
+            matches!(
+                s,
+                PdfStandard::A_1a
+                    | PdfStandard::A_1b
+                    | PdfStandard::A_2a
+                    | PdfStandard::A_2b
+                    | PdfStandard::A_2u
+            )
+        })
+    }
+}
+
 impl Default for Standards {
     fn default() -> Self {
         Self::parse(DEFAULT_STANDARDS).unwrap_or(Self(Vec::new()))

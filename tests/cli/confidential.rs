@@ -3,7 +3,7 @@
 //! PDF refuses every channel a hurried writer might paste them into.
 //! Internal builds include them and say so on every page.
 
-use super::support::{Project, normalise, pdf_text};
+use super::support::{Project, attached, normalise, pdf_text};
 
 /// Everything the registry holds about the witness that must stay hidden.
 const SECRETS: &[&str] = &[
@@ -414,4 +414,58 @@ fn the_details_of_a_confidential_source_are_needles_too() {
     // The container names no one: citing a public source in it is fine.
     project.write("public.md", "Field tapes were kept [@toll-1988].\n");
     project.run(&["build", "public.md"]).expect(0);
+}
+
+/// The evidence a PDF carries: the cited claims and their public evidence,
+/// the sources with their captures, the check; never what is confidential,
+/// which an internal build carries and says so.
+#[test]
+fn the_evidence_attached_to_a_public_build_holds_nothing_confidential() {
+    let project = project();
+    project.run(&["build", "report.md"]).expect(0);
+    let pdf = project.read("report.pdf").unwrap();
+    let files = attached(&pdf);
+    assert_eq!(
+        files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        ["evidence.json"]
+    );
+    let text = String::from_utf8(files[0].1.clone()).unwrap();
+    let evidence: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(evidence["internal"], false, "{text}");
+    assert_eq!(evidence["check"]["errors"], 0, "{text}");
+    assert!(
+        evidence["claims"]
+            .as_object()
+            .is_some_and(|c| !c.is_empty()),
+        "{text}"
+    );
+    assert!(
+        evidence["sources"]["amnesty-2018"]["title"].is_string(),
+        "{text}"
+    );
+    for secret in SECRETS.iter().chain(&["witness-a"]) {
+        assert!(
+            !text.to_lowercase().contains(&secret.to_lowercase()),
+            "{secret:?} in {text}"
+        );
+    }
+
+    project.run(&["build", "report.md", "--internal"]).expect(0);
+    let files = attached(&project.read("report.internal.pdf").unwrap());
+    let text = String::from_utf8(files[0].1.clone()).unwrap();
+    assert!(text.contains("\"internal\": true"), "{text}");
+    assert!(text.contains("witness-a"), "{text}");
+
+    // PDF/A-2 allows no attached file: the build carries none.
+    project
+        .run(&[
+            "build",
+            "report.md",
+            "--pdf-standard",
+            "a-2b",
+            "-o",
+            "a2.pdf",
+        ])
+        .expect(0);
+    assert!(attached(&project.read("a2.pdf").unwrap()).is_empty());
 }

@@ -145,3 +145,37 @@ pub fn sha256(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// The files attached to `pdf`: each file specification's name and its
+/// data, uncompressed.
+pub fn attached(pdf: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let document = lopdf::Document::load_mem(pdf).expect("a PDF");
+    let mut files = Vec::new();
+    for object in document.objects.values() {
+        let Ok(spec) = object.as_dict() else { continue };
+        if spec.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"Filespec".as_slice()) {
+            continue;
+        }
+        let name = spec
+            .get(b"UF")
+            .or_else(|_| spec.get(b"F"))
+            .and_then(|n| n.as_str())
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_default();
+        let Ok(stream) = spec
+            .get(b"EF")
+            .and_then(|ef| ef.as_dict())
+            .and_then(|ef| ef.get(b"F"))
+            .and_then(|f| f.as_reference())
+            .and_then(|id| document.get_object(id))
+            .and_then(|o| o.as_stream())
+        else {
+            continue;
+        };
+        let data = stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone());
+        files.push((name, data));
+    }
+    files
+}

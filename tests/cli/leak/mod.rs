@@ -84,6 +84,7 @@ pub fn layers(project: &Project, report: &str) -> (Vec<Finding>, Vec<Finding>) {
         // No standard, so a document no standard allows (an embedded PDF,
         // an image without a description) is still searched.
         standards: &render::pdf::Standards::parse("none").unwrap(),
+        summary: Default::default(),
     };
     match render::leak_layers(&job, &mut files) {
         Ok(found) => found,
