@@ -102,6 +102,7 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     let (report, found) = report::read(&args.report, &root, &mut files)?;
     diagnostics.extend(found);
     let settings = Settings::new(args, &path, &report, &registry, &files, &mut diagnostics)?;
+    inputs.extend(super::settings::named_files(&report, &registry, &files));
     if let Some(Template::File(template)) = &settings.template {
         inputs.push(template.clone());
     }

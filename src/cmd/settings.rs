@@ -89,6 +89,26 @@ fn load_template(value: &str, base: &Path) -> Result<Template, String> {
     Template::load(&value)
 }
 
+/// The style and template files the report's front matter and the registry
+/// name, read or not: a watch rebuilds when a missing or broken one is made
+/// or repaired.
+pub fn named_files(report: &Report, registry: &Registry, files: &Files) -> Vec<PathBuf> {
+    let styles = report.front.style.iter().chain(&registry.style);
+    let styles = styles.filter(|chosen| chosen.value.ends_with(".csl"));
+    let templates = report.front.template.iter();
+    let templates = templates.filter(|chosen| chosen.value.ends_with(".typ"));
+    styles
+        .chain(templates)
+        .map(|chosen| {
+            let base = files
+                .path(chosen.span.file)
+                .parent()
+                .unwrap_or(Path::new(""));
+            base.join(&chosen.value)
+        })
+        .collect()
+}
+
 /// A setting written in a file, or an `invalid-field` at its value.
 fn from_file<T>(
     chosen: &Spanned<String>,

@@ -506,3 +506,37 @@ fn biblatex_tex_is_imported_as_text_and_printed_without_markup() {
         "{text}"
     );
 }
+
+/// A style file named in the front matter that is broken when the watch
+/// starts is watched all the same: repairing it builds.
+#[test]
+fn watch_builds_once_a_broken_style_file_is_repaired() {
+    let project = Project::new();
+    project.run(&["init"]).expect(0);
+    let report = String::from_utf8(project.read("report.md").unwrap()).unwrap();
+    project.write("own.csl", "not a style");
+    project.write(
+        "report.md",
+        &report.replacen("---\n", "---\nstyle: own.csl\n", 1),
+    );
+    let (mut child, lines) = watch(&project, "report.md");
+    until("the style's error", || {
+        lines
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("not a usable CSL style"))
+    });
+    let style = std::fs::read_to_string(data("features/brackets.csl")).unwrap();
+    project.write("own.csl", &style);
+    until("the build with the repaired style", || {
+        lines
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("] built report.pdf"))
+    });
+    assert!(pdf_text(&project.read("report.pdf").unwrap()).contains('⟦'));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
