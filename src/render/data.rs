@@ -98,12 +98,12 @@ pub fn json(
         "claims": claims,
         "sources": sources,
     });
-    let captured: Map<String, Value> = resolved
-        .sources
+    // The same sources, each with its capture.
+    let captured: Map<String, Value> = sources
         .iter()
-        .filter_map(|id| job.registry.sources.get(*id))
-        .map(|source| {
-            let mut json = source_json(source);
+        .filter_map(|(id, json)| Some((job.registry.sources.get(id)?, json)))
+        .map(|(source, json)| {
+            let mut json = json.clone();
             json["capture"] = match &source.sha256 {
                 Some(sha256) => json!({
                     "sha256": sha256.value,
