@@ -35,6 +35,9 @@ pub enum Command {
     /// Rebuild the PDF whenever the report, registry, template or a file it
     /// reads changes.
     Watch(BuildArgs),
+    /// Check a built PDF against the evidence attached to it, and against
+    /// the registry and captures when they are at hand.
+    Verify(VerifyArgs),
     /// Copy a file into captures/ and record it, with its SHA-256 and the
     /// time, as the capture of a source.
     Capture(CaptureArgs),
@@ -245,6 +248,25 @@ pub struct CheckArgs {
     #[arg(long)]
     pub internal: bool,
     /// Where the registry is.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+    /// How diagnostics are written.
+    #[command(flatten)]
+    pub diagnostics: DiagnosticArgs,
+}
+
+/// `dossier verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// The PDF a build wrote.
+    #[arg(value_name = "FILE.pdf")]
+    pub pdf: PathBuf,
+    /// Check the PDF alone, even where a registry is at hand.
+    #[arg(long, conflicts_with = "registry")]
+    pub no_registry: bool,
+    /// Where the registry is [default: sources.toml in the PDF's folder, else
+    /// the nearest one above it, else in the current folder; without one,
+    /// the PDF is checked alone].
     #[command(flatten)]
     pub registry: RegistryArgs,
     /// How diagnostics are written.

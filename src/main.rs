@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         Command::List(args) => cmd::list::run(args),
         Command::Show(args) => cmd::show::run(args),
         Command::Watch(args) => cmd::watch::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
         Command::Capture(args) => cmd::capture::run(args),
         Command::Styles => cmd::info::styles(),
         Command::Template(args) => cmd::info::template(args),

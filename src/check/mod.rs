@@ -7,6 +7,7 @@ mod figures;
 pub mod quotes;
 mod references;
 mod sources;
+pub mod verify;
 
 use chrono::NaiveDate;
 
@@ -15,7 +16,7 @@ use crate::registry::{Level, Registry};
 use crate::report::Report;
 use crate::resolve;
 
-pub use self::sources::sha256_of;
+pub use self::sources::{sha256_hex, sha256_of};
 
 /// What a check run looks at besides the registry.
 #[derive(Debug, Clone, Copy)]
@@ -72,7 +73,7 @@ pub fn check(
 }
 
 /// Applies `[registry.rules]`: the last rule for a code wins.
-fn apply_rules(registry: &Registry, diagnostics: &mut Vec<Diagnostic>) {
+pub(crate) fn apply_rules(registry: &Registry, diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.retain_mut(
         |d| match registry.rules.iter().rev().find(|r| r.code == d.code) {
             Some(rule) => match rule.level {

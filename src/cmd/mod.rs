@@ -12,6 +12,7 @@ pub mod list;
 mod output;
 pub mod settings;
 pub mod show;
+pub mod verify;
 pub mod watch;
 
 use std::io::IsTerminal;

@@ -137,4 +137,16 @@ codes! {
     UncitedFigure => "uncited-figure", Warning,
         when: "A sentence of a paragraph, list item, block quote or footnote states a count of 10 or more, a percentage or a date to the day, and cites nothing.",
         help: "Cite the claim or source the figure comes from, or say in words that it is an estimate of the report's own.";
+    /// A PDF given to `verify` carries no evidence.
+    EvidenceMissing => "evidence-missing", Error,
+        when: "A PDF given to `verify` carries no `evidence.json`: it was not built by dossier, was built under PDF/A-1 or PDF/A-2, or the attachment was removed.",
+        help: "Verify the PDF as it was built, or build it again under a standard that allows attachments (the default a-3a,ua-1, a-3b or a-4).";
+    /// The evidence a PDF carries is not what it was built with.
+    EvidenceAltered => "evidence-altered", Error,
+        when: "The evidence attached to a PDF is not the evidence it was sealed with when built, is not dossier's evidence, or the file was changed after it was built.",
+        help: "Do not edit a built dossier: build it again from its report and registry.";
+    /// A PDF's evidence no longer matches the registry.
+    EvidenceChanged => "evidence-changed", Error,
+        when: "A claim or source in a PDF's attached evidence differs from the registry at hand, or is no longer in it.",
+        help: "Build the PDF again so it says what the registry says now, or restore the registry entry it was built from.";
 }

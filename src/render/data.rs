@@ -175,7 +175,7 @@ pub fn nocite(job: &Job<'_>) -> Vec<String> {
     out
 }
 
-fn claim_json(registry: &crate::registry::Registry, claim: &Claim) -> Value {
+pub(crate) fn claim_json(registry: &crate::registry::Registry, claim: &Claim) -> Value {
     let conflict = claim.conflict.as_ref().map(|c| {
         json!({
             "resolution": c.resolution.as_ref().map(|r| r.value.as_str()),
@@ -269,7 +269,7 @@ fn readable(text: &str) -> String {
     out
 }
 
-fn source_json(s: &Source) -> Value {
+pub(crate) fn source_json(s: &Source) -> Value {
     let authors: Vec<&str> = s
         .authors
         .iter()

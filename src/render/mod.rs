@@ -4,7 +4,7 @@
 
 mod bib;
 mod cite;
-mod data;
+pub(crate) mod data;
 mod diagnostics;
 pub mod fonts;
 pub mod leak;
@@ -339,6 +339,11 @@ fn compile(
             )));
         }
     }
+    // The PDF is sealed with the evidence it carries.
+    let sealed = job
+        .standards
+        .allow_attachments()
+        .then(|| pdf::ident(evidence.as_bytes()));
     let mut generated = vec![
         ("data.json", Bytes::new(data.into_bytes())),
         ("evidence.json", Bytes::new(evidence.into_bytes())),
@@ -437,7 +442,7 @@ fn compile(
     if job.internal {
         mark_internal(&mut document)?;
     }
-    let pdf = pdf::export(&document, job.date, job.standards).map_err(|errors| {
+    let pdf = pdf::export(&document, job.date, job.standards, sealed).map_err(|errors| {
         let mut mapper = diagnostics::Mapper {
             world,
             files,

@@ -65,11 +65,14 @@ impl Default for Standards {
     }
 }
 
-/// Exports `document`, checking it against `standards`.
+/// Exports `document`, checking it against `standards`. `sealed`, the
+/// [`ident`] of the evidence attached, seals the PDF: its document ID is
+/// derived from it (see [`Carried::sealed`]).
 pub fn export(
     document: &PagedDocument,
     date: chrono::NaiveDate,
     standards: &Standards,
+    sealed: Option<String>,
 ) -> typst::diag::SourceResult<Vec<u8>> {
     use chrono::Datelike;
     let timestamp =
@@ -85,7 +88,133 @@ pub fn export(
         creator: Smart::Custom(Some("dossier".into())),
         timestamp,
         standards,
+        ident: sealed.map_or(Smart::Auto, Smart::Custom),
         ..PdfOptions::default()
     };
     typst_pdf::pdf(document, &options)
+}
+
+/// The name the attached evidence has in the PDF.
+pub const EVIDENCE: &str = "evidence.json";
+
+/// The identifier a PDF carrying `evidence` is exported with.
+pub fn ident(evidence: &[u8]) -> String {
+    format!(
+        "dossier evidence sha256:{}",
+        crate::check::sha256_hex(evidence)
+    )
+}
+
+/// The document ID (the first half of the trailer's `/ID`) that the PDF
+/// writer derives from `ident` for a PDF of `version` (`1.7`): a 128-bit
+/// SipHash-1-3 of both, in base64, as krilla computes it.
+fn document_id(version: &str, ident: &str) -> String {
+    use base64::Engine;
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    use std::hash::{Hash, Hasher};
+    /// Hashes `usize` as `u64`, as the writer does.
+    struct Stable(SipHasher13);
+    impl Hasher for Stable {
+        fn finish(&self) -> u64 {
+            self.0.finish()
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            self.0.write(bytes);
+        }
+        fn write_usize(&mut self, i: usize) {
+            self.0.write_u64(i as u64);
+        }
+    }
+    let mut state = Stable(SipHasher13::new());
+    (format!("PDF {version}").as_str(), ident).hash(&mut state);
+    let hash = state.0.finish128().as_u128();
+    base64::engine::general_purpose::STANDARD.encode(hash.to_be_bytes())
+}
+
+/// What a built PDF carries, read back.
+#[derive(Debug)]
+pub struct Carried {
+    /// Each attached file named `evidence.json`, uncompressed.
+    pub evidence: Vec<Vec<u8>>,
+    /// The PDF's version, from its header (`1.7`).
+    version: String,
+    /// The first half of the trailer's `/ID`.
+    id: Option<Vec<u8>>,
+    /// Whether a later revision was appended to the file as built.
+    pub revised: bool,
+}
+
+impl Carried {
+    /// Reads the attachments, ID and revisions of a PDF.
+    pub fn read(pdf: &[u8]) -> Result<Self, String> {
+        let document = lopdf::Document::load_mem(pdf).map_err(|e| format!("not a PDF ({e})"))?;
+        let mut evidence = Vec::new();
+        for object in document.objects.values() {
+            let Ok(spec) = object.as_dict() else { continue };
+            if spec.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"Filespec".as_slice()) {
+                continue;
+            }
+            let name = spec
+                .get(b"UF")
+                .or_else(|_| spec.get(b"F"))
+                .and_then(lopdf::decode_text_string)
+                .unwrap_or_default();
+            if name.trim_start_matches('/') != EVIDENCE {
+                continue;
+            }
+            let stream = spec
+                .get(b"EF")
+                .and_then(|ef| ef.as_dict())
+                .and_then(|ef| ef.get(b"F"))
+                .and_then(|f| f.as_reference())
+                .and_then(|id| document.get_object(id))
+                .and_then(|o| o.as_stream())
+                .map_err(|e| format!("its {EVIDENCE} cannot be read ({e})"))?;
+            let data = match stream.filters() {
+                Ok(filters) if !filters.is_empty() => stream
+                    .decompressed_content()
+                    .map_err(|e| format!("its {EVIDENCE} cannot be read ({e})"))?,
+                _ => stream.content.clone(),
+            };
+            evidence.push(data);
+        }
+        let id = document
+            .trailer
+            .get(b"ID")
+            .and_then(|id| id.as_array())
+            .ok()
+            .and_then(|id| id.first())
+            .and_then(|first| first.as_str().ok())
+            .map(<[u8]>::to_vec);
+        Ok(Self {
+            evidence,
+            version: document.version.clone(),
+            id,
+            revised: revised(pdf, document.xref_start),
+        })
+    }
+
+    /// Whether `evidence` is what the PDF was sealed with when it was
+    /// built: its document ID is the one derived from their SHA-256.
+    pub fn sealed(&self, evidence: &[u8]) -> bool {
+        self.id
+            .as_deref()
+            .is_some_and(|id| id == document_id(&self.version, &ident(evidence)).as_bytes())
+    }
+}
+
+/// Whether the cross-reference section the file ends with points back to
+/// an earlier one (`/Prev`): something was appended after the build.
+fn revised(pdf: &[u8], xref_start: usize) -> bool {
+    let Some(tail) = pdf.get(xref_start..) else {
+        return true;
+    };
+    // A table's trailer comes before `startxref`; a cross-reference
+    // stream's dictionary before `stream`.
+    let end = [b"startxref".as_slice(), b"stream".as_slice()]
+        .iter()
+        .filter_map(|word| tail.windows(word.len()).position(|w| w == *word))
+        .min()
+        .unwrap_or(tail.len());
+    tail[..end].windows(5).any(|w| w == b"/Prev")
 }

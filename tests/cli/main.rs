@@ -17,4 +17,5 @@ mod prose;
 mod sandbox;
 mod standards;
 mod support;
+mod verify;
 mod workflow;
