@@ -25,6 +25,7 @@ pub fn json(
     shape: &super::style::Shape,
     groups: Value,
     printed: Option<Printed>,
+    annex: bool,
 ) -> (String, String) {
     let front = &job.report.front;
     let title = text(&front.title).unwrap_or_else(|| {
@@ -85,6 +86,8 @@ pub fn json(
             "keywords": front.keywords,
             "abstract": text(&front.abstract_),
         },
+        // The numbering pattern of dates and page numbers.
+        "digits": digits(front, &language.0),
         // Typst's own reading of the language's direction.
         "rtl": std::str::FromStr::from_str(&language.0)
             .is_ok_and(|l: typst::text::Lang| l.dir() == typst::layout::Dir::RTL),
@@ -92,6 +95,8 @@ pub fn json(
         "style-file": style_file,
         "citation": { "note": shape.note, "open": shape.open, "close": shape.close, "delimiter": shape.delimiter },
         "draft": job.draft,
+        // Whether citations link to a claims annex.
+        "annex": annex,
         "unknown": unknown,
         "nocite": nocite(job),
         "groups": groups,
@@ -133,6 +138,20 @@ pub fn json(
         serde_json::to_string(&data).expect("JSON values always serialise"),
         serde_json::to_string_pretty(&evidence).expect("JSON values always serialise"),
     )
+}
+
+/// The Typst numbering pattern of the report's digits: Persian (`۱`) for
+/// Persian, Arabic-Indic (`١`) for Arabic, unless the front matter says
+/// `digits: latin`; Latin (`1`) for every other language.
+fn digits(front: &crate::report::FrontMatter, language: &str) -> &'static str {
+    if front.digits.as_ref().is_some_and(|d| d.value == "latin") {
+        return "1";
+    }
+    match language {
+        "fa" => "۱",
+        "ar" => "١",
+        _ => "1",
+    }
 }
 
 /// The document's language and region as Typst names them; English when

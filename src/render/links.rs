@@ -1,7 +1,8 @@
-//! A citation's link to its bibliography entry, made after layout. The
-//! template links each printed citation to a placeholder address naming the
-//! source; here each placeholder becomes the place of the entry, as Typst's
-//! own citations link. Linking to the entry's label in the template instead
+//! A citation's link to its bibliography entry, and a claim mark's to the
+//! claim's entry in the annex, made after layout. The template links each
+//! to a placeholder address naming the source or claim; here each
+//! placeholder becomes the place of the entry, as Typst's own citations
+//! link. Linking to the entry's label in the template instead
 //! would make every paragraph with a citation wait for where the entries
 //! land: two more rounds of layout, each as long as the first.
 
@@ -14,20 +15,28 @@ use typst::model::{Destination, Document};
 use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
 
-/// The address a printed citation links to, followed by the source's key.
-pub const PLACEHOLDER: &str = "dossier-cite:";
+/// Each placeholder address (followed by a source's key or a claim's ID)
+/// and the label of the entry it stands for (followed by the same).
+const PLACEHOLDERS: [(&str, &str); 2] = [
+    ("dossier-cite:", "dossier-source-"),
+    ("dossier-claim:", "dossier-claim-"),
+];
 
-/// The label of a source's bibliography entry, followed by its key.
-pub const ENTRY: &str = "dossier-source-";
+/// The label of the entry a placeholder address stands for.
+fn entry(url: &str) -> Option<String> {
+    PLACEHOLDERS
+        .iter()
+        .find_map(|(address, label)| url.strip_prefix(address).map(|key| format!("{label}{key}")))
+}
 
 /// The document with every placeholder link pointing at its entry; a
 /// placeholder whose entry the template never printed is no link.
 pub fn resolve(document: PagedDocument) -> PagedDocument {
     let mut targets: HashMap<String, Option<Location>> = HashMap::new();
     for page in document.pages() {
-        placeholders(&page.frame, &mut |key| {
-            if !targets.contains_key(key) {
-                targets.insert(key.to_string(), None);
+        placeholders(&page.frame, &mut |url| {
+            if !targets.contains_key(url) {
+                targets.insert(url.to_string(), None);
             }
         });
     }
@@ -35,8 +44,9 @@ pub fn resolve(document: PagedDocument) -> PagedDocument {
         return document;
     }
     let introspector = document.introspector();
-    for (key, target) in targets.iter_mut() {
-        *target = Label::new(PicoStr::intern(&format!("{ENTRY}{key}")))
+    for (url, target) in targets.iter_mut() {
+        *target = entry(url)
+            .and_then(|entry| Label::new(PicoStr::intern(&entry)))
             .and_then(|label| introspector.query_label(label).ok()?.location());
     }
     // The pages are changed in place once the document that shares them is
@@ -61,14 +71,12 @@ fn relink(frame: &mut Frame, targets: &HashMap<String, Option<Location>>) {
             true
         }
         FrameItem::Link(dest, _) => match dest {
-            Destination::Url(url) => match url.as_str().strip_prefix(PLACEHOLDER) {
-                Some(key) => match targets.get(key).copied().flatten() {
-                    Some(location) => {
-                        *dest = Destination::Location(location);
-                        true
-                    }
-                    None => false,
-                },
+            Destination::Url(url) => match targets.get(url.as_str()) {
+                Some(Some(location)) => {
+                    *dest = Destination::Location(*location);
+                    true
+                }
+                Some(None) => false,
                 None => true,
             },
             _ => true,
@@ -77,25 +85,27 @@ fn relink(frame: &mut Frame, targets: &HashMap<String, Option<Location>>) {
     });
 }
 
-/// Calls `found` with the key of each placeholder link in `frame`.
+/// Calls `found` with the address of each placeholder link in `frame`.
 fn placeholders(frame: &Frame, found: &mut impl FnMut(&str)) {
     for (_, item) in frame.items() {
         match item {
             FrameItem::Group(group) => placeholders(&group.frame, found),
-            FrameItem::Link(Destination::Url(url), _) => {
-                if let Some(key) = url.as_str().strip_prefix(PLACEHOLDER) {
-                    found(key);
-                }
-            }
+            FrameItem::Link(Destination::Url(url), _) if is_placeholder(url) => found(url),
             _ => {}
         }
     }
 }
 
+fn is_placeholder(url: &str) -> bool {
+    PLACEHOLDERS
+        .iter()
+        .any(|(address, _)| url.starts_with(address))
+}
+
 fn has_placeholder(frame: &Frame) -> bool {
     frame.items().any(|(_, item)| match item {
         FrameItem::Group(group) => has_placeholder(&group.frame),
-        FrameItem::Link(Destination::Url(url), _) => url.as_str().starts_with(PLACEHOLDER),
+        FrameItem::Link(Destination::Url(url), _) => is_placeholder(url),
         _ => false,
     })
 }

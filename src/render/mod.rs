@@ -298,15 +298,22 @@ fn compile(
             later = Some(bibliography);
             printed
         });
+        let annex = has_annex(job, text);
         let groups = match &printed {
             Some(printed) => {
                 let markup: Vec<Vec<[String; 2]>> = printed
                     .groups
                     .iter()
-                    .map(|times| {
+                    .zip(&plans)
+                    .map(|(times, plan)| {
+                        let marks = if annex {
+                            claim_marks(&plan.claims)
+                        } else {
+                            String::new()
+                        };
                         times
                             .iter()
-                            .map(|g| [group_markup(g, false), group_markup(g, true)])
+                            .map(|g| [false, true].map(|in_note| group_markup(g, in_note) + &marks))
                             .collect()
                     })
                     .collect();
@@ -321,7 +328,7 @@ fn compile(
             }
             None => serde_json::to_value(&plans).map_err(|e| Failure::Fatal(e.to_string()))?,
         };
-        data::json(&view, &resolved, files, &shape, groups, printed)
+        data::json(&view, &resolved, files, &shape, groups, printed, annex)
     };
     let (data, evidence) = data;
     if let Some(scanner) = scanner {
@@ -457,6 +464,31 @@ fn compile(
         pdf,
         warnings,
     })
+}
+
+/// Whether the document has a claims annex for citations to link to: the
+/// dossier template's, or one a custom template or a Typst report lays out
+/// with `claims-annex`.
+fn has_annex(job: &Job<'_>, report: &str) -> bool {
+    let calls = |text: &str| text.contains("claims-annex(");
+    let template = match job.template {
+        Template::Builtin(name) => *name == "dossier",
+        Template::File(path) => std::fs::read_to_string(path).is_ok_and(|t| calls(&t)),
+    };
+    template || job.report.format == Format::Typst && calls(report)
+}
+
+/// The marks after a citation group that link each claim it cites to the
+/// claim's entry in the annex.
+fn claim_marks(claims: &[String]) -> String {
+    if claims.is_empty() {
+        return String::new();
+    }
+    let ids: Vec<String> = claims
+        .iter()
+        .map(|id| crate::typst_str::string(id))
+        .collect();
+    format!("#dossier.claim-marks(({},));", ids.join(", "))
 }
 
 /// A printed citation group as Typst markup: a draft marker for each

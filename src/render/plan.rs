@@ -36,6 +36,9 @@ pub struct GroupPlan {
     pub mode: &'static str,
     /// The citations.
     pub segments: Vec<Segment>,
+    /// The claims cited, each once, in order: their marks link to the
+    /// claims annex.
+    pub claims: Vec<String>,
 }
 
 /// The pairs one cited ID stands for: a claim stands for each of its
@@ -183,10 +186,17 @@ pub fn group(registry: &Registry, group: &Group, shape: &Shape) -> GroupPlan {
     } else {
         "native"
     };
+    let mut claims: Vec<String> = Vec::new();
+    for citation in &group.citations {
+        if registry.claims.contains_key(&citation.id) && !claims.contains(&citation.id) {
+            claims.push(citation.id.clone());
+        }
+    }
     GroupPlan {
         unknown: unknown.iter().map(|c| c.id.clone()).collect(),
         mode,
         segments,
+        claims,
     }
 }
 

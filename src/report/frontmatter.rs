@@ -37,6 +37,9 @@ pub struct FrontMatter {
     pub abstract_: Option<Spanned<String>>,
     /// Claims or sources to list in the bibliography without citing them.
     pub nocite: Vec<Spanned<String>>,
+    /// `latin` or `native`: the digits of dates and page numbers in a
+    /// language that has its own (Persian, Arabic).
+    pub digits: Option<Spanned<String>>,
 }
 
 const FIELDS: &[&str] = &[
@@ -52,6 +55,7 @@ const FIELDS: &[&str] = &[
     "keywords",
     "abstract",
     "nocite",
+    "digits",
 ];
 
 /// One field as read from YAML or TOML, with where its key and value are.
@@ -428,6 +432,15 @@ fn interpret(
                 None => {
                     invalid("front matter `nocite` must be a list of claim or source IDs".into())
                 }
+            },
+            "digits" => match scalar(&field.value).as_deref().map(str::trim) {
+                Some(kind @ ("latin" | "native")) => {
+                    front.digits = Some(Spanned::new(kind.to_string(), span.clone()));
+                }
+                _ => invalid(
+                    "front matter `digits` must be `latin` (123) or `native` (the language's own digits)"
+                        .into(),
+                ),
             },
             "date" => match scalar(&field.value).map(|s| PartialDate::parse(s.trim())) {
                 Some(Ok(date)) => front.date = Some(Spanned::new(date, span.clone())),

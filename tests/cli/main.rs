@@ -12,6 +12,7 @@ mod fuzz;
 mod hostile;
 mod leak;
 mod library;
+mod navigation;
 mod pandoc;
 mod prose;
 mod sandbox;

@@ -201,6 +201,7 @@ mod tests {
                     pairs: vec![pair("c", Some("p. 4")), pair("d", None)],
                 },
             ],
+            claims: vec![],
         };
         assert_eq!(
             shown(&parts(&native, &shape())),
@@ -238,6 +239,7 @@ mod tests {
                 form: "prose",
                 pairs: vec![pair("a", Some("p. 2")), pair("b", None)],
             }],
+            claims: vec![],
         };
         let note = Shape {
             note: true,
