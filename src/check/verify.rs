@@ -131,13 +131,30 @@ pub fn against(
             continue;
         }
         let now = crate::render::data::source_json(source);
-        let fields: Vec<&str> = now
+        let mut fields: Vec<&str> = now
             .as_object()
             .into_iter()
             .flatten()
             .filter(|(key, value)| carried.get(key.as_str()) != Some(value))
             .map(|(key, _)| key.as_str())
             .collect();
+        // Any other field the list of sources prints (type, container,
+        // volume…).
+        if let Some(entry) = carried.get("entry").and_then(Value::as_str)
+            && crate::render::bib::yaml(view, &[id.as_str()])
+                .ok()
+                .as_deref()
+                != Some(entry)
+            && fields.is_empty()
+        {
+            fields.push("its entry in the list of sources");
+        }
+        let captured = source.captured_at.as_ref().map(|c| c.value.to_rfc3339());
+        if let Some(then) = carried["capture"]["captured"].as_str()
+            && captured.as_deref() != Some(then)
+        {
+            fields.push("captured-at");
+        }
         if !fields.is_empty() {
             out.push(
                 changed(format!(

@@ -21,7 +21,9 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome, Error> {
     let found = if args.no_registry {
         Err(None)
     } else {
-        match registry::find_registry(args.registry.registry.as_deref(), Some(&args.pdf)) {
+        // Looked for from the PDF's real folder, not the path as written.
+        let near = std::fs::canonicalize(&args.pdf).unwrap_or_else(|_| args.pdf.clone());
+        match registry::find_registry(args.registry.registry.as_deref(), Some(&near)) {
             Ok(path) => Ok(path),
             Err(LoadError::NotFound { .. }) => Err(None),
             Err(other) => Err(Some(other)),
@@ -35,8 +37,14 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome, Error> {
     if let (Some(path), Some(evidence)) = (&path, &evidence) {
         let (registry, found) = registry::load(path, &args.registry.include_from, &mut files)?;
         diagnostics.extend(found);
-        verify::against(&name, evidence, &registry, &files, &mut diagnostics);
+        // A registry that does not parse cannot say what is gone from it.
+        if registry.complete {
+            verify::against(&name, evidence, &registry, &files, &mut diagnostics);
+        }
         crate::check::apply_rules(&registry, &mut diagnostics);
+        // Nothing confidential is printed: not the lines of a confidential
+        // source, nor of a claim's confidential evidence.
+        crate::render::leak::redact(&registry, &files, &mut diagnostics);
     }
     diag::sort(&mut diagnostics);
     let counts = evidence.as_ref().map(|e| e.counts).unwrap_or_default();

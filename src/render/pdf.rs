@@ -44,7 +44,8 @@ impl Standards {
 }
 
 impl Standards {
-    /// Whether a file may be attached: PDF/A-1 and PDF/A-2 forbid it.
+    /// Whether a file may be attached: PDF/A-1, PDF/A-2 and plain PDF/A-4
+    /// forbid it (PDF/A-4f and PDF/A-4e allow it).
     pub fn allow_attachments(&self) -> bool {
         !self.0.iter().any(|s| {
             matches!(
@@ -54,6 +55,7 @@ impl Standards {
                     | PdfStandard::A_2a
                     | PdfStandard::A_2b
                     | PdfStandard::A_2u
+                    | PdfStandard::A_4
             )
         })
     }
@@ -203,9 +205,15 @@ impl Carried {
     }
 }
 
-/// Whether the cross-reference section the file ends with points back to
-/// an earlier one (`/Prev`): something was appended after the build.
+/// Whether something was appended after the build: the file has more
+/// than one cross-reference section (a build writes one, and every
+/// stream in it is compressed), or the last points back to an earlier one
+/// (`/Prev`).
 fn revised(pdf: &[u8], xref_start: usize) -> bool {
+    let word = b"startxref";
+    if pdf.windows(word.len()).filter(|w| w == word).count() > 1 {
+        return true;
+    }
     let Some(tail) = pdf.get(xref_start..) else {
         return true;
     };
@@ -217,4 +225,24 @@ fn revised(pdf: &[u8], xref_start: usize) -> bool {
         .min()
         .unwrap_or(tail.len());
     tail[..end].windows(5).any(|w| w == b"/Prev")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::revised;
+
+    #[test]
+    fn a_second_cross_reference_section_is_a_revision_with_or_without_prev() {
+        let one = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\nxref\n0 1\ntrailer\n<</Size 2>>\nstartxref\n32\n%%EOF\n";
+        assert!(!revised(one, 32));
+        let mut two = one.to_vec();
+        let at = two.len();
+        two.extend_from_slice(b"xref\n0 1\ntrailer\n<</Size 2>>\nstartxref\n");
+        assert!(revised(&two, at));
+        let mut prev = one.to_vec();
+        let at = prev.len();
+        prev.truncate(32);
+        prev.extend_from_slice(b"xref\n0 1\ntrailer\n<</Size 2/Prev 9>>\n");
+        assert!(revised(&prev, at.min(32)));
+    }
 }

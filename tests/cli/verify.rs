@@ -293,3 +293,44 @@ fn what_is_not_a_built_pdf_is_refused() {
         run.stdout()
     );
 }
+
+#[test]
+fn verify_never_prints_a_confidential_line() {
+    let project = built();
+    let registry = String::from_utf8(project.read("sources.toml").unwrap()).unwrap();
+    let secret = "they took the men to the yard at midnight";
+    project.write(
+        "sources.toml",
+        &registry.replace(
+            "value = 30000 }]",
+            &format!(
+                "value = 30000 }}, {{ source = \"witness\", quote = \"{secret}\" }}]\n\n\
+                 [sources.witness]\ntitle = \"Interview\"\nconfidential = true\n"
+            ),
+        ),
+    );
+    project
+        .run(&["build", "report.md", "-o", "out.pdf"])
+        .expect(0);
+    // The public evidence changes on the line the secret shares.
+    let registry = String::from_utf8(project.read("sources.toml").unwrap()).unwrap();
+    project.write(
+        "sources.toml",
+        &registry.replace("locator = \"para. 4\"", "locator = \"para. 5\""),
+    );
+    for format in ["human", "short", "json", "sarif", "github"] {
+        let run = project
+            .run(&["verify", "out.pdf", "--format", format])
+            .expect(1);
+        assert!(
+            run.stdout().contains("evidence-changed"),
+            "{}",
+            run.stdout()
+        );
+        assert!(
+            !run.stdout().contains("midnight") && !run.stderr().contains("midnight"),
+            "{format}: {}",
+            run.stdout()
+        );
+    }
+}
