@@ -89,8 +89,7 @@ pub fn json(
         // The numbering pattern of dates and page numbers.
         "digits": digits(front, &language.0),
         // Typst's own reading of the language's direction.
-        "rtl": std::str::FromStr::from_str(&language.0)
-            .is_ok_and(|l: typst::text::Lang| l.dir() == typst::layout::Dir::RTL),
+        "rtl": super::bidi::language_rtl(&language.0),
         "style": style,
         "style-file": style_file,
         "citation": { "note": shape.note, "open": shape.open, "close": shape.close, "delimiter": shape.delimiter },
@@ -109,6 +108,9 @@ pub fn json(
         .filter_map(|(id, json)| Some((job.registry.sources.get(id)?, json)))
         .map(|(source, json)| {
             let mut json = json.clone();
+            // Every field the list of sources prints, as it prints them.
+            json["entry"] = super::bib::yaml(job.registry, &[source.id.value.as_str()])
+                .map_or(Value::Null, Value::String);
             json["capture"] = match &source.sha256 {
                 Some(sha256) => json!({
                     "sha256": sha256.value,

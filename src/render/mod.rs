@@ -2,7 +2,8 @@
 //! file, the JSON data and the hayagriva bibliography of the cited sources,
 //! served by our own World — and Typst compiles them into a PDF.
 
-mod bib;
+pub(crate) mod bib;
+pub(crate) mod bidi;
 mod cite;
 pub(crate) mod data;
 mod diagnostics;
@@ -199,6 +200,12 @@ pub fn leak_layers(
     Ok((before.take(), after.take()))
 }
 
+/// The document as Typst lays it out, before it is written as a PDF: what
+/// a reader sees, page by page and glyph by glyph.
+pub fn laid_out(job: &Job<'_>, files: &mut Files) -> Result<PagedDocument, Failure> {
+    Ok(compile(&mut Session::default(), job, files, None, false)?.document)
+}
+
 /// The scanner of a public build with confidential sources.
 fn scanner(job: &Job<'_>) -> Option<std::sync::Arc<leak::Scanner>> {
     if job.internal {
@@ -301,6 +308,9 @@ fn compile(
         let annex = has_annex(job, text);
         let groups = match &printed {
             Some(printed) => {
+                // Citations set apart from text of the other direction.
+                let rtl = bidi::language_rtl(&data::language(&job.report.front).0);
+                let isolate = vec![rtl; printed.cites.len()];
                 let markup: Vec<Vec<[String; 2]>> = printed
                     .groups
                     .iter()
@@ -313,7 +323,10 @@ fn compile(
                         };
                         times
                             .iter()
-                            .map(|g| [false, true].map(|in_note| group_markup(g, in_note) + &marks))
+                            .map(|g| {
+                                [false, true]
+                                    .map(|in_note| group_markup(g, in_note, &isolate) + &marks)
+                            })
                             .collect()
                     })
                     .collect();
@@ -496,8 +509,9 @@ fn claim_marks(claims: &[String]) -> String {
 /// takes their place), and each citation by its number in the template's
 /// table of printed citations. `in_note`: the group stands in a footnote,
 /// where a note style's citation prints in the text of the note, not as a
-/// note of its own, and names its authors itself.
-fn group_markup(group: &serde_json::Value, in_note: bool) -> String {
+/// note of its own, and names its authors itself. A citation whose
+/// `isolate` is set, and a group holding one, are bidi isolates.
+fn group_markup(group: &serde_json::Value, in_note: bool, isolate: &[bool]) -> String {
     use serde_json::Value;
     let mut out = String::new();
     for id in group["unknown"].as_array().into_iter().flatten() {
@@ -513,8 +527,27 @@ fn group_markup(group: &serde_json::Value, in_note: bool) -> String {
     } else {
         "printed-cites"
     };
+    let isolated = |n: &serde_json::Value| {
+        n.as_u64()
+            .and_then(|n| isolate.get(n as usize))
+            .copied()
+            .unwrap_or(false)
+    };
+    let cite = |table: &str, n: &serde_json::Value| {
+        let markup = format!("#dossier.{table}.at({n});");
+        if isolated(n) {
+            bidi::isolated(&markup)
+        } else {
+            markup
+        }
+    };
+    let parts = group["parts"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let isolated_any = parts.iter().any(|part| match part {
+        Value::Object(author) => author.get("a").is_some_and(isolated),
+        n => isolated(n),
+    });
     let mut after_author = false;
-    for part in group["parts"].as_array().into_iter().flatten() {
+    for part in parts {
         match part {
             Value::String(text) if text == " " => out.push(' '),
             // Between the authors a note's citation names itself.
@@ -522,17 +555,21 @@ fn group_markup(group: &serde_json::Value, in_note: bool) -> String {
             Value::String(text) => {
                 out.push_str(&format!("#{};", crate::typst_str::string(text)));
             }
-            Value::Number(n) => out.push_str(&format!("#dossier.{table}.at({n});")),
+            Value::Number(_) => out.push_str(&cite(table, part)),
             Value::Object(author) if !in_note => {
                 if let Some(n) = author.get("a") {
-                    out.push_str(&format!("#dossier.printed-cites.at({n});"));
+                    out.push_str(&cite("printed-cites", n));
                 }
             }
             _ => {}
         }
         after_author = part.is_object();
     }
-    out
+    if isolated_any {
+        bidi::isolated(&out)
+    } else {
+        out
+    }
 }
 
 /// Every citation of a Markdown report, formatted here, and its

@@ -15,6 +15,7 @@ mod library;
 mod navigation;
 mod pandoc;
 mod prose;
+mod rtl;
 mod sandbox;
 mod standards;
 mod support;

@@ -396,7 +396,10 @@ fn bibliography(
                 .iter()
                 .map(|item| {
                     let (prefix, body) = Runs::entry(item.first_field.as_ref(), &item.content);
-                    json!({ "key": item.key, "prefix": prefix, "body": body })
+                    // Set in the direction of its own first letter.
+                    let rtl =
+                        body.iter().find_map(crate::render::bidi::runs_first_strong) == Some(true);
+                    json!({ "key": item.key, "prefix": prefix, "body": body, "rtl": rtl })
                 })
                 .collect();
             let prefixed = entries.iter().any(|e| !e["prefix"].is_null());
