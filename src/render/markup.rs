@@ -106,21 +106,23 @@ type Spanned<'a> = (Event<'a>, Range<usize>);
 /// Converts the report body (from `body_start`) after the `preamble`, each
 /// citation group a call to the template's `cite-group`.
 pub fn convert(source: &str, body_start: usize, groups: &[Group], preamble: &str) -> Converted {
-    convert_with(source, body_start, groups, preamble, None)
+    convert_with(source, body_start, groups, preamble, None, false)
 }
 
 /// Converts the report body with each citation group written as the
 /// markup in `printed` (by group index, then by the time it is written: a
 /// footnote referred to twice is written twice): its citations already
-/// formatted, so Typst calls no function to print them.
+/// formatted, so Typst calls no function to print them. In a right-to-left
+/// report (`rtl`), bracketed Latin asides are set apart as bidi isolates.
 pub fn convert_printed(
     source: &str,
     body_start: usize,
     groups: &[Group],
     preamble: &str,
     printed: &[Vec<[String; 2]>],
+    rtl: bool,
 ) -> Converted {
-    convert_with(source, body_start, groups, preamble, Some(printed))
+    convert_with(source, body_start, groups, preamble, Some(printed), rtl)
 }
 
 fn convert_with(
@@ -129,6 +131,7 @@ fn convert_with(
     groups: &[Group],
     preamble: &str,
     printed: Option<&[Vec<[String; 2]>]>,
+    rtl: bool,
 ) -> Converted {
     let body = &source[body_start..];
     let events: Vec<Spanned<'_>> = Parser::new_ext(body, markdown::options())
@@ -155,6 +158,7 @@ fn convert_with(
         next_group: 0,
         footnotes,
         heading: false,
+        rtl,
         code: None,
         shift: top_level - 1,
         expanding: Vec::new(),
@@ -201,6 +205,8 @@ struct Writer<'s> {
     footnotes: HashMap<String, Range<usize>>,
     /// Inside a heading, where breaks become spaces.
     heading: bool,
+    /// A right-to-left report: bracketed Latin asides are isolated.
+    rtl: bool,
     /// The text of the code block being read.
     code: Option<String>,
     /// How many levels headings move up.
@@ -601,6 +607,10 @@ impl Writer<'_> {
                     .and_then(|times| times.get(time).or(times.last()));
                 let in_note = usize::from(!self.expanding.is_empty());
                 match printed {
+                    // A heading's citation is left out of the contents.
+                    Some(markup) if self.heading => {
+                        self.push(&format!("#dossier.in-heading[{}]", markup[in_note]));
+                    }
                     Some(markup) => self.push(&markup[in_note]),
                     None => {
                         let call = group_call(self.next_group);
@@ -648,9 +658,26 @@ impl Writer<'_> {
         }
         self.open_string();
         let text = &self.source[range.clone()];
+        let isolates = if self.rtl {
+            latin_brackets(text)
+        } else {
+            Vec::new()
+        };
         let mut run = false;
         for (i, ch) in text.char_indices() {
             let at = range.start + i;
+            // A bracketed Latin aside in a right-to-left paragraph keeps
+            // its brackets, as a bidi isolate.
+            for (start, end) in &isolates {
+                if i == *start || i == *end {
+                    self.out.text.push_str(if i == *start {
+                        "\\u{2068}"
+                    } else {
+                        "\\u{2069}"
+                    });
+                    run = false;
+                }
+            }
             let escape = !ch.is_ascii_whitespace() && crate::typst_str::escape(ch).is_some();
             let skip = ch.is_ascii_whitespace() && self.out.text.ends_with(' ');
             if escape || skip {
@@ -671,6 +698,9 @@ impl Writer<'_> {
                 });
             }
             self.literal_char(ch);
+        }
+        if isolates.iter().any(|(_, end)| *end == text.len()) {
+            self.out.text.push_str("\\u{2069}");
         }
         self.close_string();
         // Whatever follows belongs to the construct again.
@@ -849,6 +879,36 @@ fn table_start(aligns: &[Alignment]) -> String {
 
 /// How a Markdown report's call to print a citation group starts; the
 /// group's index and `)` follow.
+/// The bracketed asides in `text` whose first letter is Latin and that
+/// hold no right-to-left letter, `(Stevenson 2013, para. 2)`: the offset of
+/// each opening bracket and the offset just past its closing one.
+fn latin_brackets(text: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut open: Vec<(usize, char)> = Vec::new();
+    for (i, ch) in text.char_indices() {
+        match ch {
+            '(' | '[' => open.push((i, if ch == '(' { ')' } else { ']' })),
+            ')' | ']' => {
+                let Some((start, close)) = open.pop() else {
+                    continue;
+                };
+                let inner = &text[start + 1..i];
+                if close == ch
+                    && open.is_empty()
+                    && super::bidi::first_strong(inner) == Some(false)
+                    && !inner
+                        .chars()
+                        .any(|c| super::bidi::first_strong(&c.to_string()) == Some(true))
+                {
+                    found.push((start, i + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 const GROUP_CALL: &str = "#dossier.cite-group(";
 
 /// The call that prints citation group number `index`; what it prints is

@@ -336,6 +336,7 @@ fn compile(
                     &job.report.groups,
                     &preamble,
                     &markup,
+                    rtl,
                 );
                 serde_json::Value::Array(Vec::new())
             }

@@ -94,9 +94,11 @@ fn the_example_builds_into_a_briefing() {
 fn the_example_is_filed_as_pdf_a_with_its_evidence_and_verifies() {
     // A copy of the example project: the registry, captures and reports.
     let project = super::support::Project::new();
-    for file in ["sources.toml"] {
-        std::fs::copy(root().join(file), project.path().join(file)).unwrap();
-    }
+    std::fs::copy(
+        root().join("sources.toml"),
+        project.path().join("sources.toml"),
+    )
+    .unwrap();
     for folder in ["captures", "examples/1988-massacre"] {
         let to = project.path().join(folder);
         std::fs::create_dir_all(&to).unwrap();

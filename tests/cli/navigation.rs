@@ -89,7 +89,7 @@ fn a_claims_citation_leads_to_its_annex_entry_and_the_entry_back() {
     project.write(
         "report.md",
         &format!(
-            "---\ntitle: Navigation\ntemplate: dossier\n---\n\n## Events\n\n\
+            "---\ntitle: Navigation\ntemplate: dossier\n---\n\n## Events [@toll-1988]\n\n\
              About 30,000 were executed [@toll-1988; @fatwa-1988].\n\n{filler}\n\n{filler}\n\n\
              ## Orders\n\nThe order came in July [@fatwa-1988].\n"
         ),
@@ -162,6 +162,14 @@ fn a_claims_citation_leads_to_its_annex_entry_and_the_entry_back() {
             "{title} in {titles:?}"
         );
     }
+    // A heading's citation is printed in the heading, not in the contents
+    // or the bookmarks, and the contents page does not count as citing it.
+    assert!(
+        titles.iter().all(|t| !t.contains('(') && !t.contains("C1")),
+        "{titles:?}"
+    );
+    let contents = &pages[page_of("Contents") as usize - 1];
+    assert!(!contents.contains("Iran Focus"), "{contents}");
 }
 
 #[test]

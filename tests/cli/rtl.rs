@@ -134,6 +134,22 @@ fn a_latin_citation_in_a_persian_sentence_keeps_its_order() {
 }
 
 #[test]
+fn a_latin_aside_the_author_wrote_in_brackets_keeps_its_order() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    let line = line_with(
+        &project,
+        "---\ntitle: آزمون\nlang: fa\n---\n\nگزارش و (Stevenson 2013, para. 2) را نقل کرد [@letters].\n",
+        "S",
+    );
+    assert!(
+        latin(&line).contains("(Stevenson2013,para.2)"),
+        "{}",
+        latin(&line)
+    );
+}
+
+#[test]
 fn a_persian_report_prints_its_own_digits_unless_told_otherwise() {
     let project = Project::new();
     project.write("sources.toml", REGISTRY);
