@@ -9,9 +9,9 @@
 use std::collections::HashMap;
 
 use typst::foundations::Label;
-use typst::introspection::{Introspector, Location};
+use typst::introspection::{Introspector, Location, Tag};
 use typst::layout::{Frame, FrameItem};
-use typst::model::{Destination, Document};
+use typst::model::{Destination, Document, LinkMarker};
 use typst::utils::PicoStr;
 use typst_layout::{Page, PagedDocument};
 
@@ -30,8 +30,13 @@ fn entry(url: &str) -> Option<String> {
 }
 
 /// The document with every placeholder link pointing at its entry; a
-/// placeholder whose entry the template never printed is no link.
-pub fn resolve(document: PagedDocument) -> PagedDocument {
+/// placeholder whose entry the template never printed is no link. What a
+/// screen reader says of each link (its alternative text, the address by
+/// default) is `describe` of the address.
+pub fn resolve(
+    document: PagedDocument,
+    describe: &dyn Fn(&str) -> Option<String>,
+) -> PagedDocument {
     let mut targets: HashMap<String, Option<Location>> = HashMap::new();
     for page in document.pages() {
         placeholders(&page.frame, &mut |url| {
@@ -55,19 +60,35 @@ pub fn resolve(document: PagedDocument) -> PagedDocument {
     let info = document.info().clone();
     let mut pages: Vec<Page> = document.pages().to_vec();
     drop(document);
+    let alts: HashMap<&str, Option<String>> = targets
+        .keys()
+        .map(|url| (url.as_str(), describe(url)))
+        .collect();
     for page in &mut pages {
-        relink(&mut page.frame, &targets);
+        relink(&mut page.frame, &targets, &alts);
     }
     PagedDocument::new(pages.into(), info)
 }
 
-fn relink(frame: &mut Frame, targets: &HashMap<String, Option<Location>>) {
+fn relink(
+    frame: &mut Frame,
+    targets: &HashMap<String, Option<Location>>,
+    alts: &HashMap<&str, Option<String>>,
+) {
     if !has_placeholder(frame) {
         return;
     }
     frame.retain(|item| match item {
         FrameItem::Group(group) => {
-            relink(&mut group.frame, targets);
+            relink(&mut group.frame, targets, alts);
+            true
+        }
+        FrameItem::Tag(Tag::Start(content, _)) => {
+            if let Some(marker) = content.to_packed_mut::<LinkMarker>()
+                && let Some(Some(alt)) = marker.alt.as_deref().and_then(|url| alts.get(url))
+            {
+                marker.alt = Some(alt.into());
+            }
             true
         }
         FrameItem::Link(dest, _) => match dest {

@@ -456,7 +456,22 @@ fn compile(
         all.extend(leak::diagnostics(&leaked, mapper.files));
         Failure::Diagnostics(all)
     });
-    let mut document = links::resolve(document?);
+    // A citation's link is read out as its source's title, a claim mark's
+    // as the claim's statement.
+    let describe = |url: &str| -> Option<String> {
+        if let Some(key) = url.strip_prefix("dossier-cite:") {
+            let source = registry.sources.get(key)?;
+            let title = source
+                .title
+                .as_ref()
+                .map(|t| crate::registry::rich::plain(&t.value));
+            Some(title.unwrap_or_else(|| key.to_string()))
+        } else {
+            let claim = registry.claims.get(url.strip_prefix("dossier-claim:")?)?;
+            Some(claim.statement.as_ref()?.value.clone())
+        }
+    };
+    let mut document = links::resolve(document?, &describe);
     if !leaked.is_empty() {
         return Err(Failure::Diagnostics(leak::diagnostics(&leaked, files)));
     }

@@ -129,6 +129,11 @@ fn a_claims_citation_leads_to_its_annex_entry_and_the_entry_back() {
             "no link from page {page} to the annex on {annex}: {links:?}"
         );
     }
+    // A screen reader reads each link as what it leads to (the source's
+    // title, the claim's statement), not as an internal address.
+    let raw = String::from_utf8_lossy(&pdf);
+    assert!(!raw.contains("(dossier-cite:") && !raw.contains("(dossier-claim:"));
+    assert!(raw.contains("/Contents(Around 30,000 political prisoners were executed in 1988.)"));
     // The marks, numbered as the annex numbers its entries.
     let flat_text = flat(&text);
     assert!(flat_text.contains("C1 · toll-1988"), "{flat_text}");
