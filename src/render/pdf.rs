@@ -151,11 +151,13 @@ impl Carried {
     pub fn read(pdf: &[u8]) -> Result<Self, String> {
         let document = lopdf::Document::load_mem(pdf).map_err(|e| format!("not a PDF ({e})"))?;
         let mut evidence = Vec::new();
-        for object in document.objects.values() {
-            let Ok(spec) = object.as_dict() else { continue };
-            if spec.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"Filespec".as_slice()) {
+        // Only a file the document attaches counts: one its catalog lists
+        // as an associated file or among its embedded files.
+        let attached = attached_files(&document);
+        for id in &attached {
+            let Ok(spec) = document.get_dictionary(*id) else {
                 continue;
-            }
+            };
             let name = spec
                 .get(b"UF")
                 .or_else(|_| spec.get(b"F"))
@@ -203,6 +205,54 @@ impl Carried {
             .as_deref()
             .is_some_and(|id| id == document_id(&self.version, &ident(evidence)).as_bytes())
     }
+}
+
+/// The file specifications a document's catalog attaches: its associated
+/// files (`/AF`) and its embedded files (`/Names /EmbeddedFiles`), each
+/// once.
+fn attached_files(document: &lopdf::Document) -> Vec<lopdf::ObjectId> {
+    let mut found = Vec::new();
+    let Ok(catalog) = document.catalog() else {
+        return found;
+    };
+    let resolve = |object: &lopdf::Object| match object.as_reference() {
+        Ok(id) => document.get_object(id).ok().cloned(),
+        Err(_) => Some(object.clone()),
+    };
+    if let Some(lopdf::Object::Array(files)) = catalog.get(b"AF").ok().and_then(resolve) {
+        found.extend(files.iter().filter_map(|f| f.as_reference().ok()));
+    }
+    // The name tree: pairs of names and specifications, or kids below.
+    let mut nodes: Vec<lopdf::Object> = catalog
+        .get(b"Names")
+        .ok()
+        .and_then(resolve)
+        .and_then(|names| names.as_dict().ok()?.get(b"EmbeddedFiles").ok().cloned())
+        .into_iter()
+        .collect();
+    let mut seen = 0;
+    while let Some(node) = nodes.pop() {
+        seen += 1;
+        let Some(node) = resolve(&node) else { continue };
+        let Ok(node) = node.as_dict() else { continue };
+        if let Ok(lopdf::Object::Array(pairs)) = node.get(b"Names") {
+            found.extend(
+                pairs
+                    .iter()
+                    .skip(1)
+                    .step_by(2)
+                    .filter_map(|f| f.as_reference().ok()),
+            );
+        }
+        if let Ok(lopdf::Object::Array(kids)) = node.get(b"Kids")
+            && seen < 10_000
+        {
+            nodes.extend(kids.iter().cloned());
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
 }
 
 /// Whether something was appended after the build: the file has more

@@ -214,6 +214,20 @@ fn a_pdf_whose_evidence_was_removed_or_replaced_is_not_intact() {
         run.stdout()
     );
 
+    // Unlinked: the catalog no longer lists it, so no reader shows it.
+    std::fs::write(project.path().join("out.pdf"), &pdf).unwrap();
+    rewritten(&project, |document| {
+        let catalog = document.catalog_mut().unwrap();
+        catalog.remove(b"AF");
+        catalog.remove(b"Names");
+    });
+    let run = project.run(&["verify", "out.pdf"]).expect(1);
+    assert!(
+        run.stdout().contains("error[evidence-missing]"),
+        "{}",
+        run.stdout()
+    );
+
     // Replaced: the statement is edited inside the attached file.
     std::fs::write(project.path().join("out.pdf"), &pdf).unwrap();
     rewritten(&project, |document| {
