@@ -159,6 +159,7 @@ fn convert_with(
         footnotes,
         heading: false,
         rtl,
+        asides: Vec::new(),
         code: None,
         shift: top_level - 1,
         expanding: Vec::new(),
@@ -207,6 +208,9 @@ struct Writer<'s> {
     heading: bool,
     /// A right-to-left report: bracketed Latin asides are isolated.
     rtl: bool,
+    /// In the current paragraph, the place of each aside's opening bracket
+    /// (`true`) and closing bracket (`false`), sorted.
+    asides: Vec<(usize, bool)>,
     /// The text of the code block being read.
     code: Option<String>,
     /// How many levels headings move up.
@@ -249,6 +253,9 @@ struct Paragraph {
     since: usize,
     /// How many elements the current piece holds.
     elements: usize,
+    /// Whether it is set in the other direction than the report's, and so
+    /// wrapped in `#text(dir: …)[…]`.
+    turned: bool,
 }
 
 /// A table with more rows than this is printed as rows of text too: Typst
@@ -428,6 +435,56 @@ impl Writer<'_> {
             .is_some_and(|g| g.range.start < at && at < g.range.end)
     }
 
+    /// The bracketed Latin asides of the report's text in `range` that hold
+    /// no citation group: where each opens and closes.
+    fn latin_asides(&self, range: Range<usize>) -> Vec<(usize, bool)> {
+        let mut found: Vec<(usize, bool)> = latin_brackets(&self.source[range.clone()])
+            .into_iter()
+            .map(|(start, end)| (range.start + start, range.start + end - 1))
+            .filter(|(start, end)| {
+                let first = self.groups.partition_point(|g| g.range.end <= *start);
+                self.groups.get(first).is_none_or(|g| g.range.start > *end)
+            })
+            .flat_map(|(start, end)| [(start, true), (end, false)])
+            .collect();
+        found.sort();
+        found
+    }
+
+    /// The direction of the first letter of the report's text in `range`
+    /// (`Some(true)`: right to left), leaving out citation groups, link
+    /// addresses and autolinks.
+    fn first_strong(&self, range: Range<usize>) -> Option<bool> {
+        let text = &self.source[range.clone()];
+        let mut skip_to = None;
+        let mut previous = ' ';
+        for (i, ch) in text.char_indices() {
+            let at = range.start + i;
+            if let Some(end) = skip_to {
+                if ch == end {
+                    skip_to = None;
+                }
+                previous = ch;
+                continue;
+            }
+            let next = self.groups.partition_point(|g| g.range.end <= at);
+            if self.groups.get(next).is_some_and(|g| g.range.contains(&at)) {
+                continue;
+            }
+            match ch {
+                '(' if previous == ']' => skip_to = Some(')'),
+                '<' => skip_to = Some('>'),
+                _ => {
+                    if let Some(rtl) = super::bidi::first_strong(ch.encode_utf8(&mut [0; 4])) {
+                        return Some(rtl);
+                    }
+                }
+            }
+            previous = ch;
+        }
+        None
+    }
+
     fn event(&mut self, event: &Event<'_>, range: &Range<usize>, all: &[Spanned<'_>]) {
         match event {
             Event::Start(Tag::Paragraph) => {
@@ -435,14 +492,33 @@ impl Writer<'_> {
                 if long {
                     self.push("#set par(linebreaks: \"simple\")\n");
                 }
+                if self.rtl {
+                    self.asides = self.latin_asides(range.clone());
+                }
+                // A paragraph whose first letter runs the other way than
+                // the report is set in its own direction.
+                let own = self.first_strong(range.clone());
+                let turned = own.is_some_and(|rtl| rtl != self.rtl);
+                if turned {
+                    self.push(if self.rtl {
+                        "#text(dir: ltr)["
+                    } else {
+                        "#text(dir: rtl)["
+                    });
+                }
                 self.paragraphs.push(Paragraph {
                     long,
                     depth: 0,
                     since: range.start,
                     elements: 0,
+                    turned,
                 });
             }
             Event::End(TagEnd::Paragraph) => {
+                self.asides.clear();
+                if self.paragraphs.last().is_some_and(|p| p.turned) {
+                    self.push("]");
+                }
                 self.push("\n\n");
                 if self.paragraphs.pop().is_some_and(|p| p.long) {
                     self.push("#set par(linebreaks: auto)\n\n");
@@ -658,25 +734,14 @@ impl Writer<'_> {
         }
         self.open_string();
         let text = &self.source[range.clone()];
-        let isolates = if self.rtl {
-            latin_brackets(text)
-        } else {
-            Vec::new()
-        };
         let mut run = false;
         for (i, ch) in text.char_indices() {
             let at = range.start + i;
             // A bracketed Latin aside in a right-to-left paragraph keeps
             // its brackets, as a bidi isolate.
-            for (start, end) in &isolates {
-                if i == *start || i == *end {
-                    self.out.text.push_str(if i == *start {
-                        "\\u{2068}"
-                    } else {
-                        "\\u{2069}"
-                    });
-                    run = false;
-                }
+            if self.asides.binary_search(&(at, true)).is_ok() {
+                self.out.text.push_str("\\u{2068}");
+                run = false;
             }
             let escape = !ch.is_ascii_whitespace() && crate::typst_str::escape(ch).is_some();
             let skip = ch.is_ascii_whitespace() && self.out.text.ends_with(' ');
@@ -698,9 +763,10 @@ impl Writer<'_> {
                 });
             }
             self.literal_char(ch);
-        }
-        if isolates.iter().any(|(_, end)| *end == text.len()) {
-            self.out.text.push_str("\\u{2069}");
+            if self.asides.binary_search(&(at, false)).is_ok() {
+                self.out.text.push_str("\\u{2069}");
+                run = false;
+            }
         }
         self.close_string();
         // Whatever follows belongs to the construct again.

@@ -45,6 +45,16 @@ fn glyphs(frame: &Frame, at: Point, out: &mut Vec<(Abs, Abs, String)>) {
 
 /// The glyphs of the line holding `needle` (a Latin word), left to right.
 fn line_with(project: &Project, report_text: &str, needle: &str) -> Vec<(Abs, String)> {
+    line_in_style(project, report_text, needle, "chicago-author-date")
+}
+
+/// The same, in a CSL style.
+fn line_in_style(
+    project: &Project,
+    report_text: &str,
+    needle: &str,
+    style: &str,
+) -> Vec<(Abs, String)> {
     project.write("report.md", report_text);
     let mut files = Files::new();
     let (registry, _) =
@@ -60,7 +70,7 @@ fn line_with(project: &Project, report_text: &str, needle: &str) -> Vec<(Abs, St
         registry: &registry,
         report: &report,
         root: project.path(),
-        style: &Style::Name("chicago-author-date".into()),
+        style: &Style::Name(style.into()),
         template: &Template::Builtin("briefing"),
         date: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
         draft: false,
@@ -76,15 +86,21 @@ fn line_with(project: &Project, report_text: &str, needle: &str) -> Vec<(Abs, St
     };
     let mut all = Vec::new();
     glyphs(&document.pages()[0].frame, Point::zero(), &mut all);
-    let first = needle.chars().next().unwrap().to_string();
-    let baseline = all
-        .iter()
-        .find(|(_, _, t)| *t == first)
-        .map(|(y, _, _)| *y)
+    // The line where the glyphs spell the needle, one after another.
+    let chars: Vec<String> = needle.chars().map(String::from).collect();
+    let baseline = (0..all.len())
+        .find(|&i| {
+            all[i..].len() >= chars.len()
+                && all[i..i + chars.len()]
+                    .iter()
+                    .zip(&chars)
+                    .all(|((_, _, t), c)| t == c)
+        })
+        .map(|i| all[i].0)
         .expect("the line");
     let mut line: Vec<(Abs, String)> = all
         .into_iter()
-        .filter(|(y, _, _)| (*y - baseline).abs() < Abs::pt(1.0))
+        .filter(|(y, _, _)| (*y - baseline).abs() < Abs::pt(4.0))
         .map(|(_, x, t)| (x, t))
         .collect();
     line.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap());
@@ -106,7 +122,7 @@ fn a_latin_citation_in_a_persian_sentence_keeps_its_order() {
     let line = line_with(
         &project,
         "---\ntitle: آزمون\nlang: fa\n---\n\nهزاران زندانی اعدام شدند [@amnesty-2018, p. 12].\n",
-        "A",
+        "Amnesty",
     );
     // Left to right: the citation whole, then the Persian it follows
     // (which reads from the right).
@@ -140,13 +156,28 @@ fn a_latin_aside_the_author_wrote_in_brackets_keeps_its_order() {
     let line = line_with(
         &project,
         "---\ntitle: آزمون\nlang: fa\n---\n\nگزارش و (Stevenson 2013, para. 2) را نقل کرد [@letters].\n",
-        "S",
+        "Stevenson",
     );
     assert!(
         latin(&line).contains("(Stevenson2013,para.2)"),
         "{}",
         latin(&line)
     );
+}
+
+#[test]
+fn an_english_paragraph_and_note_in_a_persian_report_run_from_the_left() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    let text = "---\ntitle: آزمون\nlang: fa\n---\n\nمتن فارسی [@amnesty-2018].\n\nIt ends here.\n";
+    // The paragraph: its first word stands leftmost on its line.
+    let line = line_with(&project, text, "ends");
+    assert_eq!(line[0].1, "I", "{line:?}");
+    // In a note style, the English note runs from the left too: its first
+    // letter stands leftmost, its full stop is not moved before it.
+    let line = line_in_style(&project, text, "International,", "chicago-notes");
+    assert_eq!(line[0].1, "A", "{line:?}");
+    assert_eq!(line.last().unwrap().1, ".", "{line:?}");
 }
 
 #[test]

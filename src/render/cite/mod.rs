@@ -307,7 +307,9 @@ pub fn print(input: &Input<'_>) -> Result<(Printed, Later), String> {
         let value = if footnote {
             let mut inline = body.clone();
             strip(&mut inline, &input.shape.open, &input.shape.close);
-            json!({ "note": footnote, "body": body, "inline": inline })
+            // A note is set in the direction of its own first letter.
+            let rtl = body.iter().find_map(crate::render::bidi::runs_first_strong);
+            json!({ "note": footnote, "body": body, "inline": inline, "rtl": rtl })
         } else {
             json!({ "note": footnote, "body": body })
         };
