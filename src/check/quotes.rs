@@ -57,12 +57,7 @@ struct Normal {
 /// capture, an error when the file cannot be read (`capture-mismatch` says
 /// so).
 pub fn read(source: &Source, files: &Files) -> Option<std::io::Result<Capture>> {
-    let capture = source.capture.as_ref()?;
-    let base = files
-        .path(capture.span.file)
-        .parent()
-        .unwrap_or(Path::new(""));
-    let path = base.join(&capture.value);
+    let path = super::capture_path(source, files)?;
     Some(Capture::read(&path))
 }
 

@@ -108,11 +108,7 @@ pub fn capture_mismatch(registry: &Registry, files: &Files, out: &mut Vec<Diagno
         let Some(capture) = &source.capture else {
             continue;
         };
-        let base = files
-            .path(capture.span.file)
-            .parent()
-            .unwrap_or(Path::new(""));
-        let path = base.join(&capture.value);
+        let path = capture_path(source, files).unwrap_or_default();
         let id = &source.id.value;
         let hash = match sha256_of(&path) {
             Ok(hash) => hash,
@@ -149,6 +145,17 @@ pub fn capture_mismatch(registry: &Registry, files: &Files, out: &mut Vec<Diagno
             );
         }
     }
+}
+
+/// The capture file of a source, if it names one: relative to the registry
+/// file that names it.
+pub fn capture_path(source: &Source, files: &Files) -> Option<std::path::PathBuf> {
+    let capture = source.capture.as_ref()?;
+    let base = files
+        .path(capture.span.file)
+        .parent()
+        .unwrap_or(Path::new(""));
+    Some(base.join(&capture.value))
 }
 
 /// The SHA-256 of a file in lower-case hexadecimal, read in pieces.

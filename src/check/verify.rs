@@ -3,7 +3,6 @@
 //! registry and the captures as they are now.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use serde_json::{Map, Value};
 
@@ -308,11 +307,8 @@ fn capture(name: &str, source: &Source, sha256: &str, files: &Files, out: &mut V
     let Some(capture) = &source.capture else {
         return;
     };
-    let base = files
-        .path(capture.span.file)
-        .parent()
-        .unwrap_or(Path::new(""));
-    let message = match super::sha256_of(&base.join(&capture.value)) {
+    let path = super::capture_path(source, files).unwrap_or_default();
+    let message = match super::sha256_of(&path) {
         Ok(hash) if hash == sha256 => return,
         Ok(hash) => format!(
             "the capture of `{id}` is not the file `{name}` was built from: its SHA-256 is {}…, not {}…",

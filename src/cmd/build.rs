@@ -115,11 +115,12 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
             .iter()
             .map(|id| files.path(*id).to_path_buf()),
     );
-    inputs.extend(registry.sources.values().filter_map(|source| {
-        let capture = source.capture.as_ref()?;
-        let base = files.path(capture.span.file).parent()?;
-        Some(base.join(&capture.value))
-    }));
+    inputs.extend(
+        registry
+            .sources
+            .values()
+            .filter_map(|source| crate::check::capture_path(source, &files)),
+    );
     // Refused before the build, so nothing is written and no time is spent.
     super::refuse_output(&output, &inputs)?;
 
