@@ -685,7 +685,15 @@ impl Writer<'_> {
                 match printed {
                     // A heading's citation is left out of the contents.
                     Some(markup) if self.heading => {
-                        self.push(&format!("#dossier.in-heading[{}]", markup[in_note]));
+                        // The space before it goes with it, so the contents
+                        // and bookmarks end with the heading's last word.
+                        let space = if self.out.text.ends_with("; ") {
+                            self.out.text.pop();
+                            " "
+                        } else {
+                            ""
+                        };
+                        self.push(&format!("#dossier.in-heading[{space}{}]", markup[in_note]));
                     }
                     Some(markup) => self.push(&markup[in_note]),
                     None => {

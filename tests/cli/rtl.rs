@@ -206,6 +206,19 @@ fn a_persian_report_prints_its_own_digits_unless_told_otherwise() {
     let pages =
         normalise(&pdf_extract::extract_text_from_mem(&project.read("out.pdf").unwrap()).unwrap());
     assert!(pages.contains("2026") && pages.contains("1 / 1"), "{pages}");
+    // The dossier's words too (its annex names the grades 1 to 6).
+    project
+        .run(&[
+            "build",
+            "report.md",
+            "-o",
+            "out.pdf",
+            "--template",
+            "dossier",
+        ])
+        .expect(0);
+    let pages = pdf_extract::extract_text_from_mem(&project.read("out.pdf").unwrap()).unwrap();
+    assert!(!pages.chars().any(|c| ('۰'..='۹').contains(&c)), "{pages}");
     // Anything else is refused at its place.
     project.write(
         "report.md",
