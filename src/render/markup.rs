@@ -695,6 +695,14 @@ impl Writer<'_> {
                         };
                         self.push(&format!("#dossier.in-heading[{space}{}]", markup[in_note]));
                     }
+                    // In a right-to-left paragraph of a left-to-right
+                    // report, the citation is set apart (a right-to-left
+                    // report's citations are already).
+                    Some(markup)
+                        if !self.rtl && self.paragraphs.last().is_some_and(|p| p.turned) =>
+                    {
+                        self.push(&super::bidi::isolated(&markup[in_note]));
+                    }
                     Some(markup) => self.push(&markup[in_note]),
                     None => {
                         let call = group_call(self.next_group);

@@ -181,6 +181,30 @@ fn an_english_paragraph_and_note_in_a_persian_report_run_from_the_left() {
 }
 
 #[test]
+fn a_persian_paragraph_in_an_english_report_runs_from_the_right_with_its_citation_whole() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    let line = line_with(
+        &project,
+        "---\ntitle: Test\n---\n\nAn English paragraph.\n\nهزاران زندانی اعدام شدند [@amnesty-2018, p. 12].\n",
+        "Amnesty",
+    );
+    assert!(
+        latin(&line).contains("(AmnestyInternational2018,p.12)"),
+        "{}",
+        latin(&line)
+    );
+    // Right to left: the Persian stands right of the citation.
+    let close = line.iter().find(|(_, t)| t == ")").unwrap().0;
+    assert!(
+        line.iter()
+            .filter(|(_, t)| t.chars().any(|c| ('\u{600}'..='\u{6ff}').contains(&c)))
+            .all(|(x, _)| *x > close),
+        "{line:?}"
+    );
+}
+
+#[test]
 fn a_persian_report_prints_its_own_digits_unless_told_otherwise() {
     let project = Project::new();
     project.write("sources.toml", REGISTRY);
