@@ -159,6 +159,8 @@ fn convert_with(
         footnotes,
         heading: false,
         rtl,
+        heading_text: false,
+        items: 0,
         asides: Vec::new(),
         code: None,
         shift: top_level - 1,
@@ -208,6 +210,13 @@ struct Writer<'s> {
     heading: bool,
     /// A right-to-left report: bracketed Latin asides are isolated.
     rtl: bool,
+    /// Inside a heading, whether text came before: a citation after it is
+    /// left out of the contents (a heading of a citation alone keeps it, or
+    /// the heading would have no title there).
+    heading_text: bool,
+    /// How many list items the writer is inside: their paragraphs keep the
+    /// list's direction, beside their bullets.
+    items: usize,
     /// In the current paragraph, the place of each aside's opening bracket
     /// (`true`) and closing bracket (`false`), sorted.
     asides: Vec<(usize, bool)>,
@@ -474,6 +483,12 @@ impl Writer<'_> {
             match ch {
                 '(' if previous == ']' => skip_to = Some(')'),
                 '<' => skip_to = Some('>'),
+                // An entity, and an image's description, which is never
+                // printed.
+                '&' => skip_to = Some(';'),
+                '[' if previous == '!' => skip_to = Some(']'),
+                // A footnote's label.
+                '^' if previous == '[' => skip_to = Some(']'),
                 _ => {
                     if let Some(rtl) = super::bidi::first_strong(ch.encode_utf8(&mut [0; 4])) {
                         return Some(rtl);
@@ -498,7 +513,7 @@ impl Writer<'_> {
                 // A paragraph whose first letter runs the other way than
                 // the report is set in its own direction.
                 let own = self.first_strong(range.clone());
-                let turned = own.is_some_and(|rtl| rtl != self.rtl);
+                let turned = self.items == 0 && own.is_some_and(|rtl| rtl != self.rtl);
                 if turned {
                     self.push(if self.rtl {
                         "#text(dir: ltr)["
@@ -524,8 +539,14 @@ impl Writer<'_> {
                     self.push("#set par(linebreaks: auto)\n\n");
                 }
             }
-            Event::Start(tag) => self.start(tag),
-            Event::End(tag) => self.end(*tag),
+            Event::Start(tag) => {
+                self.items += usize::from(matches!(tag, Tag::Item));
+                self.start(tag)
+            }
+            Event::End(tag) => {
+                self.items -= usize::from(matches!(tag, TagEnd::Item) && self.items > 0);
+                self.end(*tag)
+            }
             Event::Text(text) => self.text(text, range),
             Event::Code(code) => {
                 let code = format!("#raw({})", string(code));
@@ -569,6 +590,7 @@ impl Writer<'_> {
             Tag::Paragraph => String::new(),
             Tag::Heading { level, .. } => {
                 self.heading = true;
+                self.heading_text = false;
                 format!("#heading(level: {})[", heading_level(*level) - self.shift)
             }
             Tag::BlockQuote(_) => "#quote(block: true)[".into(),
@@ -684,7 +706,7 @@ impl Writer<'_> {
                 let in_note = usize::from(!self.expanding.is_empty());
                 match printed {
                     // A heading's citation is left out of the contents.
-                    Some(markup) if self.heading => {
+                    Some(markup) if self.heading && self.heading_text => {
                         // The space before it goes with it, so the contents
                         // and bookmarks end with the heading's last word.
                         let space = if self.out.text.ends_with("; ") {
@@ -750,6 +772,9 @@ impl Writer<'_> {
         }
         self.open_string();
         let text = &self.source[range.clone()];
+        if self.heading && !text.trim().is_empty() {
+            self.heading_text = true;
+        }
         let mut run = false;
         for (i, ch) in text.char_indices() {
             let at = range.start + i;
@@ -869,7 +894,30 @@ impl Writer<'_> {
             return;
         };
         self.expanding.push(label.to_string());
+        // A note in a heading is left out of the contents, as a citation.
+        let in_heading = self.heading && self.heading_text;
+        if in_heading {
+            self.push("#dossier.in-heading[");
+        }
         self.push("#footnote[");
+        // A note whose first letter runs the other way than the report is
+        // marked, and set in its own direction (the template's note-entry).
+        let from = all.get(range.start).map(|(_, r)| r.start);
+        let to = range
+            .end
+            .checked_sub(1)
+            .and_then(|i| all.get(i))
+            .map(|(_, r)| r.end);
+        if let (Some(from), Some(to)) = (from, to)
+            && let Some(rtl) = self.first_strong(from..to.max(from))
+            && rtl != self.rtl
+        {
+            self.push(if rtl {
+                "#metadata(\"dossier-rtl\")"
+            } else {
+                "#metadata(\"dossier-ltr\")"
+            });
+        }
         let saved = self.out.text.len();
         // The note's text lies elsewhere in the report, before or after the
         // reference: its citation groups are looked up from where it starts,
@@ -882,6 +930,9 @@ impl Writer<'_> {
         let body = self.out.text[saved..].trim_end().len();
         self.out.text.truncate(saved + body);
         self.push("]");
+        if in_heading {
+            self.push("]");
+        }
         self.expanding.pop();
     }
 }

@@ -794,7 +794,7 @@ fn preamble(job: &Job<'_>) -> Result<String, Failure> {
         Format::Markdown => String::new(),
     };
     Ok(format!(
-        "#import {lib} as dossier\n{template}{marks}{rules}#show footnote.entry: dossier.note-entry\n#show: template\n{attach}"
+        "#import {lib} as dossier\n{template}{marks}{rules}#show footnote.entry: dossier.note-entry\n#set footnote(numbering: dossier.numbered(\"1\"))\n#show: template\n{attach}"
     ))
 }
 

@@ -196,3 +196,39 @@ fn a_briefing_has_no_annex_and_no_marks() {
     assert!(!text.contains("C1"), "{text}");
     assert!(links(&pdf).iter().all(|(_, to)| to.is_ok()));
 }
+
+#[test]
+fn a_heading_of_a_citation_alone_keeps_it_and_builds() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    // PDF/UA needs a title for each heading: one made of a citation keeps
+    // it in the contents and bookmarks. A note in a heading after text is
+    // left out of the contents, as a citation is.
+    project.write(
+        "report.md",
+        "---\ntitle: Headings\ntemplate: dossier\n---\n\n## [@toll-1988]\n\nText.\n\n\
+         ## Orders[^n]\n\nMore.[^b]\n\n[^n]: A heading's note.\n\n[^b]: A body note.\n",
+    );
+    for style in ["chicago-author-date", "chicago-notes"] {
+        project
+            .run(&["build", "report.md", "-o", "out.pdf", "--style", style])
+            .expect(0);
+        let pdf = project.read("out.pdf").unwrap();
+        let titles: Vec<String> = Document::load_mem(&pdf)
+            .unwrap()
+            .get_toc()
+            .unwrap()
+            .toc
+            .into_iter()
+            .map(|t| t.title)
+            .collect();
+        assert!(
+            titles.iter().any(|t| t.contains("Iran Focus")),
+            "{titles:?}"
+        );
+        assert!(titles.iter().any(|t| t.ends_with("Orders")), "{titles:?}");
+        let pages = pdf_extract::extract_text_from_mem_by_pages(&pdf).unwrap();
+        let contents = normalise(&pages[1]);
+        assert!(!contents.contains("A heading's note"), "{contents}");
+    }
+}

@@ -205,6 +205,26 @@ fn a_persian_paragraph_in_an_english_report_runs_from_the_right_with_its_citatio
 }
 
 #[test]
+fn an_english_footnote_in_a_persian_report_runs_from_the_left() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    let line = line_with(
+        &project,
+        "---\ntitle: آزمون\nlang: fa\n---\n\nمتن فارسی.[^1]\n\n[^1]: This English note cites [@amnesty-2018].\n",
+        "note",
+    );
+    let first = line.iter().position(|(_, t)| t == "T").unwrap();
+    assert!(
+        line[..first]
+            .iter()
+            .all(|(_, t)| !t.chars().any(char::is_alphabetic)),
+        "{line:?}"
+    );
+    // Its full stop last (after the citation's closing isolate).
+    assert!(line.last().unwrap().1.ends_with('.'), "{line:?}");
+}
+
+#[test]
 fn a_persian_report_prints_its_own_digits_unless_told_otherwise() {
     let project = Project::new();
     project.write("sources.toml", REGISTRY);
