@@ -84,9 +84,14 @@ fn relink(
             true
         }
         FrameItem::Tag(Tag::Start(content, _)) => {
-            if let Some(marker) = content.to_packed_mut::<LinkMarker>()
-                && let Some(Some(alt)) = marker.alt.as_deref().and_then(|url| alts.get(url))
-            {
+            // Looked at first, and changed (a copy of the element) only
+            // when it is a placeholder's.
+            let alt = content
+                .to_packed::<LinkMarker>()
+                .and_then(|marker| alts.get(marker.alt.as_deref()?))
+                .cloned()
+                .flatten();
+            if let (Some(alt), Some(marker)) = (alt, content.to_packed_mut::<LinkMarker>()) {
                 marker.alt = Some(alt.into());
             }
             true
