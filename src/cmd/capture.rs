@@ -12,7 +12,7 @@ use toml_edit::{DocumentMut, Item, value};
 use super::{Error, Outcome};
 use crate::args::CaptureArgs;
 use crate::check::sha256_of;
-use crate::diag::{Code, Files, Summary, did_you_mean, display_name};
+use crate::diag::{Files, did_you_mean, display_name};
 use crate::registry;
 
 /// Runs the capture.
@@ -24,28 +24,14 @@ pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
     let (_lock, defining) = loop {
         let lock = super::Lock::folders(edited.iter().map(PathBuf::as_path))?;
         let mut files = Files::new();
-        let (registry, diagnostics) =
-            registry::load(&path, &args.registry.include_from, &mut files)?;
-        let syntax: Vec<_> = diagnostics
-            .into_iter()
-            .filter(|d| d.code == Code::Syntax)
-            .collect();
+        let loaded = registry::Loaded::read(&path, &args.registry.include_from, &mut files)?;
+        // Rewriting a file that does not parse could lose what is in it.
+        let syntax = loaded.blocking(registry::Policy::Parsed);
         if !syntax.is_empty() {
-            // Rewriting a file that does not parse could lose what is in it.
-            let summary = Summary {
-                errors: syntax.len(),
-                ..Summary::default()
-            };
-            super::report(
-                crate::args::DiagnosticFormat::Human,
-                false,
-                false,
-                &files,
-                &syntax,
-                &summary,
-            )?;
+            super::registry_said(&loaded.registry, &files, syntax)?;
             return Ok(Outcome::Failed);
         }
+        let registry = loaded.registry;
         let Some(source) = registry.sources.get(&args.id) else {
             let help = match did_you_mean(&args.id, registry.sources.keys().map(String::as_str)) {
                 Some(close) => format!("; did you mean `{close}`?"),

@@ -7,13 +7,18 @@ use super::{Error, Outcome};
 use crate::args::ExportArgs;
 use crate::diag::Files;
 use crate::interop::{self, Record};
-use crate::registry;
+use crate::registry::{self, Policy};
 
 /// Runs the export.
 pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
     let path = registry::find_registry(args.registry.registry.as_deref(), None)?;
     let mut files = Files::new();
-    let (mut registry, _) = registry::load(&path, &args.registry.include_from, &mut files)?;
+    // An export of a registry with errors would leave out, or change, what
+    // is broken without a word.
+    let mut registry = match super::registry(&path, &args.registry, &mut files, Policy::Valid)? {
+        Ok(registry) => registry,
+        Err(outcome) => return Ok(outcome),
+    };
     if !args.internal {
         // A public entry that quotes a confidential source is exported with
         // that field withheld, and said so.

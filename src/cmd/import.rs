@@ -12,7 +12,7 @@ use toml_edit::{DocumentMut, Item, Table};
 
 use super::{Error, Outcome};
 use crate::args::ImportArgs;
-use crate::diag::{Code, Diagnostic, Files, Summary, display_name};
+use crate::diag::{Diagnostic, Files, Summary, display_name};
 use crate::interop::{self, Format, Record};
 use crate::registry::{self, LoadError, PartialDate, is_language_tag};
 
@@ -23,24 +23,15 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
     // waits, then reads what this one wrote.
     let _lock = super::Lock::folders([path.as_path()])?;
     let mut files = Files::new();
-    let (existing, problems) = if path.exists() {
-        let (registry, diagnostics) =
-            registry::load(&path, &args.registry.include_from, &mut files)?;
-        let ids: HashSet<String> = registry.ids().map(str::to_string).collect();
-        (
-            ids,
-            diagnostics
-                .into_iter()
-                .filter(|d| d.code == Code::Syntax)
-                .collect(),
-        )
+    // Rewriting a registry that does not parse could lose what is in it.
+    let existing: HashSet<String> = if path.exists() {
+        match super::registry(&path, &args.registry, &mut files, registry::Policy::Parsed)? {
+            Ok(registry) => registry.ids().map(str::to_string).collect(),
+            Err(outcome) => return Ok(outcome),
+        }
     } else {
-        (HashSet::new(), Vec::new())
+        HashSet::new()
     };
-    if !problems.is_empty() {
-        // Rewriting a registry that does not parse could lose what is in it.
-        return fail(&files, problems);
-    }
 
     let text = crate::diag::read_text(&args.file)
         .map_err(|e| Error(format!("cannot read {} ({e})", display_name(&args.file))))?;

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{Error, Outcome};
 use crate::args::{ListArgs, ListKind, TextFormat};
 use crate::diag::Files;
-use crate::registry::{self, Registry};
+use crate::registry::{self, Policy, Registry};
 use crate::{report, resolve};
 
 /// Runs the listing.
@@ -17,7 +17,10 @@ pub fn run(args: &ListArgs) -> Result<Outcome, Error> {
     let near = args.reports.first().map(PathBuf::as_path);
     let path = registry::find_registry(args.registry.registry.as_deref(), near)?;
     let mut files = Files::new();
-    let (registry, _) = registry::load(&path, &args.registry.include_from, &mut files)?;
+    let registry = match super::registry(&path, &args.registry, &mut files, Policy::Parsed)? {
+        Ok(registry) => registry,
+        Err(outcome) => return Ok(outcome),
+    };
     let registry = crate::render::leak::as_printed(registry, args.internal);
     let used = if args.unused {
         let folder = path.parent().map(|p| {

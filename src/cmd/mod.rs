@@ -73,6 +73,53 @@ pub fn report_to_file(
     })
 }
 
+/// Reads the registry and applies `policy`: the registry, or the outcome
+/// of a command that must not act on it, its diagnostics printed. What
+/// reading found beyond the policy is printed too, on standard error, so
+/// no command acts on a registry it knows to be broken without saying so.
+pub fn registry(
+    path: &std::path::Path,
+    args: &crate::args::RegistryArgs,
+    files: &mut Files,
+    policy: crate::registry::Policy,
+) -> Result<Result<crate::registry::Registry, Outcome>, Error> {
+    let loaded = crate::registry::Loaded::read(path, &args.include_from, files)?;
+    let blocking = loaded.blocking(policy);
+    if blocking.is_empty() {
+        registry_said(&loaded.registry, files, loaded.diagnostics.clone())?;
+        Ok(Ok(loaded.registry))
+    } else {
+        registry_said(&loaded.registry, files, blocking)?;
+        Ok(Err(Outcome::Failed))
+    }
+}
+
+/// Prints what reading the registry found on standard error, for people;
+/// nothing of a confidential source reaches the terminal.
+pub fn registry_said(
+    registry: &crate::registry::Registry,
+    files: &Files,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Result<(), Error> {
+    if diagnostics.is_empty() {
+        return Ok(());
+    }
+    crate::render::leak::redact(registry, files, &mut diagnostics);
+    let summary = Summary {
+        errors: diagnostics.iter().filter(|d| d.is_error()).count(),
+        warnings: diagnostics.iter().filter(|d| !d.is_error()).count(),
+        ..Summary::default()
+    };
+    report(
+        DiagnosticFormat::Human,
+        false,
+        false,
+        files,
+        &diagnostics,
+        &summary,
+    )
+}
+
 /// Clean, unless there are errors, or warnings and `--deny warnings`.
 pub fn outcome(summary: &Summary, args: &DiagnosticArgs) -> Outcome {
     if summary.errors > 0 || (summary.warnings > 0 && args.deny_warnings()) {

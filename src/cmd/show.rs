@@ -9,13 +9,16 @@ use serde_json::{Value, json};
 use super::{Error, Outcome};
 use crate::args::{ShowArgs, TextFormat};
 use crate::diag::{Files, Spanned, did_you_mean};
-use crate::registry::{self, Author, Claim, Entry, Registry, Source};
+use crate::registry::{self, Author, Claim, Entry, Policy, Registry, Source};
 
 /// Runs `show`.
 pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
     let path = registry::find_registry(args.registry.registry.as_deref(), None)?;
     let mut files = Files::new();
-    let (registry, _) = registry::load(&path, &args.registry.include_from, &mut files)?;
+    let registry = match super::registry(&path, &args.registry, &mut files, Policy::Parsed)? {
+        Ok(registry) => registry,
+        Err(outcome) => return Ok(outcome),
+    };
     let registry = crate::render::leak::as_printed(registry, args.internal);
     let (text, json) = match registry.get(&args.id) {
         Some(Entry::Claim(claim)) => (

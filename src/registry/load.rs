@@ -72,6 +72,51 @@ pub fn find_registry(explicit: Option<&Path>, near: Option<&Path>) -> Result<Pat
     found.ok_or(LoadError::NotFound { start })
 }
 
+/// A registry as read, with what reading it found: every command decides
+/// by one [`Policy`] whether it may act on it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// What could be read.
+    pub registry: Registry,
+    /// What reading found: syntax errors, invalid fields, IDs defined twice.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What a command needs of the registry before it acts on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Every file parsed: a command that edits the registry must not
+    /// rewrite what it could not read whole.
+    Parsed,
+    /// Reading found no error: what a command writes out (an export) would
+    /// otherwise leave out or change what is broken without a word.
+    Valid,
+}
+
+impl Loaded {
+    /// Reads the registry at `path`, as [`load`] does.
+    pub fn read(path: &Path, outside: &[PathBuf], files: &mut Files) -> Result<Self, LoadError> {
+        let (registry, diagnostics) = load(path, outside, files)?;
+        Ok(Self {
+            registry,
+            diagnostics,
+        })
+    }
+
+    /// The diagnostics that stop a command with `policy`: none when it may
+    /// act.
+    pub fn blocking(&self, policy: Policy) -> Vec<Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| match policy {
+                Policy::Parsed => d.code == Code::Syntax,
+                Policy::Valid => d.is_error(),
+            })
+            .cloned()
+            .collect()
+    }
+}
+
 /// Reads the registry at `path` and everything it includes: files inside
 /// its folder, or inside one of the `outside` folders the user named.
 pub fn load(

@@ -19,7 +19,7 @@ pub type Map<V> = indexmap::IndexMap<String, V, rustc_hash::FxBuildHasher>;
 use crate::diag::{Code, FileId, Span, Spanned};
 
 pub use self::details::Details;
-pub use self::load::{LoadError, find_registry, load};
+pub use self::load::{LoadError, Loaded, Policy, find_registry, load};
 pub use self::schema::{SOURCE_FIELDS, is_language_tag};
 pub use self::value::{PartialDate, Value};
 

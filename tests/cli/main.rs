@@ -14,6 +14,7 @@ mod leak;
 mod library;
 mod navigation;
 mod pandoc;
+mod policy;
 mod prose;
 mod rtl;
 mod sandbox;

@@ -1,0 +1,63 @@
+//! What each command does with a registry that has errors: one policy for
+//! all, and never silence.
+
+use super::support::Project;
+
+const VALID: &str = r#"
+[sources.focus]
+title = "A massacre gone unpunished"
+type = "article"
+date = "2010"
+url = "https://www.iranfocus.com/en/a"
+"#;
+
+#[test]
+fn export_list_and_show_refuse_a_registry_that_does_not_parse() {
+    let project = Project::new();
+    project.write("sources.toml", &format!("{VALID}\n[sources.broken\n"));
+    for args in [
+        &["export", "--format", "csl-json"][..],
+        &["list", "sources"],
+        &["show", "focus"],
+    ] {
+        let run = project.run(args).expect(1);
+        assert!(run.stdout().is_empty(), "{args:?}: {}", run.stdout());
+        assert!(
+            run.stderr().contains("error[syntax]"),
+            "{args:?}: {}",
+            run.stderr()
+        );
+    }
+}
+
+#[test]
+fn export_refuses_a_field_it_would_drop_and_the_others_say_so() {
+    let project = Project::new();
+    project.write(
+        "sources.toml",
+        &VALID.replace("https://www.iranfocus.com/en/a", "not a url"),
+    );
+    // An export would leave the broken address out without a word.
+    let run = project.run(&["export", "--format", "csl-json"]).expect(1);
+    assert!(run.stdout().is_empty(), "{}", run.stdout());
+    assert!(
+        run.stderr().contains("error[invalid-field]"),
+        "{}",
+        run.stderr()
+    );
+    // Listing and showing go on, and say what is wrong.
+    for args in [&["list", "sources"][..], &["show", "focus"]] {
+        let run = project.run(args).expect(0);
+        assert!(run.stdout().contains("focus"), "{args:?}: {}", run.stdout());
+        assert!(
+            run.stderr().contains("error[invalid-field]"),
+            "{args:?}: {}",
+            run.stderr()
+        );
+    }
+    // A valid registry exports without a word on standard error.
+    project.write("sources.toml", VALID);
+    let run = project.run(&["export", "--format", "csl-json"]).expect(0);
+    assert!(run.stdout().contains("iranfocus"), "{}", run.stdout());
+    assert!(run.stderr().is_empty(), "{}", run.stderr());
+}
