@@ -74,8 +74,13 @@ pub fn check(
 
 /// Applies `[registry.rules]`: the last rule for a code wins.
 pub(crate) fn apply_rules(registry: &Registry, diagnostics: &mut Vec<Diagnostic>) {
-    diagnostics.retain_mut(
-        |d| match registry.rules.iter().rev().find(|r| r.code == d.code) {
+    diagnostics.retain_mut(|d| {
+        match registry
+            .rules
+            .iter()
+            .rev()
+            .find(|r| r.code == d.code && !d.binding)
+        {
             Some(rule) => match rule.level {
                 Level::Allow => false,
                 Level::Error => {
@@ -88,6 +93,6 @@ pub(crate) fn apply_rules(registry: &Registry, diagnostics: &mut Vec<Diagnostic>
                 }
             },
             None => true,
-        },
-    );
+        }
+    });
 }

@@ -132,22 +132,13 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     let reports = std::slice::from_ref(&report);
     let (mut diagnostics, summary) = check::check(&registry, reports, &files, diagnostics, options);
     if args.draft {
-        for diagnostic in &mut diagnostics {
+        for diagnostic in diagnostics.iter_mut().filter(|d| !d.binding) {
             diagnostic.severity = Severity::Warning;
         }
     }
     let summary = summarise(&diagnostics, &summary);
     let (Some(style), Some(template)) = (&settings.style, &settings.template) else {
-        show(
-            args,
-            &registry,
-            &mut files,
-            &mut diagnostics,
-            &Summary {
-                errors: summary.errors.max(1),
-                ..summary
-            },
-        )?;
+        show(args, &registry, &mut files, &mut diagnostics, &summary)?;
         return Ok(Round::failed(inputs));
     };
     if super::outcome(&summary, &args.diagnostics) == Outcome::Failed {

@@ -65,7 +65,8 @@ impl Settings {
 
 /// What `check` can tell before a build: that every style and template the
 /// reports' front matter and the registry name can be used. Each one that
-/// cannot is an `invalid-field` at its value.
+/// cannot is an `invalid-field` at its value, which no rule can lower: no
+/// build can go on without it.
 pub fn check_named(reports: &[Report], registry: &Registry, files: &Files) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let styles = reports.iter().filter_map(|r| r.front.style.as_ref());
@@ -123,7 +124,11 @@ fn from_file<T>(
     match load(&chosen.value, base) {
         Ok(value) => Some(value),
         Err(message) => {
-            diagnostics.push(Diagnostic::new(Code::InvalidField, message).at(chosen.span.clone()));
+            diagnostics.push(
+                Diagnostic::new(Code::InvalidField, message)
+                    .at(chosen.span.clone())
+                    .binding(),
+            );
             None
         }
     }

@@ -133,6 +133,9 @@ pub struct Diagnostic {
     /// Whether the lines around its place must not be printed: they would
     /// show a confidential source's text (to a terminal or a CI log).
     pub quiet: bool,
+    /// Whether it stays an error whatever `[registry.rules]` and `--draft`
+    /// say: a setting the build cannot use.
+    pub binding: bool,
 }
 
 impl Diagnostic {
@@ -146,7 +149,16 @@ impl Diagnostic {
             help: None,
             labels: Vec::new(),
             quiet: code == Code::ConfidentialLeak,
+            binding: false,
         }
+    }
+
+    /// Makes it an error that no rule and no `--draft` can lower: what it
+    /// reports stops the build whatever the policy.
+    pub fn binding(mut self) -> Self {
+        self.severity = Severity::Error;
+        self.binding = true;
+        self
     }
 
     /// Places the diagnostic at `span`.

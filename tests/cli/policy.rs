@@ -61,3 +61,39 @@ fn export_refuses_a_field_it_would_drop_and_the_others_say_so() {
     assert!(run.stdout().contains("iranfocus"), "{}", run.stdout());
     assert!(run.stderr().is_empty(), "{}", run.stderr());
 }
+
+#[test]
+fn a_style_that_cannot_be_used_stops_the_build_whatever_the_rules_say() {
+    let project = Project::new();
+    project.write(
+        "sources.toml",
+        &format!("[registry.rules]\ninvalid-field = \"allow\"\n{VALID}"),
+    );
+    project.write(
+        "report.md",
+        "---\ntitle: T\nstyle: no-such-style\n---\nText [@focus].\n",
+    );
+    for draft in [false, true] {
+        let mut args = vec!["build", "report.md", "--format", "short"];
+        if draft {
+            args.push("--draft");
+        }
+        let run = project.run(&args).expect(1);
+        assert!(
+            run.stdout().contains("report.md:3:8: error[invalid-field]"),
+            "draft {draft}: {}{}",
+            run.stdout(),
+            run.stderr()
+        );
+        assert!(project.read("report.pdf").is_none());
+    }
+    // `check` says so too.
+    let run = project
+        .run(&["check", "report.md", "--format", "short"])
+        .expect(1);
+    assert!(
+        run.stdout().contains("error[invalid-field]"),
+        "{}",
+        run.stdout()
+    );
+}
