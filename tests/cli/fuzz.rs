@@ -220,3 +220,115 @@ proptest! {
         }
     }
 }
+
+/// A BibLaTeX field value as libraries write them: well formed or not.
+fn bib_value(field: &'static str) -> impl Strategy<Value = String> {
+    let pieces: &'static [&'static str] = match field {
+        "doi" => &[
+            "10.1234/abc",
+            "{10.1234}",
+            "doi:10.1/x",
+            "https://doi.org/10.5/y",
+            "10.1234",
+            "abc",
+            "10.1000/{a}b",
+        ],
+        "isbn" => &[
+            "978-0-306-40615-7",
+            "0306406152",
+            "978-0-306-40615-8",
+            "12",
+            "ISBN 0-306-40615-2",
+        ],
+        "url" => &[
+            "https://example.org/a b",
+            "example.org",
+            "https://x.org/{y}",
+            "ftp://f.org/z",
+            "http://[::1]/",
+            "https://ex.org/p?q=1#f",
+        ],
+        "date" => &[
+            "2019",
+            "2019-13",
+            "May 2019",
+            "",
+            "2019-02-30",
+            "2019/2020",
+            "0000",
+        ],
+        "title" => &[
+            "A {T}itle",
+            "G{\\\"o}del",
+            "$x^2$ and \\& co",
+            "{{Braces}}",
+            "Über \\emph{alles}",
+            "}unbalanced{",
+        ],
+        _ => &[
+            "{Amnesty International}",
+            "Doe, J. and Roe, R.",
+            "Müller, Jörg",
+            "and",
+            "{A} and {B}",
+        ],
+    };
+    proptest::sample::select(pieces).prop_map(str::to_string)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(48),
+        rng_seed: proptest::test_runner::RngSeed::Fixed(
+            std::env::var("DOSSIER_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1988),
+        ),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// What `import` writes, `check` accepts: a value the registry would
+    /// refuse is left out (with a note), never written.
+    #[test]
+    fn import_writes_only_what_check_accepts(
+        doi in bib_value("doi"),
+        isbn in bib_value("isbn"),
+        url in bib_value("url"),
+        date in bib_value("date"),
+        title in bib_value("title"),
+        author in bib_value("author"),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let bib = dir.path().join("library.bib");
+        std::fs::write(
+            &bib,
+            format!(
+                "@article{{key,\n  title = {{{title}}},\n  author = {{{author}}},\n  date = {{{date}}},\n  \
+                 doi = {{{doi}}},\n  isbn = {{{isbn}}},\n  url = {{{url}}},\n}}\n"
+            ),
+        )
+        .unwrap();
+        let registry = dir.path().join("sources.toml");
+        let imported = dossier::cmd::import::run(&dossier::args::ImportArgs {
+            file: bib,
+            from: None,
+            registry: dossier::args::RegistryArgs {
+                registry: Some(registry.clone()),
+                include_from: Vec::new(),
+            },
+        });
+        if imported.is_err() || !registry.exists() {
+            // Refused whole (the entry could not be read): nothing written.
+            return Ok(());
+        }
+        let mut files = Files::new();
+        let (loaded, found) = dossier::registry::load(&registry, &[], &mut files).unwrap();
+        let (diagnostics, _) = check::check(&loaded, &[], &files, found, options());
+        let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
+        prop_assert!(
+            errors.is_empty(),
+            "{:?}\n{}",
+            errors.iter().map(|d| &d.message).collect::<Vec<_>>(),
+            std::fs::read_to_string(&registry).unwrap()
+        );
+    }
+}
