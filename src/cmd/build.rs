@@ -24,9 +24,10 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     }
     let round = round(args, &mut Session::default());
     if let Some(path) = &args.timings {
-        let mut file = std::fs::File::create(path)
-            .map_err(|e| Error(format!("cannot write {} ({e})", display_name(path))))?;
-        typst_timing::export_json(&mut file, |_| (String::new(), 0)).map_err(Error)?;
+        // Written whole or not at all, as every file dossier writes.
+        let mut trace = Vec::new();
+        typst_timing::export_json(&mut trace, |_| (String::new(), 0)).map_err(Error)?;
+        super::write_atomically(path, &trace)?;
     }
     let round = round?;
     if let Some(line) = round.status(started) {

@@ -65,12 +65,8 @@ pub fn report_to_file(
     summary: &Summary,
 ) -> Result<(), Error> {
     let text = render(format, false, files, diagnostics, summary)?;
-    std::fs::write(path, text).map_err(|e| {
-        Error(format!(
-            "cannot write {} ({e})",
-            crate::diag::display_name(path)
-        ))
-    })
+    // Written whole or not at all, as every file dossier writes.
+    write_atomically(path, &text)
 }
 
 /// Reads the registry and applies `policy`: the registry, or the outcome
