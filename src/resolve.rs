@@ -34,17 +34,14 @@ pub fn resolve<'a>(registry: &'a Registry, reports: &'a [Report]) -> Resolved<'a
         match registry.get(&citation.id) {
             Some(Entry::Claim(claim)) => {
                 resolved.claims.insert(&claim.id.value);
-                for evidence in &claim.evidence {
-                    if let Some((id, _)) = registry.sources.get_key_value(&evidence.source.value) {
-                        resolved.sources.insert(id);
-                    }
-                }
             }
-            Some(Entry::Source(source)) => {
-                resolved.sources.insert(&source.id.value);
-            }
+            Some(Entry::Source(_)) => {}
             None => resolved.unknown.push(citation),
         }
+        let sources = registry.sources_for(&citation.id);
+        resolved
+            .sources
+            .extend(sources.into_iter().map(|s| s.id.value.as_str()));
     }
     resolved
 }

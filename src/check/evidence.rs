@@ -2,9 +2,9 @@
 //! agree or record how it disagrees, and not rest on one camp or on weak
 //! sources alone.
 
-use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, Spanned, did_you_mean};
 use crate::registry::value::Kind;
-use crate::registry::{Claim, Registry, Resolution};
+use crate::registry::{Claim, Evidence, Registry, Resolution, Value};
 
 /// `unknown-source`: evidence names a source the registry does not define.
 pub fn unknown_source(registry: &Registry, out: &mut Vec<Diagnostic>) {
@@ -59,40 +59,29 @@ pub fn no_evidence(registry: &Registry, out: &mut Vec<Diagnostic>) {
 /// Unless `internal`, what a confidential source reports is not printed:
 /// the disagreement is named, its confidential side withheld.
 pub fn conflicting_evidence(registry: &Registry, internal: bool, out: &mut Vec<Diagnostic>) {
-    let hidden = |id: &str| {
-        !internal
-            && registry
-                .sources
-                .get(id)
-                .is_some_and(crate::registry::Source::is_confidential)
-    };
+    let hidden = |id: &str| !internal && registry.is_hidden(id);
     for claim in registry.claims.values() {
         check_preferred(claim, out);
-        let valued: Vec<_> = claim
-            .evidence
-            .iter()
-            .filter_map(|e| e.value.as_ref().map(|v| (e, v)))
-            .collect();
-        let mut involved = vec![false; valued.len()];
-        for (i, (_, a)) in valued.iter().enumerate() {
-            for (j, (_, b)) in valued.iter().enumerate().skip(i + 1) {
-                if a.value.conflicts_with(&b.value) {
-                    involved[i] = true;
-                    involved[j] = true;
-                }
-            }
-        }
         let resolved = claim
             .conflict
             .as_ref()
             .is_some_and(|c| c.resolution.is_some() && c.rationale.is_some());
-        if resolved || !involved.contains(&true) {
+        let involved: Vec<(&Evidence, &Spanned<Value>)> = claim
+            .disagreeing()
+            .into_iter()
+            .filter_map(|e| e.value.as_ref().map(|v| (e, v)))
+            .collect();
+        if resolved || involved.is_empty() {
             continue;
         }
-        let kinds_differ = valued
+        let kinds_differ = claim
+            .evidence
+            .iter()
+            .filter_map(|e| e.value.as_ref())
+            .collect::<Vec<_>>()
             .windows(2)
-            .any(|w| w[0].1.value.kind() != w[1].1.value.kind());
-        let describe = |source: &str, v: &crate::registry::Value| {
+            .any(|w| w[0].value.kind() != w[1].value.kind());
+        let describe = |source: &str, v: &Value| {
             if hidden(source) {
                 return "a value (withheld: a confidential source)".to_string();
             }
@@ -106,11 +95,9 @@ pub fn conflicting_evidence(registry: &Registry, internal: bool, out: &mut Vec<D
             };
             format!("{kind} {v}")
         };
-        let parts: Vec<String> = valued
+        let parts: Vec<String> = involved
             .iter()
-            .zip(&involved)
-            .filter(|(_, inv)| **inv)
-            .map(|((e, v), _)| {
+            .map(|(e, v)| {
                 format!(
                     "`{}` reports {}",
                     e.source.value,
@@ -126,7 +113,7 @@ pub fn conflicting_evidence(registry: &Registry, internal: bool, out: &mut Vec<D
         let mut diagnostic = Diagnostic::new(Code::ConflictingEvidence, message)
             .at(claim.id.span.clone())
             .with_help("record how the report treats it: conflict = { resolution = \"range\" | \"attributed\" | \"preferred\", rationale = \"…\" }");
-        for ((evidence, value), _) in valued.iter().zip(&involved).filter(|(_, inv)| **inv) {
+        for (evidence, value) in &involved {
             diagnostic = diagnostic.with_label(
                 value.span.clone(),
                 format!(
@@ -179,14 +166,12 @@ fn sources_of<'r>(
     registry: &'r Registry,
     claim: &Claim,
 ) -> Option<Vec<&'r crate::registry::Source>> {
-    let mut out: Vec<&crate::registry::Source> = Vec::new();
-    for evidence in &claim.evidence {
-        let source = registry.sources.get(&evidence.source.value)?;
-        if !out.iter().any(|s| s.id.value == source.id.value) {
-            out.push(source);
-        }
-    }
-    (!out.is_empty()).then_some(out)
+    let all_known = claim
+        .evidence
+        .iter()
+        .all(|e| registry.sources.contains_key(&e.source.value));
+    let sources = registry.sources_of(claim);
+    (all_known && !sources.is_empty()).then_some(sources)
 }
 
 /// `single-origin`: every source of a claim has the same `affiliation`.

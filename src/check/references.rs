@@ -68,12 +68,10 @@ pub fn confidential_only(registry: &Registry, reports: &[Report], out: &mut Vec<
             }
             Some(Entry::Claim(claim))
                 if !claim.evidence.is_empty()
-                    && claim.evidence.iter().all(|e| {
-                        registry
-                            .sources
-                            .get(&e.source.value)
-                            .is_some_and(|s| s.is_confidential())
-                    }) =>
+                    && claim
+                        .evidence
+                        .iter()
+                        .all(|e| registry.is_hidden(&e.source.value)) =>
             {
                 format!(
                     "every source of claim `{}` is confidential, so a public build has nothing to cite",

@@ -92,21 +92,59 @@ impl Registry {
         }
     }
 
+    /// Whether `id` names a confidential source: what a public build, a
+    /// terminal without `--internal` and the leak scan keep hidden.
+    pub fn is_hidden(&self, id: &str) -> bool {
+        self.sources.get(id).is_some_and(Source::is_confidential)
+    }
+
+    /// The claim's evidence a public build may show: none that rests on a
+    /// confidential source.
+    pub fn public_evidence<'a>(&'a self, claim: &'a Claim) -> impl Iterator<Item = &'a Evidence> {
+        claim
+            .evidence
+            .iter()
+            .filter(|e| !self.is_hidden(&e.source.value))
+    }
+
+    /// The distinct sources a claim's evidence names and the registry
+    /// defines, in order of first naming.
+    pub fn sources_of<'a>(&'a self, claim: &Claim) -> Vec<&'a Source> {
+        let mut out: Vec<&Source> = Vec::new();
+        for evidence in &claim.evidence {
+            if let Some(source) = self.sources.get(&evidence.source.value)
+                && !out.iter().any(|s| s.id.value == source.id.value)
+            {
+                out.push(source);
+            }
+        }
+        out
+    }
+
+    /// The sources a cited ID stands for: a claim its evidence's sources, a
+    /// source itself, nothing for an unknown ID.
+    pub fn sources_for(&self, id: &str) -> Vec<&Source> {
+        match self.get(id) {
+            Some(Entry::Claim(claim)) => self.sources_of(claim),
+            Some(Entry::Source(source)) => vec![source],
+            None => Vec::new(),
+        }
+    }
+
     /// The registry a public build may show: no confidential source, no
     /// evidence that rests on one, no resolution that prefers one.
     pub fn public(&self) -> Registry {
         let mut public = self.clone();
         public.sources.retain(|_, source| !source.is_confidential());
-        let hidden = |id: &str| self.sources.get(id).is_some_and(Source::is_confidential);
-        for claim in public.claims.values_mut() {
-            claim.evidence.retain(|e| !hidden(&e.source.value));
+        for (claim, original) in public.claims.values_mut().zip(self.claims.values()) {
+            claim.evidence = self.public_evidence(original).cloned().collect();
             // A resolution that follows a confidential source would tell the
             // reader one exists, and its rationale may say why: it goes too.
             if claim
                 .conflict
                 .as_ref()
                 .and_then(|c| c.source.as_ref())
-                .is_some_and(|s| hidden(&s.value))
+                .is_some_and(|s| self.is_hidden(&s.value))
             {
                 claim.conflict = None;
             }
@@ -147,12 +185,11 @@ impl Registry {
                 details: Details::default(),
             };
         }
-        let hidden = |id: &str| self.sources.get(id).is_some_and(Source::is_confidential);
         for claim in out.claims.values_mut() {
             for evidence in claim
                 .evidence
                 .iter_mut()
-                .filter(|e| hidden(&e.source.value))
+                .filter(|e| self.is_hidden(&e.source.value))
             {
                 evidence.locator = None;
                 evidence.quote = None;
@@ -259,15 +296,31 @@ pub struct Claim {
 impl Claim {
     /// Whether two of its evidence values cannot both be true.
     pub fn disagrees(&self) -> bool {
-        let values: Vec<&Value> = self
+        !self.disagreeing().is_empty()
+    }
+
+    /// The evidence whose value cannot be true together with another's, in
+    /// order: the one computation of a conflict.
+    pub fn disagreeing(&self) -> Vec<&Evidence> {
+        let valued: Vec<(&Evidence, &Value)> = self
             .evidence
             .iter()
-            .filter_map(|e| e.value.as_ref().map(|v| &v.value))
+            .filter_map(|e| e.value.as_ref().map(|v| (e, &v.value)))
             .collect();
-        values
-            .iter()
-            .enumerate()
-            .any(|(i, a)| values[i + 1..].iter().any(|b| a.conflicts_with(b)))
+        let mut involved = vec![false; valued.len()];
+        for (i, (_, a)) in valued.iter().enumerate() {
+            for (j, (_, b)) in valued.iter().enumerate().skip(i + 1) {
+                if a.conflicts_with(b) {
+                    involved[i] = true;
+                    involved[j] = true;
+                }
+            }
+        }
+        valued
+            .into_iter()
+            .zip(involved)
+            .filter_map(|((e, _), involved)| involved.then_some(e))
+            .collect()
     }
 }
 

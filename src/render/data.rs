@@ -9,7 +9,7 @@ use super::cite::Printed;
 use super::{Job, Style, plan};
 use crate::diag::Spanned;
 use crate::registry::rich;
-use crate::registry::{Author, Claim, Entry, Evidence, Source, Value as Reported};
+use crate::registry::{Author, Claim, Evidence, Source, Value as Reported};
 use crate::resolve::Resolved;
 
 /// The JSON texts of `data.json` and of `evidence.json`, the evidence the
@@ -175,20 +175,14 @@ fn text(value: &Option<Spanned<String>>) -> Option<String> {
 pub fn nocite(job: &Job<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for citation in &job.report.nocite {
-        let ids: Vec<&str> = match job.registry.get(&citation.id) {
-            _ if citation.is_every_source() => {
-                job.registry.sources.keys().map(String::as_str).collect()
-            }
-            Some(Entry::Claim(claim)) => claim
-                .evidence
-                .iter()
-                .map(|e| e.source.value.as_str())
-                .collect(),
-            Some(Entry::Source(source)) => vec![source.id.value.as_str()],
-            None => Vec::new(),
+        let ids: Vec<&str> = if citation.is_every_source() {
+            job.registry.sources.keys().map(String::as_str).collect()
+        } else {
+            let sources = job.registry.sources_for(&citation.id);
+            sources.into_iter().map(|s| s.id.value.as_str()).collect()
         };
         for id in ids {
-            if job.registry.sources.contains_key(id) && !out.iter().any(|o| o == id) {
+            if !out.iter().any(|o| o == id) {
                 out.push(id.to_string());
             }
         }

@@ -168,11 +168,7 @@ impl Needles {
         }
         for claim in registry.claims.values() {
             for evidence in &claim.evidence {
-                let confidential = registry
-                    .sources
-                    .get(&evidence.source.value)
-                    .is_some_and(|s| s.is_confidential());
-                if !confidential {
+                if !registry.is_hidden(&evidence.source.value) {
                     continue;
                 }
                 let owner = |field| Owner {

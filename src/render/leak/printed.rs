@@ -145,9 +145,7 @@ fn tables(registry: &Registry, text: &str) -> Vec<(usize, bool)> {
         if trimmed.starts_with('[') && !trimmed.starts_with("[[") {
             let name = trimmed.trim_matches(|c| c == '[' || c == ']').trim();
             let id = name.strip_prefix("sources.").map(|id| id.trim_matches('"'));
-            let secret = id
-                .and_then(|id| registry.sources.get(id))
-                .is_some_and(|s| s.is_confidential());
+            let secret = id.is_some_and(|id| registry.is_hidden(id));
             out.push((at, secret));
         }
         at += line.len();
