@@ -12,6 +12,7 @@ pub mod leak;
 mod links;
 pub mod markup;
 pub mod packages;
+pub(crate) mod page;
 pub mod pdf;
 pub mod plan;
 pub mod style;
@@ -710,8 +711,7 @@ fn digest(hex: &str) -> Option<[u8; 32]> {
 fn mark_internal(document: &mut PagedDocument) -> Result<(), Failure> {
     let wanted = crate::skeleton::of(INTERNAL_MARK);
     for (i, page) in document.pages().iter().enumerate() {
-        let mut text = String::new();
-        page_text(&page.frame, &mut text);
+        let text = page::text(page);
         if !crate::skeleton::of(&text).contains(&wanted) {
             let message = format!(
                 "page {} of the internal build does not show \"{INTERNAL_MARK}\": the template covers or removes the page background",
@@ -730,16 +730,6 @@ fn mark_internal(document: &mut PagedDocument) -> Result<(), Failure> {
         info.title = Some(format!("{title} (INTERNAL)").into());
     }
     Ok(())
-}
-
-fn page_text(frame: &typst::layout::Frame, out: &mut String) {
-    for (_, item) in frame.items() {
-        match item {
-            typst::layout::FrameItem::Group(group) => page_text(&group.frame, out),
-            typst::layout::FrameItem::Text(run) => out.push_str(&run.text),
-            _ => {}
-        }
-    }
 }
 
 /// The lines before the body: imports, the citation rules and the template.

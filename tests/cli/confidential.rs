@@ -469,3 +469,27 @@ fn the_evidence_attached_to_a_public_build_holds_nothing_confidential() {
         .expect(0);
     assert!(attached(&project.read("a2.pdf").unwrap()).is_empty());
 }
+
+/// The check that an internal build marks every page reads pages as the
+/// leak scan does: a report that takes the background away fails, and the
+/// mark painted by a page's tiling fill counts as shown.
+#[test]
+fn the_internal_mark_is_looked_for_where_the_leak_scan_looks() {
+    let project = project();
+    project.write(
+        "bare.typ",
+        "#set page(background: none)\nThousands were executed @guard-account.\n",
+    );
+    let run = project.run(&["build", "bare.typ", "--internal"]).expect(1);
+    assert!(
+        run.stderr().contains("of the internal build does not show"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!project.path().join("bare.internal.pdf").exists());
+    project.write(
+        "tiled.typ",
+        "#set page(background: none, fill: tiling(size: (400pt, 20pt), text(size: 8pt)[INTERNAL — contains confidential sources]))\nThousands were executed @guard-account.\n",
+    );
+    project.run(&["build", "tiled.typ", "--internal"]).expect(0);
+}

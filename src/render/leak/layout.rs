@@ -15,7 +15,7 @@
 //! searched as well.
 
 use typst::foundations::Smart;
-use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
+use typst::layout::{Abs, GroupItem, Point, Transform};
 use typst::model::Destination;
 use typst::model::Document as _;
 use typst::visualize::{ImageKind, Paint};
@@ -23,6 +23,7 @@ use typst_layout::PagedDocument;
 
 use super::seen::{self, Glyph};
 use super::{Channel, Scanner, files};
+use crate::render::page;
 use crate::skeleton::Builder;
 
 /// How far apart two runs' baselines are before they are on different lines.
@@ -74,13 +75,11 @@ pub fn document(scanner: &Scanner, document: &PagedDocument) {
             runs: Vec::new(),
             links: String::new(),
             clip: None,
+            clips: Vec::new(),
             looks: Vec::new(),
             fills: Vec::new(),
         };
-        walker.frame(&page.frame, Transform::identity());
-        if let Smart::Custom(Some(fill)) = &page.fill {
-            walker.paint(fill, Transform::identity());
-        }
+        page::walk_page(&mut walker, page);
         // A page without a fill of its own shows white.
         let paper = match &page.fill {
             Smart::Custom(Some(paint)) => solid(paint),
@@ -211,6 +210,8 @@ struct Walker<'a> {
     links: String,
     /// What the enclosing groups' clips leave visible.
     clip: Option<Area>,
+    /// The clips of the groups entered, outermost first.
+    clips: Vec<Option<Area>>,
     /// For each of `glyphs`, where its middle is and its colour.
     looks: Vec<Look>,
     /// The filled shapes of the page, in the order they are painted.
@@ -225,50 +226,51 @@ struct Look {
     order: usize,
 }
 
-impl Walker<'_> {
-    fn frame(&mut self, frame: &Frame, ts: Transform) {
-        for (pos, item) in frame.items() {
-            match item {
-                FrameItem::Group(group) => {
-                    let ts = ts
-                        .pre_concat(Transform::translate(pos.x, pos.y))
-                        .pre_concat(group.transform);
-                    let outer = self.clip;
-                    if let Some(clip) = &group.clip {
-                        let area = area(clip.bbox(None).min, clip.bbox(None).max, ts);
-                        self.clip = Some(match outer {
-                            Some(o) => intersect(o, area),
-                            None => area,
-                        });
-                    }
-                    self.frame(&group.frame, ts);
-                    self.clip = outer;
-                }
-                FrameItem::Text(run) => self.text(run, *pos, ts),
-                FrameItem::Shape(shape, _) => {
-                    if let Some(fill) = &shape.fill {
-                        self.paint(fill, ts);
-                        self.fill(
-                            shape,
-                            fill,
-                            ts.pre_concat(Transform::translate(pos.x, pos.y)),
-                        );
-                    }
-                    if let Some(stroke) = &shape.stroke {
-                        self.paint(&stroke.paint, ts);
-                    }
-                }
-                FrameItem::Link(Destination::Url(url), _) => {
-                    self.links.push_str(url.as_str());
-                    self.links.push('\n');
-                }
-                FrameItem::Image(image, _, _) => self.image(image),
-                _ => {}
-            }
+impl page::Visitor for Walker<'_> {
+    fn enter(&mut self, group: &GroupItem, ts: Transform) {
+        let outer = self.clip;
+        self.clips.push(outer);
+        if let Some(clip) = &group.clip {
+            let area = area(clip.bbox(None).min, clip.bbox(None).max, ts);
+            self.clip = Some(match outer {
+                Some(o) => intersect(o, area),
+                None => area,
+            });
         }
     }
 
+    fn leave(&mut self) {
+        self.clip = self.clips.pop().flatten();
+    }
+
     fn text(&mut self, run: &typst::text::TextItem, pos: Point, ts: Transform) {
+        self.run(run, pos, ts);
+    }
+
+    fn shape(&mut self, shape: &typst::visualize::Shape, pos: Point, ts: Transform) {
+        if let Some(fill) = &shape.fill {
+            self.fill(
+                shape,
+                fill,
+                ts.pre_concat(Transform::translate(pos.x, pos.y)),
+            );
+        }
+    }
+
+    fn link(&mut self, destination: &Destination) {
+        if let Destination::Url(url) = destination {
+            self.links.push_str(url.as_str());
+            self.links.push('\n');
+        }
+    }
+
+    fn image(&mut self, image: &typst::visualize::Image) {
+        self.picture(image);
+    }
+}
+
+impl Walker<'_> {
+    fn run(&mut self, run: &typst::text::TextItem, pos: Point, ts: Transform) {
         let hay = &mut self.stream.hay;
         hay.junction();
         let start = hay.text.len();
@@ -330,10 +332,6 @@ impl Walker<'_> {
                     text,
                 });
             }
-        }
-        self.paint(&run.fill, ts);
-        if let Some(stroke) = &run.stroke {
-            self.paint(&stroke.paint, ts);
         }
     }
 
@@ -407,14 +405,7 @@ impl Walker<'_> {
             .collect()
     }
 
-    /// A tiling paints with a frame of its own, which may hold text.
-    fn paint(&mut self, paint: &Paint, ts: Transform) {
-        if let Paint::Tiling(tiling) = paint {
-            self.frame(tiling.frame(), ts);
-        }
-    }
-
-    fn image(&mut self, image: &typst::visualize::Image) {
+    fn picture(&mut self, image: &typst::visualize::Image) {
         let page = self.page + 1;
         if let Some(alt) = image.alt() {
             self.scanner.text(alt, &|_| {
