@@ -67,10 +67,21 @@ pub struct ImportArgs {
     pub file: PathBuf,
     /// The file's format [default: detected from its content, then its extension].
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub from: Option<crate::interop::Format>,
+    pub from: Option<BibFormat>,
     /// Where the registry is; created if it does not exist.
     #[command(flatten)]
     pub registry: RegistryArgs,
+}
+
+/// A bibliography format `import` reads and `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BibFormat {
+    /// CSL-JSON, as Zotero and Better BibTeX export it.
+    CslJson,
+    /// BibTeX or BibLaTeX.
+    Bibtex,
+    /// hayagriva YAML.
+    Hayagriva,
 }
 
 /// `dossier export`.
@@ -78,7 +89,7 @@ pub struct ImportArgs {
 pub struct ExportArgs {
     /// The format to write.
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: crate::interop::Format,
+    pub format: BibFormat,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -6,11 +6,15 @@
 //!
 //! [`registry`] (load and validate) → [`report`] (find citations) →
 //! [`resolve`] (citation → claim → evidence → source) → [`check`] (every rule)
-//! → [`render`] (Typst World, bibliography, PDF), with [`diag`] carrying every
-//! problem found to the reporters. Below them all, [`skeleton`] is the one
-//! form in which texts are compared (the leak scan matches confidential text
-//! in it) and [`identity`] the one judge of when two URLs, DOIs or ISBNs
-//! name the same document.
+//! → [`render`] (Typst World, bibliography, PDF) → [`verify`] (a built PDF
+//! against the evidence it carries), with [`diag`] carrying every problem
+//! found to the reporters and [`cmd`] on top. [`interop`] (BibLaTeX,
+//! CSL-JSON, hayagriva) sits beside [`report`], above the registry. Below
+//! them all, [`skeleton`] is the one form in which texts are compared (the
+//! leak scan matches confidential text in it), [`identity`] the one judge of
+//! when two URLs, DOIs or ISBNs name the same document, and [`quiet`] runs
+//! third-party readers on untrusted bytes. A test holds every module to its
+//! layer: dependencies point one way.
 //!
 //! ```
 //! use dossier::diag::Files;
@@ -35,9 +39,13 @@ pub mod cmd;
 pub mod diag;
 pub mod identity;
 pub mod interop;
+pub mod quiet;
 pub mod registry;
 pub mod render;
 pub mod report;
 pub mod resolve;
 pub mod skeleton;
+#[cfg(test)]
+mod testing;
 pub mod typst_str;
+pub mod verify;

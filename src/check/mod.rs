@@ -7,7 +7,6 @@ mod figures;
 pub mod quotes;
 mod references;
 mod sources;
-pub mod verify;
 
 use chrono::NaiveDate;
 

@@ -583,7 +583,7 @@ fn logical_order(text: &str) -> Option<String> {
 /// The text of a PDF, page after page.
 fn pdf_text(bytes: &[u8]) -> std::io::Result<String> {
     let invalid = |why: String| std::io::Error::new(std::io::ErrorKind::InvalidData, why);
-    match crate::render::leak::quietly(|| pdf_extract::extract_text_from_mem(bytes)) {
+    match crate::quiet::quietly(|| pdf_extract::extract_text_from_mem(bytes)) {
         Ok(Ok(text)) => Ok(text),
         Ok(Err(error)) => Err(invalid(format!("not a readable PDF: {error}"))),
         Err(_) => Err(invalid("not a readable PDF".into())),
@@ -770,7 +770,7 @@ mod tests {
     ];
 
     proptest! {
-        #![proptest_config(crate::report::props::config())]
+        #![proptest_config(crate::testing::config())]
 
         /// Any run of the capture's words, written as a writer would copy
         /// it (another case, straight marks, single spaces, unbroken

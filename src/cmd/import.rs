@@ -37,6 +37,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
         .map_err(|e| Error(format!("cannot read {} ({e})", display_name(&args.file))))?;
     let format = args
         .from
+        .map(Format::from)
         .or_else(|| Format::detect(&args.file, &text))
         .ok_or_else(|| {
             Error(format!(
@@ -411,7 +412,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(crate::report::props::config())]
+        #![proptest_config(crate::testing::config())]
 
         /// Whatever BibLaTeX import writes, the registry reads without a complaint.
         #[test]

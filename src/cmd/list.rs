@@ -36,7 +36,7 @@ pub fn run(args: &ListArgs) -> Result<Outcome, Error> {
             args.reports.clone()
         };
         let mut reports = Vec::new();
-        for report in super::check::expand(&paths)? {
+        for report in super::reports::expand(&paths)? {
             let root = super::settings::default_root(&report, &path)?;
             reports.push(report::read(&report, &root, &mut files)?.0);
         }

@@ -10,6 +10,7 @@ pub mod info;
 pub mod init;
 pub mod list;
 mod output;
+mod reports;
 pub mod settings;
 pub mod show;
 pub mod verify;
@@ -217,5 +218,16 @@ pub fn report(
         // A reader that stopped early (`| head`) is not a failure of ours.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
+    }
+}
+
+impl From<crate::args::BibFormat> for crate::interop::Format {
+    fn from(format: crate::args::BibFormat) -> Self {
+        use crate::args::BibFormat;
+        match format {
+            BibFormat::CslJson => Self::CslJson,
+            BibFormat::Bibtex => Self::Bibtex,
+            BibFormat::Hayagriva => Self::Hayagriva,
+        }
     }
 }

@@ -4,10 +4,10 @@
 
 use super::{Error, Outcome};
 use crate::args::VerifyArgs;
-use crate::check::verify;
 use crate::diag::{self, Code, Files, Summary, display_name};
 use crate::registry::{self, LoadError};
 use crate::render::pdf::Carried;
+use crate::verify;
 
 /// Runs the verification.
 pub fn run(args: &VerifyArgs) -> Result<Outcome, Error> {

@@ -20,7 +20,7 @@ use crate::registry::details::{self, container_type};
 use crate::registry::{Author, PartialDate, Source, rich};
 
 /// The formats dossier reads and writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// CSL-JSON, as Zotero and Better BibTeX export it.
     CslJson,

@@ -435,7 +435,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(crate::report::props::config())]
+        #![proptest_config(crate::testing::config())]
 
         /// Any text written as TeX reads back as itself.
         #[test]

@@ -333,7 +333,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(crate::report::props::config())]
+        #![proptest_config(crate::testing::config())]
 
         /// Any text, escaped, reads back as itself.
         #[test]

@@ -46,27 +46,8 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-/// A fixed seed, so CI runs the same cases each time; `PROPTEST_CASES`
-/// and `DOSSIER_FUZZ_SEED` explore more.
-pub(crate) fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(256),
-        rng_seed: proptest::test_runner::RngSeed::Fixed(
-            std::env::var("DOSSIER_FUZZ_SEED")
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or(1988),
-        ),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(crate::testing::config())]
 
     #[test]
     fn a_count_reads_back_as_the_value_it_was_written_from(

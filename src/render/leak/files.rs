@@ -245,7 +245,7 @@ impl Reader<'_, '_> {
     /// A PDF's strings, streams and page text; `false` if it does not parse
     /// (its bytes are then read as binary data).
     fn pdf(&mut self, bytes: &[u8], part: &str, depth: usize) -> Result<bool, Unreadable> {
-        let loaded = super::quietly(|| lopdf::Document::load_mem(bytes));
+        let loaded = crate::quiet::quietly(|| lopdf::Document::load_mem(bytes));
         let Ok(Ok(document)) = loaded else {
             return Ok(false);
         };
@@ -271,8 +271,9 @@ impl Reader<'_, '_> {
         // read is not passed over.
         for page in document.get_pages().keys() {
             let mut drawn = super::seen::PdfPage::default();
-            let read =
-                super::quietly(|| pdf_extract::output_doc_page(&document, &mut drawn, *page));
+            let read = crate::quiet::quietly(|| {
+                pdf_extract::output_doc_page(&document, &mut drawn, *page)
+            });
             if !matches!(read, Ok(Ok(()))) {
                 return Err(self.unreadable(
                     &part,

@@ -483,7 +483,7 @@ fn intersect(a: Area, b: Area) -> Area {
 pub fn pdf(scanner: &Scanner, pdf: &[u8]) {
     let _scope = typst_timing::TimingScope::new("dossier: leak scan, PDF file");
     let channel = Channel::new("the PDF file (metadata, bookmarks, attachments, embedded data)");
-    let loaded = super::quietly(|| lopdf::Document::load_mem(pdf));
+    let loaded = crate::quiet::quietly(|| lopdf::Document::load_mem(pdf));
     let Ok(Ok(document)) = loaded else {
         scanner.bytes(pdf, &channel);
         return;

@@ -124,7 +124,7 @@ impl Scanner {
     /// Runs one search of `what`; should it fail unexpectedly, the build
     /// fails rather than pass what was not searched.
     pub fn guarded(&self, what: &str, search: impl FnOnce()) {
-        let ran = quietly(search);
+        let ran = crate::quiet::quietly(search);
         if ran.is_err() {
             self.report(Finding::Unreadable(
                 Channel::new(what.to_string()),
@@ -313,29 +313,6 @@ pub fn visual(text: &str) -> Option<String> {
         out.push('\n');
     }
     Some(out)
-}
-
-thread_local! {
-    /// Whether a panic on this thread is caught and answered by the scan.
-    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Runs `work`, catching a panic (a library that cannot read a file) without
-/// printing it: the scan answers for what it could not read.
-pub(crate) fn quietly<R>(work: impl FnOnce() -> R) -> std::thread::Result<R> {
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(std::cell::Cell::get) {
-                previous(info);
-            }
-        }));
-    });
-    let before = QUIET.with(|q| q.replace(true));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
-    QUIET.with(|q| q.set(before));
-    result
 }
 
 /// Texts longer than this are searched in pieces.

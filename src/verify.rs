@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::quotes::{Finding, Verification};
+use crate::check::quotes::{Finding, Verification};
 use crate::diag::{Code, Diagnostic, Files, Span};
 use crate::registry::{Claim, Registry, Source};
 use crate::render::pdf::Carried;
@@ -194,7 +194,7 @@ pub fn against(
             ) else {
                 continue;
             };
-            let finding = match super::quotes::verify(source, quote, files, &mut captures) {
+            let finding = match crate::check::quotes::verify(source, quote, files, &mut captures) {
                 Verification::Checked { finding, .. } => finding,
                 // No capture, or none readable: the capture check says so.
                 _ => continue,
@@ -307,8 +307,8 @@ fn capture(name: &str, source: &Source, sha256: &str, files: &Files, out: &mut V
     let Some(capture) = &source.capture else {
         return;
     };
-    let path = super::capture_path(source, files).unwrap_or_default();
-    let message = match super::sha256_of(&path) {
+    let path = crate::check::capture_path(source, files).unwrap_or_default();
+    let message = match crate::check::sha256_of(&path) {
         Ok(hash) if hash == sha256 => return,
         Ok(hash) => format!(
             "the capture of `{id}` is not the file `{name}` was built from: its SHA-256 is {}…, not {}…",
