@@ -2,7 +2,7 @@
 //! agree or record how it disagrees, and not rest on one camp or on weak
 //! sources alone.
 
-use crate::diag::{Code, Diagnostic, Spanned, did_you_mean};
+use crate::diag::{Code, Diagnostic, Spanned, suggest};
 use crate::registry::value::Kind;
 use crate::registry::{Claim, Evidence, Registry, Resolution, Value};
 
@@ -28,10 +28,10 @@ pub fn unknown_source(registry: &Registry, out: &mut Vec<Diagnostic>) {
                     claim.id.value
                 );
                 let diagnostic = Diagnostic::new(Code::UnknownSource, message).at(span);
-                match did_you_mean(id, registry.sources.keys().map(String::as_str)) {
-                    Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
-                    None => diagnostic.with_help(format!("add `[sources.{id}]` to the registry")),
-                }
+                diagnostic.with_help(
+                    suggest(id, registry.sources.keys().map(String::as_str))
+                        .unwrap_or_else(|| format!("add `[sources.{id}]` to the registry")),
+                )
             };
             out.push(diagnostic);
         }
@@ -152,11 +152,11 @@ fn check_preferred(claim: &Claim, out: &mut Vec<Diagnostic>) {
         source.value, claim.id.value
     );
     let mut diagnostic = Diagnostic::new(Code::InvalidField, message).at(source.span.clone());
-    if let Some(close) = did_you_mean(
+    if let Some(suggestion) = suggest(
         &source.value,
         claim.evidence.iter().map(|e| e.source.value.as_str()),
     ) {
-        diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+        diagnostic = diagnostic.with_help(suggestion);
     }
     out.push(diagnostic);
 }

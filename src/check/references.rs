@@ -1,7 +1,7 @@
 //! Rules about what the reports cite: IDs that do not exist, and registry
 //! entries no report reaches.
 
-use crate::diag::{Code, Diagnostic, did_you_mean};
+use crate::diag::{Code, Diagnostic, suggest};
 use crate::registry::{Entry, Registry};
 use crate::report::Report;
 use crate::resolve::Resolved;
@@ -18,11 +18,11 @@ pub fn unknown_id(registry: &Registry, resolved: &Resolved<'_>, out: &mut Vec<Di
         .at(citation.span.clone());
         if let Some(problem) = crate::registry::id::check(&citation.id) {
             diagnostic = diagnostic.with_help(format!("no ID can be named so: {problem}"));
-        } else if let Some(close) = close
+        } else if let Some(suggestion) = close
             .entry(citation.id.as_str())
-            .or_insert_with(|| did_you_mean(&citation.id, registry.ids()))
+            .or_insert_with(|| suggest(&citation.id, registry.ids()))
         {
-            diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
+            diagnostic = diagnostic.with_help(suggestion.clone());
         }
         out.push(diagnostic);
     }

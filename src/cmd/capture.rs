@@ -12,7 +12,7 @@ use toml_edit::{DocumentMut, Item, value};
 use super::{Error, Outcome};
 use crate::args::CaptureArgs;
 use crate::check::sha256_of;
-use crate::diag::{Files, did_you_mean, display_name};
+use crate::diag::{Files, display_name};
 use crate::registry;
 
 /// Runs the capture.
@@ -33,11 +33,10 @@ pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
         }
         let registry = loaded.registry;
         let Some(source) = registry.sources.get(&args.id) else {
-            let help = match did_you_mean(&args.id, registry.sources.keys().map(String::as_str)) {
-                Some(close) => format!("; did you mean `{close}`?"),
-                None => String::new(),
-            };
-            return Err(Error(format!(
+            let help = crate::diag::suggest(&args.id, registry.sources.keys().map(String::as_str))
+                .map(|s| format!("; {s}"))
+                .unwrap_or_default();
+            return Err(Error::msg(format!(
                 "no source named `{}` in {}{help}",
                 args.id,
                 display_name(&path)
@@ -51,7 +50,7 @@ pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
         edited.push(defining);
     };
     let bytes = crate::diag::read_bytes(&args.file)
-        .map_err(|e| Error(format!("cannot read {} ({e})", display_name(&args.file))))?;
+        .map_err(|e| Error::msg(format!("cannot read {} ({e})", display_name(&args.file))))?;
     let hash = sha256_of(&args.file)?;
     let moment = captured_at()?;
     let (relative, created) = store(&defining, &args.id, &args.file, &hash, &bytes)?;
@@ -89,7 +88,7 @@ fn store(
         created.push(folder.clone());
     }
     std::fs::create_dir_all(&folder)
-        .map_err(|e| Error(format!("cannot create {} ({e})", display_name(&folder))))?;
+        .map_err(|e| Error::msg(format!("cannot create {} ({e})", display_name(&folder))))?;
     let stem: String = id.chars().map(|c| if c == ':' { '_' } else { c }).collect();
     let name = match file.extension().and_then(|e| e.to_str()) {
         Some(ext) => format!("{stem}-{}.{ext}", &hash[..12]),
@@ -112,7 +111,7 @@ fn captured_at() -> Result<toml_edit::Datetime, Error> {
             .ok()
             .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
             .ok_or_else(|| {
-                Error(format!(
+                Error::msg(format!(
                     "SOURCE_DATE_EPOCH must be a number of seconds (found `{epoch}`)"
                 ))
             })?,
@@ -121,7 +120,7 @@ fn captured_at() -> Result<toml_edit::Datetime, Error> {
     now.format("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
         .parse()
-        .map_err(|e| Error(format!("cannot write the capture time ({e})")))
+        .map_err(|e| Error::msg(format!("cannot write the capture time ({e})")))
 }
 
 /// Writes `capture`, `sha256` and `captured-at` into the source's table,
@@ -134,15 +133,15 @@ fn record(
     moment: &toml_edit::Datetime,
 ) -> Result<(), Error> {
     let text = std::fs::read_to_string(registry)
-        .map_err(|e| Error(format!("cannot read {} ({e})", display_name(registry))))?;
+        .map_err(|e| Error::msg(format!("cannot read {} ({e})", display_name(registry))))?;
     let mut document: DocumentMut = text
         .parse()
-        .map_err(|e| Error(format!("cannot edit {} ({e})", display_name(registry))))?;
+        .map_err(|e| Error::msg(format!("cannot edit {} ({e})", display_name(registry))))?;
     let entry = document
         .get_mut("sources")
         .and_then(|sources| sources.get_mut(id))
         .ok_or_else(|| {
-            Error(format!(
+            Error::msg(format!(
                 "cannot find `[sources.{id}]` in {}",
                 display_name(registry)
             ))
@@ -166,7 +165,7 @@ fn record(
             }
         }
         _ => {
-            return Err(Error(format!(
+            return Err(Error::msg(format!(
                 "`sources.{id}` in {} is not a table",
                 display_name(registry)
             )));

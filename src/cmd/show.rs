@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Error, Outcome};
 use crate::args::{ShowArgs, TextFormat};
-use crate::diag::{Files, Spanned, did_you_mean};
+use crate::diag::{Files, Spanned};
 use crate::registry::{self, Author, Claim, Entry, Policy, Registry, Source};
 
 /// Runs `show`.
@@ -30,11 +30,10 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
             source_json(&registry, source),
         ),
         None => {
-            let help = match did_you_mean(&args.id, registry.ids()) {
-                Some(close) => format!("; did you mean `{close}`?"),
-                None => String::new(),
-            };
-            return Err(Error(format!(
+            let help = crate::diag::suggest(&args.id, registry.ids())
+                .map(|s| format!("; {s}"))
+                .unwrap_or_default();
+            return Err(Error::msg(format!(
                 "no claim or source named `{}`{help}",
                 args.id
             )));

@@ -140,6 +140,47 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// larger than this is a mistake, and reading it would take the memory.
 const MAX_TEXT_BYTES: u64 = 256 << 20;
 
+/// How a parser counts the columns of the positions it reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Columns {
+    /// In bytes (serde_json).
+    Bytes,
+    /// In characters (YAML).
+    Chars,
+}
+
+/// The byte offset in `text` of a 1-based line and column as a parser
+/// reports them: the one place a parser's error position becomes a span.
+/// Past the end of a line, its end; past the last line, the end of the
+/// text; never inside a character.
+pub fn offset_of(text: &str, line: usize, column: usize, columns: Columns) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let start = start.min(text.len());
+    let line = text[start..]
+        .split_inclusive('\n')
+        .next()
+        .unwrap_or_default();
+    let rest = line.trim_end_matches(['\n', '\r']);
+    let within = match columns {
+        Columns::Bytes => {
+            let mut at = column.saturating_sub(1).min(rest.len());
+            while !rest.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        }
+        Columns::Chars => rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i),
+    };
+    start + within
+}
+
 /// Reads a file a user gave: only a regular file (a FIFO would block, a
 /// device never end), no larger than 256 MB.
 pub fn read_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
@@ -250,6 +291,28 @@ mod tests {
         // "çé " is 5 bytes but 3 characters.
         assert_eq!(files.position(id, 8), Position { line: 2, column: 4 });
         assert_eq!(files.position(id, 100), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn a_parser_position_is_a_byte_offset_in_bytes_or_characters() {
+        let text = "{\n  \"é\": x\n}";
+        // serde_json counts bytes: `x` is the 9th byte of line 2.
+        assert_eq!(
+            offset_of(text, 2, 9, Columns::Bytes),
+            text.find('x').unwrap()
+        );
+        // YAML counts characters: `x` is the 8th character.
+        assert_eq!(
+            offset_of(text, 2, 8, Columns::Chars),
+            text.find('x').unwrap()
+        );
+        // Inside a character, at its start; past the end, the end.
+        assert_eq!(
+            offset_of(text, 2, 5, Columns::Bytes),
+            text.find('é').unwrap()
+        );
+        assert_eq!(offset_of(text, 9, 1, Columns::Chars), text.len());
+        assert_eq!(offset_of(text, 1, 40, Columns::Bytes), 1);
     }
 
     #[test]

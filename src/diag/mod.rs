@@ -13,7 +13,9 @@ mod short;
 use std::fmt;
 
 pub use self::code::Code;
-pub use self::files::{FileId, Files, Position, display_name, read_bytes, read_text};
+pub use self::files::{
+    Columns, FileId, Files, Position, display_name, offset_of, read_bytes, read_text,
+};
 pub use self::github::GithubReporter;
 pub use self::human::{HumanReporter, summary_line};
 pub use self::json::JsonReporter;
@@ -218,6 +220,31 @@ pub struct Summary {
     pub claims: usize,
     /// Sources in the registry.
     pub sources: usize,
+}
+
+/// "did you mean `…`?" for the candidate closest to `given`, if one is
+/// close enough to be a plausible typo: the one way every message suggests.
+pub fn suggest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(given, candidates).map(|close| format!("did you mean `{close}`?"))
+}
+
+/// `invalid-field` for a key that is not one of `known`, in `what` (the
+/// registry's tables, a report's front matter): the one check of an unknown
+/// key, with the closest known name or the list.
+pub fn unknown_field(span: Span, name: &str, known: &[&str], what: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::InvalidField,
+        format!("unknown field `{name}` in {what}"),
+    )
+    .at(span)
+    .with_help(unknown_name_help(name, known, "fields"))
+}
+
+/// The help for a name that is not one of `known`: the closest of them, or
+/// the whole list (`known fields: a, b, c`).
+pub fn unknown_name_help(given: &str, known: &[&str], what: &str) -> String {
+    suggest(given, known.iter().copied())
+        .unwrap_or_else(|| format!("known {what}: {}", known.join(", ")))
 }
 
 /// Suggests the candidate closest to `given`, if one is close enough to be a

@@ -6,17 +6,18 @@ use std::str::FromStr;
 use serde_json::{Map, Value, json};
 
 use super::{Record, adjust_id, person};
-use crate::diag::{Diagnostic, FileId};
+use crate::diag::{Columns, Diagnostic, FileId, offset_of};
 use crate::registry::rich;
 use crate::registry::{Author, PartialDate};
 
 /// Reads the items of a CSL-JSON file.
 pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
-    let value: Value =
-        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|error| {
-            let at = offset(text, error.line(), error.column());
-            super::syntax(file, at, &error, "CSL-JSON")
-        })?;
+    let json = text.trim_start_matches('\u{feff}');
+    let value: Value = serde_json::from_str(json).map_err(|error| {
+        let at =
+            text.len() - json.len() + offset_of(json, error.line(), error.column(), Columns::Bytes);
+        super::syntax(file, at, &error, "CSL-JSON")
+    })?;
     let items = match value {
         Value::Array(items) => items,
         Value::Object(mut object) => match object.remove("items") {
@@ -37,20 +38,6 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
         .enumerate()
         .filter_map(|(i, item)| item.as_object().map(|o| record(i, o)))
         .collect())
-}
-
-/// The byte offset of serde_json's 1-based line and column.
-fn offset(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let mut at = (start + column.saturating_sub(1)).min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 fn record(index: usize, item: &Map<String, Value>) -> Record {

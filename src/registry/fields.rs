@@ -6,7 +6,7 @@ use std::ops::Range;
 use toml::Spanned as TomlSpanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{Code, Diagnostic, FileId, Span, Spanned, did_you_mean};
+use crate::diag::{Code, Diagnostic, FileId, Span, Spanned};
 
 /// A spanned TOML value as the parser returns it.
 pub type Item<'i> = TomlSpanned<DeValue<'i>>;
@@ -41,12 +41,9 @@ impl Reader<'_> {
             if known.contains(&name) {
                 continue;
             }
-            let suggestion = did_you_mean(name, known.iter().copied());
-            let diagnostic = self.invalid(key.span(), format!("unknown field `{name}` in {what}"));
-            diagnostic.help = Some(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("known fields: {}", known.join(", ")),
-            });
+            let span = self.span(key.span());
+            self.diagnostics
+                .push(crate::diag::unknown_field(span, name, known, what));
         }
     }
 

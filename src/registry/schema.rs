@@ -10,8 +10,8 @@ use toml::de::{DeTable, DeValue};
 use super::fields::{Item, Reader, get, key_span};
 use super::value::{Bound, DateError, Number, PartialDate, Value};
 use super::{Author, Claim, Conflict, Evidence, Level, Resolution, Rule, Source, id};
+use crate::diag::Code;
 use crate::diag::Spanned;
-use crate::diag::{Code, did_you_mean};
 
 /// What one registry file defines.
 #[derive(Debug, Default)]
@@ -210,13 +210,7 @@ fn entry_type(r: &mut Reader<'_>, t: &DeTable<'_>, key: &str) -> Option<Spanned<
         Some(kind) => Some(Spanned::new(kind, name.span)),
         None => {
             let known = entry_type_names();
-            let help = match crate::diag::did_you_mean(
-                &name.value.to_lowercase(),
-                known.iter().copied(),
-            ) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("known types: {}", known.join(", ")),
-            };
+            let help = crate::diag::unknown_name_help(&name.value.to_lowercase(), &known, "types");
             r.invalid(
                 name.span.range,
                 format!("unknown source type `{}`", name.value),
@@ -399,17 +393,8 @@ fn rules(r: &mut Reader<'_>, registry: &DeTable<'_>) -> Vec<Rule> {
     for (key, item) in table.iter() {
         let name = key.get_ref().as_ref();
         let Some(code) = Code::from_name(name) else {
-            let help = match did_you_mean(name, Code::ALL.iter().map(|c| c.as_str())) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!(
-                    "codes: {}",
-                    Code::ALL
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
+            let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+            let help = crate::diag::unknown_name_help(name, &codes, "codes");
             r.invalid(
                 key.span(),
                 format!("unknown code `{name}` in `[registry.rules]`"),
@@ -439,10 +424,8 @@ fn rules(r: &mut Reader<'_>, registry: &DeTable<'_>) -> Vec<Rule> {
                 span: r.span(key.span().start..item.span().end),
             }),
             None => {
-                let help = match did_you_mean(given, Level::ALL.map(|(n, _)| n)) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None => "use \"error\", \"warning\" or \"allow\"".into(),
-                };
+                let help = crate::diag::suggest(given, Level::ALL.map(|(n, _)| n))
+                    .unwrap_or_else(|| "use \"error\", \"warning\" or \"allow\"".into());
                 r.invalid(item.span(), format!("unknown level `{given}` for `{name}`"))
                     .help = Some(help);
             }
@@ -695,10 +678,8 @@ fn conflict(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<Conflict> {
             Some(&(_, res)) => Some(Spanned::new(res, name.span)),
             None => {
                 let names = Resolution::ALL.map(|(n, _)| n);
-                let help = match crate::diag::did_you_mean(&name.value, names) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "use `range`, `attributed` or `preferred`".into(),
-                };
+                let help = crate::diag::suggest(&name.value, names)
+                    .unwrap_or_else(|| "use `range`, `attributed` or `preferred`".into());
                 r.invalid(
                     name.span.range,
                     format!("unknown resolution `{}`", name.value),

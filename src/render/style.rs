@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use hayagriva::archive::ArchivedStyle;
 use hayagriva::citationberg::{IndependentStyle, Style as Csl, StyleClass};
 
-use crate::diag::{did_you_mean, display_name};
+use crate::diag::display_name;
 
 /// The style used when neither the command line, the front matter nor the
 /// registry names one.
@@ -51,8 +51,8 @@ impl Style {
         if ArchivedStyle::by_name(given).is_some() {
             return Ok(Style::Name(given.to_string()));
         }
-        let help = match did_you_mean(given, names().into_iter().map(|(name, _)| name)) {
-            Some(close) => format!("; did you mean `{close}`?"),
+        let help = match crate::diag::suggest(given, names().into_iter().map(|(name, _)| name)) {
+            Some(suggestion) => format!("; {suggestion}"),
             None => " (`dossier styles` lists them)".into(),
         };
         Err(format!(

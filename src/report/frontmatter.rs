@@ -7,7 +7,7 @@ use std::ops::Range;
 use serde_yaml::Value as Yaml;
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{Code, Diagnostic, FileId, Span, Spanned, did_you_mean};
+use crate::diag::{Code, Columns, Diagnostic, FileId, Span, Spanned};
 use crate::registry::PartialDate;
 
 /// The fields a report may set about itself.
@@ -262,25 +262,10 @@ fn yaml_error(error: &serde_yaml::Error, content: &str) -> (String, usize) {
         }
     }
     let offset = match last {
-        Some((line, column)) => offset_of(content, line, column),
+        Some((line, column)) => crate::diag::offset_of(content, line, column, Columns::Chars),
         None => error.location().map_or(0, |l| l.index()),
     };
     (message, offset)
-}
-
-/// The byte offset of a 1-based line and column.
-fn offset_of(content: &str, line: usize, column: usize) -> usize {
-    let start: usize = content
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let rest = &content[start.min(content.len())..];
-    start
-        + rest
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(rest.len(), |(i, _)| i)
 }
 
 fn shift(r: Range<usize>, by: usize) -> Range<usize> {
@@ -447,17 +432,13 @@ fn interpret(
                 _ => invalid("front matter `date` must be a date as YYYY-MM-DD".into()),
             },
             other => {
-                let help = match did_you_mean(other, FIELDS.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("known fields: {}", FIELDS.join(", ")),
-                };
                 let key_span = Span::new(file, field.key_range.clone());
-                let message = format!("unknown front-matter field `{other}`");
-                diagnostics.push(
-                    Diagnostic::new(Code::InvalidField, message)
-                        .at(key_span)
-                        .with_help(help),
-                );
+                diagnostics.push(crate::diag::unknown_field(
+                    key_span,
+                    other,
+                    FIELDS,
+                    "the front matter",
+                ));
             }
         }
     }

@@ -249,3 +249,22 @@ fn awkward_entries_import_as_written_and_print_cleanly() {
         );
     }
 }
+
+/// A syntax error in an exported library is shown where it is, counted as
+/// the reader counts: a byte order mark is no column, and neither are the
+/// bytes of a letter beyond its first.
+#[test]
+fn a_broken_library_is_located_past_a_byte_order_mark_and_accents() {
+    let project = Project::new();
+    project.write("sources.toml", "[registry]\ntitle = \"Library\"\n");
+    project.write(
+        "zotero.json",
+        "\u{feff}[{\"title\": \"Gohardasht é\", x}]\n",
+    );
+    let run = project.run(&["import", "zotero.json"]).expect(1);
+    assert!(
+        run.stderr().contains("zotero.json:1:28"),
+        "{}",
+        run.stderr()
+    );
+}
