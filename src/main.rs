@@ -52,6 +52,9 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Failed) => ExitCode::from(1),
+        // A reader that stopped early (`dossier man | head`) is not a
+        // failure of ours, whatever the command was writing.
+        Err(error) if error.kind() == Some(std::io::ErrorKind::BrokenPipe) => ExitCode::SUCCESS,
         Err(error) => {
             let _ = writeln!(std::io::stderr(), "error: {error}");
             ExitCode::from(2)

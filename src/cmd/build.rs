@@ -26,7 +26,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     if let Some(path) = &args.timings {
         // Written whole or not at all, as every file dossier writes.
         let mut trace = Vec::new();
-        typst_timing::export_json(&mut trace, |_| (String::new(), 0)).map_err(Error)?;
+        typst_timing::export_json(&mut trace, |_| (String::new(), 0)).map_err(Error::msg)?;
         super::write_atomically(path, &trace)?;
     }
     let round = round?;
@@ -74,7 +74,7 @@ impl Round {
 /// Checks, renders and writes once, in `session` (which `watch` keeps).
 pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     let standards = match &args.pdf_standard {
-        Some(list) => render::pdf::Standards::parse(list).map_err(Error)?,
+        Some(list) => render::pdf::Standards::parse(list).map_err(Error::msg)?,
         None => render::pdf::Standards::default(),
     };
     let output = output_path(args);
@@ -82,7 +82,7 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
         .file_name()
         .is_some_and(|n| n.to_string_lossy().ends_with(".internal.pdf"));
     if args.internal && !internal_name {
-        return Err(Error(format!(
+        return Err(Error::msg(format!(
             "an internal build writes only to a file whose name ends in .internal.pdf, so it never takes the place of a public copy (not {})",
             display_name(&output)
         )));
@@ -167,7 +167,7 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     inputs.extend(session.dependencies());
     let built = match result {
         Ok(built) => built,
-        Err(Failure::Fatal(message)) => return Err(Error(message)),
+        Err(Failure::Fatal(message)) => return Err(Error::msg(message)),
         Err(Failure::Diagnostics(found)) => {
             diagnostics.extend(found);
             let summary = summarise(&diagnostics, &summary);

@@ -38,7 +38,7 @@ pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
         .filter(|s| args.internal || !s.is_confidential())
         .collect();
     let records: Vec<Record> = sources.iter().map(|s| Record::from_source(s)).collect();
-    let text = interop::write(args.format.into(), &records).map_err(Error)?;
+    let text = interop::write(args.format.into(), &records).map_err(Error::msg)?;
     match &args.output {
         Some(file) => super::write_atomically(file, text.as_bytes())?,
         None => std::io::stdout().lock().write_all(text.as_bytes())?,

@@ -34,13 +34,13 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
     };
 
     let text = crate::diag::read_text(&args.file)
-        .map_err(|e| Error(format!("cannot read {} ({e})", display_name(&args.file))))?;
+        .map_err(|e| Error::msg(format!("cannot read {} ({e})", display_name(&args.file))))?;
     let format = args
         .from
         .map(Format::from)
         .or_else(|| Format::detect(&args.file, &text))
         .ok_or_else(|| {
-            Error(format!(
+            Error::msg(format!(
                 "cannot tell the format of {}: give --from csl-json, bibtex or hayagriva",
                 display_name(&args.file)
             ))
@@ -225,27 +225,27 @@ fn sanitise(record: &mut Record) -> Vec<String> {
 fn write(path: &Path, from: &Path, records: &[Record]) -> Result<(), Error> {
     let text = if path.exists() {
         std::fs::read_to_string(path)
-            .map_err(|e| Error(format!("cannot read {} ({e})", display_name(path))))?
+            .map_err(|e| Error::msg(format!("cannot read {} ({e})", display_name(path))))?
     } else {
         String::new()
     };
     let mut document: DocumentMut = text
         .parse()
-        .map_err(|e| Error(format!("cannot edit {} ({e})", display_name(path))))?;
+        .map_err(|e| Error::msg(format!("cannot edit {} ({e})", display_name(path))))?;
     let sources = document.entry("sources").or_insert_with(|| {
         let mut table = Table::new();
         table.set_implicit(true);
         Item::Table(table)
     });
     if !sources.is_table() {
-        return Err(Error(format!(
+        return Err(Error::msg(format!(
             "`sources` in {} is not a table",
             display_name(path)
         )));
     }
     let first = last_position(document.as_table()) + 1;
     let Some(sources) = document.get_mut("sources").and_then(Item::as_table_mut) else {
-        return Err(Error(format!(
+        return Err(Error::msg(format!(
             "`sources` in {} is not a table",
             display_name(path)
         )));

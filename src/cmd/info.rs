@@ -13,13 +13,7 @@ pub fn styles() -> Result<Outcome, Error> {
     let names = style::names();
     let width = names.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
     for (name, title) in names {
-        if let Err(e) = writeln!(out, "{name:width$}  {title}") {
-            return if e.kind() == std::io::ErrorKind::BrokenPipe {
-                Ok(Outcome::Clean)
-            } else {
-                Err(e.into())
-            };
-        }
+        writeln!(out, "{name:width$}  {title}")?;
     }
     Ok(Outcome::Clean)
 }
@@ -28,7 +22,7 @@ pub fn styles() -> Result<Outcome, Error> {
 pub fn template(args: &TemplateArgs) -> Result<Outcome, Error> {
     let Some(source) = packages::template_source(&args.name) else {
         let names: Vec<&str> = TEMPLATES.iter().map(|(name, _)| *name).collect();
-        return Err(Error(format!(
+        return Err(Error::msg(format!(
             "no built-in template `{}` (built-in: {})",
             args.name,
             names.join(", ")

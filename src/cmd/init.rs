@@ -73,13 +73,13 @@ pub fn run(args: &InitArgs) -> Result<Outcome, Error> {
         (dir.join("report.md"), REPORT),
     ];
     if let Some((path, _)) = files.iter().find(|(path, _)| path.exists()) {
-        return Err(Error(format!(
+        return Err(Error::msg(format!(
             "{} already exists; dossier init writes only into an empty project",
             display_name(path)
         )));
     }
     std::fs::create_dir_all(&dir)
-        .map_err(|e| Error(format!("cannot create {} ({e})", display_name(&dir))))?;
+        .map_err(|e| Error::msg(format!("cannot create {} ({e})", display_name(&dir))))?;
     for (path, text) in &files {
         super::write_atomically(path, text.as_bytes())?;
     }

@@ -70,10 +70,8 @@ pub fn run(args: &ListArgs) -> Result<Outcome, Error> {
         ),
         TextFormat::Human => table(&mut out, &rows),
     };
-    match result {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Outcome::Clean),
-        other => Ok(other.map(|_| Outcome::Clean)?),
-    }
+    result?;
+    Ok(Outcome::Clean)
 }
 
 /// One entry: its columns for people and its object for scripts.

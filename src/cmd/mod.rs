@@ -136,12 +136,32 @@ pub enum Outcome {
 }
 
 /// The command could not run: bad arguments, unreadable files (exit code 2).
+/// It keeps the kind of an I/O failure, so `main` handles a reader that
+/// stopped early (a broken pipe) in one place.
 #[derive(Debug)]
-pub struct Error(pub String);
+pub struct Error {
+    message: String,
+    kind: Option<std::io::ErrorKind>,
+}
+
+impl Error {
+    /// A failure described in words.
+    pub fn msg(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            kind: None,
+        }
+    }
+
+    /// The kind of the I/O failure behind it, if one is.
+    pub fn kind(&self) -> Option<std::io::ErrorKind> {
+        self.kind
+    }
+}
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -150,12 +170,14 @@ impl<E: std::error::Error + 'static> From<E> for Error {
     /// their own messages, so what is left is standard output.
     fn from(error: E) -> Self {
         let io = (&error as &dyn std::error::Error).downcast_ref::<std::io::Error>();
-        match io.map(std::io::Error::kind) {
+        let kind = io.map(std::io::Error::kind);
+        let message = match kind {
             Some(std::io::ErrorKind::StorageFull | std::io::ErrorKind::WriteZero) => {
-                Self(format!("cannot write to standard output ({error})"))
+                format!("cannot write to standard output ({error})")
             }
-            _ => Self(error.to_string()),
-        }
+            _ => error.to_string(),
+        };
+        Self { message, kind }
     }
 }
 
@@ -165,12 +187,12 @@ pub fn epoch_date() -> Result<Option<chrono::NaiveDate>, Error> {
         return Ok(None);
     };
     let seconds: i64 = epoch.trim().parse().map_err(|_| {
-        Error(format!(
+        Error::msg(format!(
             "SOURCE_DATE_EPOCH must be a number of seconds (found `{epoch}`)"
         ))
     })?;
     let time = chrono::DateTime::from_timestamp(seconds, 0)
-        .ok_or_else(|| Error(format!("SOURCE_DATE_EPOCH is out of range ({seconds})")))?;
+        .ok_or_else(|| Error::msg(format!("SOURCE_DATE_EPOCH is out of range ({seconds})")))?;
     Ok(Some(time.date_naive()))
 }
 
@@ -215,7 +237,8 @@ pub fn report(
         .report(&mut out, files, diagnostics, summary)
         .and_then(|()| std::io::Write::flush(&mut out));
     match written {
-        // A reader that stopped early (`| head`) is not a failure of ours.
+        // A reader that stopped early (`check | head`) does not change the
+        // verdict the exit code carries: the command goes on to its outcome.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }

@@ -19,17 +19,22 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let existing = match std::fs::metadata(path) {
         Ok(metadata) => Some(metadata),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error(format!("cannot write {} ({e})", display_name(path)))),
+        Err(e) => {
+            return Err(Error::msg(format!(
+                "cannot write {} ({e})",
+                display_name(path)
+            )));
+        }
     };
     if let Some(metadata) = &existing {
         if !metadata.is_file() {
-            return Err(Error(format!(
+            return Err(Error::msg(format!(
                 "cannot write {}: it is not a regular file",
                 display_name(path)
             )));
         }
         if metadata.permissions().readonly() {
-            return Err(Error(format!(
+            return Err(Error::msg(format!(
                 "cannot write {}: it is read-only",
                 display_name(path)
             )));
@@ -51,14 +56,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     }
     let mut file = builder
         .tempfile_in(dir)
-        .map_err(|e| Error(format!("cannot write in {} ({e})", display_name(dir))))?;
+        .map_err(|e| Error::msg(format!("cannot write in {} ({e})", display_name(dir))))?;
     file.write_all(bytes)?;
     if let Some(metadata) = &existing {
         keep_mode_and_owner(file.as_file(), metadata);
     }
     file.as_file().sync_all()?;
     file.persist(path)
-        .map_err(|e| Error(format!("cannot write {} ({})", display_name(path), e.error)))?;
+        .map_err(|e| Error::msg(format!("cannot write {} ({})", display_name(path), e.error)))?;
     Ok(())
 }
 
@@ -70,7 +75,7 @@ pub fn refuse_output(output: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
     if let Ok(metadata) = std::fs::metadata(&real)
         && !metadata.is_file()
     {
-        return Err(Error(format!(
+        return Err(Error::msg(format!(
             "cannot write {}: it is not a regular file",
             display_name(output)
         )));
@@ -79,7 +84,7 @@ pub fn refuse_output(output: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
         .iter()
         .find(|input| real_path(input) == real || same_file(input, &real))
     {
-        return Err(Error(format!(
+        return Err(Error::msg(format!(
             "cannot write the PDF to {}: the build reads {}",
             display_name(output),
             display_name(input)
@@ -174,10 +179,10 @@ impl Lock {
 #[cfg(unix)]
 fn lock_folder(folder: &Path) -> Result<Option<File>, Error> {
     let handle = File::open(folder)
-        .map_err(|e| Error(format!("cannot open {} ({e})", display_name(folder))))?;
+        .map_err(|e| Error::msg(format!("cannot open {} ({e})", display_name(folder))))?;
     handle
         .lock()
-        .map_err(|e| Error(format!("cannot lock {} ({e})", display_name(folder))))?;
+        .map_err(|e| Error::msg(format!("cannot lock {} ({e})", display_name(folder))))?;
     Ok(Some(handle))
 }
 

@@ -16,7 +16,7 @@ pub fn expand(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
             let mut found = Vec::new();
             walk(argument, &mut found)?;
             if found.is_empty() {
-                return Err(Error(format!(
+                return Err(Error::msg(format!(
                     "no .md or .typ report in {}",
                     display_name(argument)
                 )));
@@ -25,13 +25,13 @@ pub fn expand(arguments: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         } else if !argument.exists() && is_glob(argument) {
             let pattern = argument.to_string_lossy();
             let mut found: Vec<PathBuf> = glob::glob(&pattern)
-                .map_err(|e| Error(format!("`{pattern}` is not a valid pattern ({})", e.msg)))?
+                .map_err(|e| Error::msg(format!("`{pattern}` is not a valid pattern ({})", e.msg)))?
                 .filter_map(Result::ok)
                 .filter(|p| p.is_file())
                 .collect();
             found.sort();
             if found.is_empty() {
-                return Err(Error(format!("no report matches `{pattern}`")));
+                return Err(Error::msg(format!("no report matches `{pattern}`")));
             }
             found
         } else {
@@ -54,7 +54,7 @@ fn is_glob(path: &Path) -> bool {
 /// and build output.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error(format!("cannot read {} ({e})", display_name(dir))))?
+        .map_err(|e| Error::msg(format!("cannot read {} ({e})", display_name(dir))))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();

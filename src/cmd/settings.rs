@@ -38,7 +38,7 @@ impl Settings {
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Result<Self, Error> {
         let style = match &args.style {
-            Some(given) => Some(Style::load(given, Path::new(".")).map_err(Error)?),
+            Some(given) => Some(Style::load(given, Path::new(".")).map_err(Error::msg)?),
             None => match report.front.style.as_ref().or(registry.style.as_ref()) {
                 // A .csl path is relative to the file that names it.
                 Some(chosen) => from_file(chosen, files, diagnostics, |value, base| {
@@ -48,7 +48,7 @@ impl Settings {
             },
         };
         let template = match &args.template {
-            Some(given) => Some(Template::load(given).map_err(Error)?),
+            Some(given) => Some(Template::load(given).map_err(Error::msg)?),
             None => match &report.front.template {
                 Some(chosen) => from_file(chosen, files, diagnostics, load_template),
                 None => Some(Template::Builtin("briefing")),

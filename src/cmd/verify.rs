@@ -13,8 +13,9 @@ use crate::verify;
 pub fn run(args: &VerifyArgs) -> Result<Outcome, Error> {
     let name = display_name(&args.pdf);
     let bytes =
-        diag::read_bytes(&args.pdf).map_err(|e| Error(format!("cannot read {name} ({e})")))?;
-    let carried = Carried::read(&bytes).map_err(|e| Error(format!("cannot read {name}: {e}")))?;
+        diag::read_bytes(&args.pdf).map_err(|e| Error::msg(format!("cannot read {name} ({e})")))?;
+    let carried =
+        Carried::read(&bytes).map_err(|e| Error::msg(format!("cannot read {name}: {e}")))?;
     let mut diagnostics = Vec::new();
     let mut files = Files::new();
     let evidence = verify::intact(&name, &carried, &mut diagnostics);
@@ -32,7 +33,7 @@ pub fn run(args: &VerifyArgs) -> Result<Outcome, Error> {
     let path = match found {
         Ok(path) => Some(path),
         Err(None) => None,
-        Err(Some(error)) => return Err(Error(error.to_string())),
+        Err(Some(error)) => return Err(Error::msg(error.to_string())),
     };
     if let (Some(path), Some(evidence)) = (&path, &evidence) {
         let (registry, found) = registry::load(path, &args.registry.include_from, &mut files)?;

@@ -30,7 +30,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = sender.send(event);
     })
-    .map_err(|e| Error(format!("cannot watch files ({e})")))?;
+    .map_err(|e| Error::msg(format!("cannot watch files ({e})")))?;
     // Each folder watched, with the identity it had: a folder deleted and
     // made again is another folder, watched afresh.
     let mut watched: HashMap<PathBuf, Option<(u64, u64)>> = HashMap::new();
@@ -78,7 +78,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
             let _ = watcher.unwatch(dir);
             watcher
                 .watch(dir, RecursiveMode::NonRecursive)
-                .map_err(|e| Error(format!("cannot watch {} ({e})", dir.display())))?;
+                .map_err(|e| Error::msg(format!("cannot watch {} ({e})", dir.display())))?;
             watched.insert(dir.clone(), id);
         }
         // A file saved while the round ran, before its folder was watched
@@ -168,7 +168,7 @@ fn wait(
     loop {
         let event = events
             .recv()
-            .map_err(|_| Error("the file watcher stopped".into()))?;
+            .map_err(|_| Error::msg("the file watcher stopped"))?;
         if closed(&event) {
             return Ok(());
         }
@@ -184,7 +184,7 @@ fn wait(
             Ok(_) => continue,
             Err(RecvTimeoutError::Timeout) => return Ok(()),
             Err(RecvTimeoutError::Disconnected) => {
-                return Err(Error("the file watcher stopped".into()));
+                return Err(Error::msg("the file watcher stopped"));
             }
         }
     }

@@ -657,3 +657,46 @@ fn deeply_nested_front_matter_is_refused_at_the_bracket() {
         run.stdout()
     );
 }
+
+/// A reader that stops early (`dossier man | head -1`) is not a failure:
+/// whatever a command was writing to standard output, it ends without an
+/// error message. `check` keeps its verdict for CI.
+#[test]
+fn a_closed_output_pipe_ends_every_command_quietly() {
+    let project = Project::from_fixture("check/clean");
+    let commands: &[(&[&str], i32)] = &[
+        (&["man"], 0),
+        (&["completions", "bash"], 0),
+        (&["template", "briefing"], 0),
+        (&["styles"], 0),
+        (&["list", "sources"], 0),
+        (&["list", "claims", "--format", "json"], 0),
+        (&["export", "--format", "csl-json"], 0),
+        (&["check", "--format", "json"], 0),
+    ];
+    for (args, code) in commands {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let output = super::support::dossier()
+            .args(*args)
+            .current_dir(project.path())
+            .stdout(writer)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(*code), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    // A broken registry's verdict survives a reader that stopped.
+    let broken = Project::from_fixture("check/duplicate-id");
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = super::support::dossier()
+        .args(["check", "--format", "json"])
+        .current_dir(broken.path())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+}
