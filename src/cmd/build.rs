@@ -22,8 +22,14 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     if args.timings.is_some() {
         typst_timing::enable();
     }
+    if let Some(path) = &args.timings {
+        refuse_timings(path, args, &[])?;
+    }
     let round = round(args, &mut Session::default());
     if let Some(path) = &args.timings {
+        // Not over anything the build read or wrote.
+        let read = round.as_ref().map(|r| r.inputs.as_slice()).unwrap_or(&[]);
+        refuse_timings(path, args, read)?;
         // Written whole or not at all, as every file dossier writes.
         let mut trace = Vec::new();
         typst_timing::export_json(&mut trace, |_| (String::new(), 0)).map_err(Error::msg)?;
@@ -35,6 +41,22 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
         let _ = writeln!(std::io::stderr(), "{line}");
     }
     Ok(round.outcome)
+}
+
+/// Refuses a `--timings` path that names the report, the registry, the PDF
+/// or anything else in `read`.
+fn refuse_timings(path: &Path, args: &BuildArgs, read: &[PathBuf]) -> Result<(), Error> {
+    let mut inputs = vec![args.report.clone()];
+    inputs.extend(args.registry.registry.clone());
+    inputs.extend(read.iter().cloned());
+    super::refuse_output(path, "the timings", &inputs)?;
+    if super::real_path(path) == super::real_path(&output_path(args)) {
+        return Err(Error::msg(format!(
+            "cannot write the timings to {}: the build writes the PDF there",
+            display_name(path)
+        )));
+    }
+    Ok(())
 }
 
 /// What one build did.
@@ -123,7 +145,7 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
             .filter_map(|source| crate::check::capture_path(source, &files)),
     );
     // Refused before the build, so nothing is written and no time is spent.
-    super::refuse_output(&output, &inputs)?;
+    super::refuse_output(&output, "the PDF", &inputs)?;
 
     let options = Options {
         unused: false,
@@ -186,7 +208,7 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
 
     let _scope = typst_timing::TimingScope::new("dossier: write");
     // Images and data files the document read are known only now.
-    super::refuse_output(&output, &inputs)?;
+    super::refuse_output(&output, "the PDF", &inputs)?;
     super::write_atomically(&output, &built.pdf)?;
     Ok(Round {
         outcome: Outcome::Clean,

@@ -46,6 +46,17 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if !args.internal {
         crate::render::leak::redact(&registry, &files, &mut diagnostics);
     }
+    if let Some(file) = &args.output {
+        // Never over a report, a registry file or a capture.
+        let mut read: Vec<PathBuf> = files.paths().map(|p| p.to_path_buf()).collect();
+        read.extend(
+            registry
+                .sources
+                .values()
+                .filter_map(|s| crate::check::capture_path(s, &files)),
+        );
+        super::refuse_output(file, "the diagnostics", &read)?;
+    }
     match &args.output {
         Some(file) => super::report_to_file(
             args.diagnostics.format,

@@ -40,7 +40,11 @@ pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
     let records: Vec<Record> = sources.iter().map(|s| Record::from_source(s)).collect();
     let text = interop::write(args.format.into(), &records).map_err(Error::msg)?;
     match &args.output {
-        Some(file) => super::write_atomically(file, text.as_bytes())?,
+        Some(file) => {
+            let read: Vec<&std::path::Path> = files.paths().collect();
+            super::refuse_output(file, "the export", &read)?;
+            super::write_atomically(file, text.as_bytes())?
+        }
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     Ok(Outcome::Clean)

@@ -69,8 +69,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 
 /// Refuses an output path that names one of the command's `inputs` (through
 /// any link) or something other than a regular file, before anything is
-/// written.
-pub fn refuse_output(output: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
+/// written: every command that writes a file the user names (the PDF,
+/// `--timings`, `check --output`, `export --output`) asks here first, so no
+/// output ever takes the place of a report, a registry or a capture.
+/// `what` names the output in the message.
+pub fn refuse_output<P: AsRef<Path>>(output: &Path, what: &str, inputs: &[P]) -> Result<(), Error> {
     let real = real_path(output);
     if let Ok(metadata) = std::fs::metadata(&real)
         && !metadata.is_file()
@@ -82,10 +85,11 @@ pub fn refuse_output(output: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
     }
     if let Some(input) = inputs
         .iter()
+        .map(AsRef::as_ref)
         .find(|input| real_path(input) == real || same_file(input, &real))
     {
         return Err(Error::msg(format!(
-            "cannot write the PDF to {}: the build reads {}",
+            "cannot write {what} to {}: the command reads {}",
             display_name(output),
             display_name(input)
         )));

@@ -82,6 +82,11 @@ impl Files {
         &self.entry(id).text
     }
 
+    /// The paths of every text read, in the order they were read.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.entries.iter().map(|e| e.path.as_path())
+    }
+
     /// The id of the file read from `path`, if it was loaded.
     pub fn find(&self, path: &Path) -> Option<FileId> {
         self.by_path.get(path).copied()

@@ -146,8 +146,10 @@ fn a_full_standard_error_is_no_panic() {
     assert!(project.read("report.pdf").is_some());
 }
 
+/// Every file a command writes where the user says (the PDF, `--timings`,
+/// `check --output`, `export --output`) is refused over a file it reads.
 #[test]
-fn a_build_never_writes_over_what_it_reads() {
+fn no_command_writes_over_what_it_reads() {
     let project = Project::new();
     project.write("sources.toml", REGISTRY);
     project.write("part.typ", "Included text.\n");
@@ -185,7 +187,7 @@ fn a_build_never_writes_over_what_it_reads() {
     ] {
         let run = project.run(&["build", report, "-o", output]).expect(2);
         assert!(
-            run.stderr().contains("the build reads"),
+            run.stderr().contains("the command reads"),
             "{output}: {}",
             run.stderr()
         );
@@ -196,7 +198,11 @@ fn a_build_never_writes_over_what_it_reads() {
         let run = project
             .run(&["build", "report.md", "-o", "out.pdf"])
             .expect(2);
-        assert!(run.stderr().contains("the build reads"), "{}", run.stderr());
+        assert!(
+            run.stderr().contains("the command reads"),
+            "{}",
+            run.stderr()
+        );
         let run = project
             .run(&["build", "report.md", "-o", "/dev/null"])
             .expect(2);
@@ -206,6 +212,42 @@ fn a_build_never_writes_over_what_it_reads() {
             run.stderr()
         );
     }
+    for output in ["report.md", "sources.toml", "fig.svg", capture.as_str()] {
+        let run = project
+            .run(&["build", "report.md", "--timings", output])
+            .expect(2);
+        assert!(
+            run.stderr().contains("cannot write the timings"),
+            "{output}: {}",
+            run.stderr()
+        );
+    }
+    let run = project
+        .run(&["build", "report.md", "--timings", "report.pdf"])
+        .expect(2);
+    assert!(
+        run.stderr().contains("the build writes the PDF there"),
+        "{}",
+        run.stderr()
+    );
+    for output in ["report.md", "sources.toml", capture.as_str()] {
+        let run = project
+            .run(&["check", "report.md", "--output", output])
+            .expect(2);
+        assert!(
+            run.stderr().contains("cannot write the diagnostics"),
+            "{output}: {}",
+            run.stderr()
+        );
+    }
+    let run = project
+        .run(&["export", "--format", "bibtex", "--output", "sources.toml"])
+        .expect(2);
+    assert!(
+        run.stderr().contains("cannot write the export"),
+        "{}",
+        run.stderr()
+    );
     let after: Vec<_> = ["report.md", "sources.toml", "part.typ", "fig.svg", &capture]
         .iter()
         .map(|f| project.read(f))
