@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::{Error, Outcome};
 use crate::args::{ShowArgs, TextFormat};
 use crate::diag::{Files, Spanned};
-use crate::registry::{self, Author, Claim, Entry, Policy, Registry, Source};
+use crate::registry::{self, Author, Claim, Entry, Policy, Registry, Source, described};
 
 /// Runs `show`.
 pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
@@ -49,16 +49,6 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
 
 fn text(value: &Option<Spanned<String>>) -> Option<String> {
     value.as_ref().map(|v| v.value.clone())
-}
-
-fn authors(source: &Source) -> Vec<String> {
-    source
-        .authors
-        .iter()
-        .map(|a| match &a.value {
-            Author::Person(name) | Author::Organisation(name) => name.clone(),
-        })
-        .collect()
 }
 
 /// What `show` says of a quote: verified where, or why not.
@@ -168,54 +158,26 @@ fn claim_text(registry: &Registry, claim: &Claim, files: &Files) -> String {
 
 fn source_lines(source: &Source, indent: &str) -> String {
     let mut out = String::new();
-    let fields = [
-        ("type", Some(crate::interop::type_name(&source.kind.value))),
-        ("title", plain(&source.title)),
-        ("original", plain(&source.original_title)),
-        (
-            "authors",
-            Some(authors(source).join("; ")).filter(|a| !a.is_empty()),
-        ),
-        ("publisher", text(&source.publisher)),
-        ("editors", names(&source.details.editors)),
-        ("translators", names(&source.details.translators)),
-        ("date", source.date.as_ref().map(|d| d.value.to_string())),
-        ("url", text(&source.url)),
-        (
-            "accessed",
-            source.accessed.as_ref().map(|d| d.value.to_string()),
-        ),
-        ("archived", text(&source.archived)),
-        ("affiliation", text(&source.affiliation)),
-        (
-            "reliability",
-            source.reliability.as_ref().map(|r| r.value.to_string()),
-        ),
-        (
-            "confidential",
-            source.is_confidential().then(|| {
-                if source.title.is_some() {
-                    "yes".to_string()
-                } else {
-                    "yes (its fields are withheld; --internal shows them)".to_string()
-                }
-            }),
-        ),
-        ("capture", text(&source.capture)),
-        (
-            "captured-at",
-            source.captured_at.as_ref().map(|c| c.value.to_rfc3339()),
-        ),
-        ("collected-by", text(&source.collected_by)),
-        ("note", text(&source.note)),
-    ];
+    let fields = described::FIELDS.iter().map(|field| {
+        let value = match field.key {
+            "confidential" if source.is_confidential() && source.title.is_none() => {
+                Some("yes (its fields are withheld; --internal shows them)".to_string())
+            }
+            _ => (field.text)(source),
+        };
+        (field.key, value)
+    });
+    let people = source
+        .details
+        .people()
+        .map(|(key, people)| (key, names(people)));
     let details = source
         .details
         .texts()
         .map(|(key, value)| (key, plain(value)));
-    for (name, value) in fields.into_iter().chain(details) {
+    for (name, value) in fields.chain(people).chain(details) {
         if let Some(value) = value {
-            let _ = writeln!(out, "{indent}{name:12} {value}");
+            let _ = writeln!(out, "{indent}{name:14} {value}");
         }
     }
     out
@@ -230,14 +192,8 @@ fn plain(value: &Option<Spanned<String>>) -> Option<String> {
 
 /// Names joined for one line.
 fn names(people: &[Spanned<Author>]) -> Option<String> {
-    let names: Vec<&str> = people.iter().map(|a| name(&a.value)).collect();
+    let names: Vec<&str> = people.iter().map(|a| described::name(&a.value)).collect();
     Some(names.join("; ")).filter(|n| !n.is_empty())
-}
-
-fn name(author: &Author) -> &str {
-    match author {
-        Author::Person(name) | Author::Organisation(name) => name,
-    }
 }
 
 fn source_text(registry: &Registry, source: &Source) -> String {
@@ -272,39 +228,35 @@ fn claims_of<'r>(registry: &'r Registry, source: &Source) -> Vec<(&'r Claim, Opt
 }
 
 fn source_object(source: &Source) -> Value {
-    json!({
-        "id": source.id.value,
-        "type": crate::interop::type_name(&source.kind.value),
-        "title": text(&source.title),
-        "original-title": text(&source.original_title),
-        "authors": authors(source),
-        "publisher": text(&source.publisher),
-        "date": source.date.as_ref().map(|d| d.value.to_string()),
-        "url": text(&source.url),
-        "accessed": source.accessed.as_ref().map(|d| d.value.to_string()),
-        "archived": text(&source.archived),
-        "affiliation": text(&source.affiliation),
-        "reliability": source.reliability.as_ref().map(|r| r.value.to_string()),
-        "confidential": source.is_confidential(),
-        "capture": text(&source.capture),
-        "sha256": text(&source.sha256),
-        "captured-at": source.captured_at.as_ref().map(|c| c.value.to_rfc3339()),
-        "collected-by": text(&source.collected_by),
-        "note": text(&source.note),
-        "container-type": source
-            .details
-            .container_type
-            .as_ref()
-            .map(|t| crate::interop::type_name(&t.value)),
-        "editors": source.details.editors.iter().map(|a| name(&a.value)).collect::<Vec<_>>(),
-        "translators": source.details.translators.iter().map(|a| name(&a.value)).collect::<Vec<_>>(),
-        "details": source
-            .details
-            .texts()
-            .into_iter()
-            .filter_map(|(key, value)| Some((key.to_string(), Value::from(value.as_ref()?.value.clone()))))
-            .collect::<serde_json::Map<_, _>>(),
-    })
+    let mut object = serde_json::Map::new();
+    object.insert("id".into(), json!(source.id.value));
+    for field in described::FIELDS {
+        object.insert(field.key.into(), (field.json)(source));
+    }
+    object.insert(
+        "container-type".into(),
+        json!(
+            source
+                .details
+                .container_type
+                .as_ref()
+                .map(|t| described::type_name(&t.value))
+        ),
+    );
+    for (key, people) in source.details.people() {
+        let people: Vec<&str> = people.iter().map(|a| described::name(&a.value)).collect();
+        object.insert(key.into(), json!(people));
+    }
+    let details: serde_json::Map<String, Value> = source
+        .details
+        .texts()
+        .into_iter()
+        .filter_map(|(key, value)| {
+            Some((key.to_string(), Value::from(value.as_ref()?.value.clone())))
+        })
+        .collect();
+    object.insert("details".into(), Value::Object(details));
+    Value::Object(object)
 }
 
 fn claim_json(registry: &Registry, claim: &Claim, files: &Files) -> Value {

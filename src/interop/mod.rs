@@ -327,13 +327,7 @@ pub fn language_name(tag: &str) -> Option<&'static str> {
     find(tag).or_else(|| find(tag.split('-').next()?))
 }
 
-/// The registry's name of a hayagriva entry type.
-pub fn type_name(kind: &hayagriva::types::EntryType) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_else(|| "misc".into())
-}
+pub use crate::registry::described::type_name;
 
 /// A key from another tool made into a valid ID: the last segment of a URL
 /// key (Zotero's `http://zotero.org/…/items/ABCD1234`), every run of other
@@ -452,6 +446,26 @@ pub fn date_of(date: &hayagriva::types::Date) -> PartialDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::described::{FIELDS, Role, tests::EVERY_FIELD, tests::read};
+
+    /// What an import writes and an export reads is the registry's
+    /// description: every bibliographic field, and the note, and nothing of
+    /// custody, secrets or the researcher's assessment.
+    #[test]
+    fn a_record_carries_the_bibliographic_fields_and_the_note() {
+        let (registry, _) = read(EVERY_FIELD);
+        let table = Record::from_source(&registry.sources["every"]).to_table();
+        for field in FIELDS {
+            let carried = table.contains_key(field.key);
+            let wanted = field.role == Role::Bibliographic || matches!(field.key, "type" | "note");
+            assert_eq!(carried, wanted, "`{}`", field.key);
+        }
+        // And it reads back as the same source.
+        let (again, diagnostics) = read(&format!("[sources.every]\n{table}"));
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        let back = Record::from_source(&again.sources["every"]).to_table();
+        assert_eq!(back.to_string(), table.to_string());
+    }
 
     #[test]
     fn keys_become_ids() {

@@ -3,6 +3,7 @@
 //! validates every field and keeps the span of each, so later stages can point
 //! at the exact key or value.
 
+pub mod described;
 pub mod details;
 mod fields;
 pub mod id;
@@ -20,7 +21,7 @@ use crate::diag::{Code, FileId, Span, Spanned};
 
 pub use self::details::Details;
 pub use self::load::{LoadError, Loaded, Policy, find_registry, load};
-pub use self::schema::{SOURCE_FIELDS, is_language_tag};
+pub use self::schema::is_language_tag;
 pub use self::value::{PartialDate, Value};
 
 /// Everything the registry files define, merged.
@@ -158,32 +159,10 @@ impl Registry {
     pub fn withheld(&self) -> Registry {
         let mut out = self.clone();
         for source in out.sources.values_mut().filter(|s| s.is_confidential()) {
-            *source = Source {
-                id: source.id.clone(),
-                kind: source.kind.clone(),
-                confidential: source.confidential.clone(),
-                title: None,
-                short_title: None,
-                authors: Vec::new(),
-                publisher: None,
-                date: None,
-                url: None,
-                doi: None,
-                isbn: None,
-                accessed: None,
-                archived: None,
-                language: None,
-                original_title: None,
-                affiliation: None,
-                reliability: None,
-                capture: None,
-                sha256: None,
-                captured_at: None,
-                collected_by: None,
-                note: None,
-                redact: Vec::new(),
-                details: Details::default(),
-            };
+            for field in described::FIELDS {
+                (field.clear)(source);
+            }
+            source.details = Details::default();
         }
         for claim in out.claims.values_mut() {
             for evidence in claim

@@ -32,31 +32,6 @@ pub struct Part {
 
 const TOP: &[&str] = &["registry", "sources", "claims"];
 const REGISTRY: &[&str] = &["title", "style", "include", "rules"];
-/// The fields a source may have.
-pub const SOURCE_FIELDS: &[&str] = &[
-    "type",
-    "title",
-    "short-title",
-    "authors",
-    "publisher",
-    "date",
-    "url",
-    "doi",
-    "isbn",
-    "accessed",
-    "archived",
-    "language",
-    "original-title",
-    "affiliation",
-    "reliability",
-    "confidential",
-    "capture",
-    "captured-at",
-    "collected-by",
-    "sha256",
-    "note",
-    "redact",
-];
 const CLAIM: &[&str] = &[
     "statement",
     "credibility",
@@ -131,7 +106,9 @@ fn for_each_entry<'t, 'i>(
 }
 
 fn source(r: &mut Reader<'_>, id: Spanned<String>, t: &DeTable<'_>) -> Source {
-    let known = [SOURCE_FIELDS, super::details::KEYS].concat();
+    let known: Vec<&str> = super::described::keys()
+        .chain(super::details::KEYS.iter().copied())
+        .collect();
     r.unknown_keys(t, &known, &format!("source `{}`", id.value));
     let what = format!("source `{}`", id.value);
     let title = super::details::rich_text(r, t, "title");

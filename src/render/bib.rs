@@ -60,3 +60,27 @@ fn printed(record: &Record) -> Entry {
     }
     entry
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::registry::described::{FIELDS, Role, tests::EVERY_FIELD, tests::read};
+
+    /// The list of sources is given every bibliographic field the registry
+    /// describes.
+    #[test]
+    fn the_bibliography_is_given_every_bibliographic_field() {
+        let (registry, _) = read(EVERY_FIELD);
+        let yaml = super::yaml(&registry, &["every"]).unwrap();
+        let source = &registry.sources["every"];
+        for field in FIELDS.iter().filter(|f| f.role == Role::Bibliographic) {
+            let value = (field.text)(source).unwrap();
+            let first = value.split("; ").next().unwrap();
+            let first = first.split(", ").next().unwrap();
+            assert!(
+                yaml.contains(first),
+                "`{}` ({first}) is not in\n{yaml}",
+                field.key
+            );
+        }
+    }
+}

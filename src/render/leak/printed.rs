@@ -122,7 +122,7 @@ fn mask(message: &str, registry: &Registry) -> String {
             out.push('`');
         }
         let quoted = i % 2 == 1;
-        let known = crate::registry::SOURCE_FIELDS.contains(&part)
+        let known = crate::registry::described::field(part).is_some()
             || crate::registry::details::KEYS.contains(&part)
             || registry.get(part).is_some();
         if quoted && !known {
