@@ -93,128 +93,222 @@ impl Round {
     }
 }
 
-/// Checks, renders and writes once, in `session` (which `watch` keeps).
+/// Checks, renders and writes once, in `session` (which `watch` keeps):
+/// read, check, render, write, each stage handing the next what it made,
+/// with [`Findings::verdict`] the one place diagnostics decide the outcome.
 pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
-    let standards = match &args.pdf_standard {
-        Some(list) => render::pdf::Standards::parse(list).map_err(Error::msg)?,
-        None => render::pdf::Standards::default(),
-    };
-    let output = output_path(args);
-    let internal_name = output
-        .file_name()
-        .is_some_and(|n| n.to_string_lossy().ends_with(".internal.pdf"));
-    if args.internal && !internal_name {
-        return Err(Error::msg(format!(
-            "an internal build writes only to a file whose name ends in .internal.pdf, so it never takes the place of a public copy (not {})",
-            display_name(&output)
-        )));
-    }
+    let target = Target::of(args)?;
     let scope = typst_timing::TimingScope::new("dossier: read and check");
-    let path = registry::find_registry(args.registry.registry.as_deref(), Some(&args.report))?;
-    let mut inputs = vec![args.report.clone(), path.clone()];
-    let mut files = Files::new();
-    let (registry, mut diagnostics) =
-        registry::load(&path, &args.registry.include_from, &mut files)?;
-    inputs.extend(
-        registry
-            .files
-            .iter()
-            .map(|id| files.path(*id).to_path_buf()),
-    );
-    let root = super::settings::root(args, &path)?;
-    let (report, found) = report::read(&args.report, &root, &mut files)?;
-    diagnostics.extend(found);
-    let settings = Settings::new(args, &path, &report, &registry, &files, &mut diagnostics)?;
-    inputs.extend(super::settings::named_files(&report, &registry, &files));
-    if let Some(Template::File(template)) = &settings.template {
-        inputs.push(template.clone());
-    }
-    if let Some(render::Style::File(style, _)) = &settings.style {
-        inputs.push(style.clone());
-    }
-    inputs.extend(
-        report
-            .includes
-            .iter()
-            .map(|id| files.path(*id).to_path_buf()),
-    );
-    inputs.extend(
-        registry
-            .sources
-            .values()
-            .filter_map(|source| crate::check::capture_path(source, &files)),
-    );
+    let mut read = Read::all(args)?;
     // Refused before the build, so nothing is written and no time is spent.
-    super::refuse_output(&output, "the PDF", &inputs)?;
-
-    let options = Options {
-        unused: false,
-        today: super::today()?,
-        internal: args.internal,
+    super::refuse_output(&target.output, "the PDF", &read.inputs)?;
+    let mut findings = read.check(args)?;
+    let usable = match (&read.settings.style, &read.settings.template) {
+        (Some(style), Some(template)) => Some((style, template)),
+        _ => None,
     };
-    let reports = std::slice::from_ref(&report);
-    let (mut diagnostics, summary) = check::check(&registry, reports, &files, diagnostics, options);
-    if args.draft {
-        for diagnostic in diagnostics.iter_mut().filter(|d| !d.binding) {
-            diagnostic.severity = Severity::Warning;
-        }
-    }
-    let summary = summarise(&diagnostics, &summary);
-    let (Some(style), Some(template)) = (&settings.style, &settings.template) else {
-        show(args, &registry, &mut files, &mut diagnostics, &summary)?;
-        return Ok(Round::failed(inputs));
+    let Some((style, template)) = usable else {
+        // A setting that cannot be used has its own binding error.
+        findings.verdict(&read, true)?;
+        return Ok(Round::failed(read.inputs));
     };
-    if super::outcome(&summary, &args.diagnostics) == Outcome::Failed {
-        show(args, &registry, &mut files, &mut diagnostics, &summary)?;
-        return Ok(Round::failed(inputs));
+    if findings.fails() {
+        findings.verdict(&read, true)?;
+        return Ok(Round::failed(read.inputs));
     }
-
     drop(scope);
+
     let job = render::Job {
-        registry: &registry,
-        report: &report,
-        root: &settings.root,
+        registry: &read.registry,
+        report: &read.report,
+        root: &read.settings.root,
         style,
         template,
-        date: settings.date,
+        date: read.settings.date,
         draft: args.draft,
         font_paths: &args.font_path,
         internal: args.internal,
-        standards: &standards,
-        summary,
+        standards: &target.standards,
+        summary: findings.summary,
     };
-    let watch = budget(args, &registry, &files, &diagnostics, &summary, report.file)?;
-    let result = render::build_in(session, &job, &mut files);
+    let watch = budget(args, &read, &findings)?;
+    let result = render::build_in(session, &job, &mut read.files);
     drop(watch);
-    inputs.extend(session.dependencies());
+    read.inputs.extend(session.dependencies());
     let built = match result {
         Ok(built) => built,
         Err(Failure::Fatal(message)) => return Err(Error::msg(message)),
         Err(Failure::Diagnostics(found)) => {
-            diagnostics.extend(found);
-            let summary = summarise(&diagnostics, &summary);
-            show(args, &registry, &mut files, &mut diagnostics, &summary)?;
-            return Ok(Round::failed(inputs));
+            // No PDF: the build fails whatever the rules make of them.
+            findings.add(found);
+            findings.verdict(&read, true)?;
+            return Ok(Round::failed(read.inputs));
         }
     };
-    diagnostics.extend(built.warnings);
-    if !diagnostics.is_empty() {
-        let summary = summarise(&diagnostics, &summary);
-        show(args, &registry, &mut files, &mut diagnostics, &summary)?;
-        if super::outcome(&summary, &args.diagnostics) == Outcome::Failed {
-            return Ok(Round::failed(inputs));
-        }
+    findings.add(built.warnings);
+    if findings.verdict(&read, false)? == Outcome::Failed {
+        return Ok(Round::failed(read.inputs));
     }
 
     let _scope = typst_timing::TimingScope::new("dossier: write");
     // Images and data files the document read are known only now.
-    super::refuse_output(&output, "the PDF", &inputs)?;
-    super::write_atomically(&output, &built.pdf)?;
+    super::refuse_output(&target.output, "the PDF", &read.inputs)?;
+    super::write_atomically(&target.output, &built.pdf)?;
     Ok(Round {
         outcome: Outcome::Clean,
-        built: Some((output, built.pages, summary.citations)),
-        inputs,
+        built: Some((target.output, built.pages, findings.summary.citations)),
+        inputs: read.inputs,
     })
+}
+
+/// Where the PDF goes and what it declares, settled from the arguments
+/// before anything is read.
+struct Target {
+    output: PathBuf,
+    standards: render::pdf::Standards,
+}
+
+impl Target {
+    fn of(args: &BuildArgs) -> Result<Self, Error> {
+        let standards = match &args.pdf_standard {
+            Some(list) => render::pdf::Standards::parse(list).map_err(Error::msg)?,
+            None => render::pdf::Standards::default(),
+        };
+        let output = output_path(args);
+        let internal_name = output
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with(".internal.pdf"));
+        if args.internal && !internal_name {
+            return Err(Error::msg(format!(
+                "an internal build writes only to a file whose name ends in .internal.pdf, so it never takes the place of a public copy (not {})",
+                display_name(&output)
+            )));
+        }
+        Ok(Self { output, standards })
+    }
+}
+
+/// Everything the build reads before it checks: the registry, the report,
+/// the settings, and the paths of every file they name.
+struct Read {
+    files: Files,
+    registry: registry::Registry,
+    report: report::Report,
+    settings: Settings,
+    /// What reading found.
+    diagnostics: Vec<Diagnostic>,
+    /// Every file read or named, which the PDF may not replace.
+    inputs: Vec<PathBuf>,
+}
+
+impl Read {
+    fn all(args: &BuildArgs) -> Result<Self, Error> {
+        let path = registry::find_registry(args.registry.registry.as_deref(), Some(&args.report))?;
+        let mut inputs = vec![args.report.clone(), path.clone()];
+        let mut files = Files::new();
+        let (registry, mut diagnostics) =
+            registry::load(&path, &args.registry.include_from, &mut files)?;
+        inputs.extend(
+            registry
+                .files
+                .iter()
+                .map(|id| files.path(*id).to_path_buf()),
+        );
+        let root = super::settings::root(args, &path)?;
+        let (report, found) = report::read(&args.report, &root, &mut files)?;
+        diagnostics.extend(found);
+        let settings = Settings::new(args, &path, &report, &registry, &files, &mut diagnostics)?;
+        inputs.extend(super::settings::named_files(&report, &registry, &files));
+        if let Some(Template::File(template)) = &settings.template {
+            inputs.push(template.clone());
+        }
+        if let Some(render::Style::File(style, _)) = &settings.style {
+            inputs.push(style.clone());
+        }
+        inputs.extend(
+            report
+                .includes
+                .iter()
+                .map(|id| files.path(*id).to_path_buf()),
+        );
+        inputs.extend(
+            registry
+                .sources
+                .values()
+                .filter_map(|source| crate::check::capture_path(source, &files)),
+        );
+        Ok(Self {
+            files,
+            registry,
+            report,
+            settings,
+            diagnostics,
+            inputs,
+        })
+    }
+
+    /// Runs every check on what was read; `--draft` lowers what it may.
+    fn check<'a>(&mut self, args: &'a BuildArgs) -> Result<Findings<'a>, Error> {
+        let options = Options {
+            unused: false,
+            today: super::today()?,
+            internal: args.internal,
+        };
+        let reports = std::slice::from_ref(&self.report);
+        let found = std::mem::take(&mut self.diagnostics);
+        let (mut diagnostics, summary) =
+            check::check(&self.registry, reports, &self.files, found, options);
+        if args.draft {
+            for diagnostic in diagnostics.iter_mut().filter(|d| !d.binding) {
+                diagnostic.severity = Severity::Warning;
+            }
+        }
+        let summary = summarise(&diagnostics, &summary);
+        Ok(Findings {
+            args,
+            diagnostics,
+            summary,
+        })
+    }
+}
+
+/// What the build found so far, and how it counts.
+struct Findings<'a> {
+    args: &'a BuildArgs,
+    diagnostics: Vec<Diagnostic>,
+    summary: Summary,
+}
+
+impl Findings<'_> {
+    fn add(&mut self, found: Vec<Diagnostic>) {
+        self.diagnostics.extend(found);
+        self.summary = summarise(&self.diagnostics, &self.summary);
+    }
+
+    /// Whether what was found fails the build (`--deny warnings` included).
+    fn fails(&self) -> bool {
+        super::outcome(&self.summary, &self.args.diagnostics) == Outcome::Failed
+    }
+
+    /// The one place diagnostics become the round's outcome: prints them,
+    /// redacted (always when `stopping`, else when there are any), and says
+    /// whether they fail the build.
+    fn verdict(&mut self, read: &Read, stopping: bool) -> Result<Outcome, Error> {
+        if stopping || !self.diagnostics.is_empty() {
+            show(
+                self.args,
+                &read.registry,
+                &read.files,
+                &mut self.diagnostics,
+                &self.summary,
+            )?;
+        }
+        Ok(if stopping || self.fails() {
+            Outcome::Failed
+        } else {
+            Outcome::Clean
+        })
+    }
 }
 
 /// `-o`, else the report's path with `.pdf` (`.internal.pdf` for internal builds).
@@ -230,7 +324,7 @@ pub fn output_path(args: &BuildArgs) -> PathBuf {
 fn show(
     args: &BuildArgs,
     registry: &registry::Registry,
-    files: &mut Files,
+    files: &Files,
     diagnostics: &mut [Diagnostic],
     summary: &Summary,
 ) -> Result<(), Error> {
@@ -252,12 +346,11 @@ fn show(
 /// prints what `show` would, with an error for the limit, and ends.
 fn budget(
     args: &BuildArgs,
-    registry: &registry::Registry,
-    files: &Files,
-    diagnostics: &[Diagnostic],
-    summary: &Summary,
-    report: crate::diag::FileId,
+    read: &Read,
+    findings: &Findings,
 ) -> Result<crate::budget::Watch, Error> {
+    let (registry, files, report) = (&read.registry, &read.files, read.report.file);
+    let (diagnostics, summary) = (&findings.diagnostics, &findings.summary);
     let limits = crate::budget::Limits {
         time: Duration::from_secs(args.timeout),
         memory: usize::try_from(args.max_memory.saturating_mul(1 << 20)).unwrap_or(usize::MAX),
