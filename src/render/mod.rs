@@ -8,6 +8,7 @@ mod cite;
 pub(crate) mod data;
 mod diagnostics;
 pub mod fonts;
+mod guard;
 pub mod leak;
 mod links;
 pub mod markup;
@@ -15,6 +16,8 @@ pub mod packages;
 pub(crate) mod page;
 pub mod pdf;
 pub mod plan;
+mod preamble;
+mod printing;
 pub mod style;
 pub mod world;
 
@@ -28,7 +31,10 @@ use crate::registry::Registry;
 use crate::report::{Format, Report};
 use crate::resolve;
 
+use self::guard::guard;
 pub use self::packages::TEMPLATES;
+use self::preamble::preamble;
+use self::printing::{claim_marks, group_markup, has_annex, print_citations};
 pub use self::style::Style;
 pub use self::world::DossierWorld;
 
@@ -496,216 +502,6 @@ fn compile(
     })
 }
 
-/// Whether the document has a claims annex for citations to link to: the
-/// dossier template's, or one a custom template or a Typst report lays out
-/// with `claims-annex`.
-fn has_annex(job: &Job<'_>, report: &str) -> bool {
-    let calls = |text: &str| text.contains("claims-annex(");
-    let template = match job.template {
-        Template::Builtin(name) => *name == "dossier",
-        Template::File(path) => std::fs::read_to_string(path).is_ok_and(|t| calls(&t)),
-    };
-    template || job.report.format == Format::Typst && calls(report)
-}
-
-/// The marks after a citation group that link each claim it cites to the
-/// claim's entry in the annex.
-fn claim_marks(claims: &[String]) -> String {
-    if claims.is_empty() {
-        return String::new();
-    }
-    let ids: Vec<String> = claims
-        .iter()
-        .map(|id| crate::typst_str::string(id))
-        .collect();
-    format!("#dossier.claim-marks(({},));", ids.join(", "))
-}
-
-/// A printed citation group as Typst markup: a draft marker for each
-/// unknown ID, text as string literals, spaces as markup (a footnote's mark
-/// takes their place), and each citation by its number in the template's
-/// table of printed citations. `in_note`: the group stands in a footnote,
-/// where a note style's citation prints in the text of the note, not as a
-/// note of its own, and names its authors itself. A citation whose
-/// `isolate` is set, and a group holding one, are bidi isolates.
-fn group_markup(group: &serde_json::Value, in_note: bool, isolate: &[bool]) -> String {
-    use serde_json::Value;
-    let mut out = String::new();
-    for id in group["unknown"].as_array().into_iter().flatten() {
-        if let Some(id) = id.as_str() {
-            out.push_str(&format!(
-                "#dossier.marker({});",
-                crate::typst_str::string(id)
-            ));
-        }
-    }
-    let table = if in_note {
-        "printed-in-notes"
-    } else {
-        "printed-cites"
-    };
-    let isolated = |n: &serde_json::Value| {
-        n.as_u64()
-            .and_then(|n| isolate.get(n as usize))
-            .copied()
-            .unwrap_or(false)
-    };
-    let cite = |table: &str, n: &serde_json::Value| {
-        let markup = format!("#dossier.{table}.at({n});");
-        if isolated(n) {
-            bidi::isolated(&markup)
-        } else {
-            markup
-        }
-    };
-    let parts = group["parts"].as_array().map(Vec::as_slice).unwrap_or(&[]);
-    let isolated_any = parts.iter().any(|part| match part {
-        Value::Object(author) => author.get("a").is_some_and(isolated),
-        n => isolated(n),
-    });
-    let mut after_author = false;
-    for part in parts {
-        match part {
-            Value::String(text) if text == " " => out.push(' '),
-            // Between the authors a note's citation names itself.
-            Value::String(_) if in_note && after_author => {}
-            Value::String(text) => {
-                out.push_str(&format!("#{};", crate::typst_str::string(text)));
-            }
-            Value::Number(_) => out.push_str(&cite(table, part)),
-            Value::Object(author) if !in_note => {
-                if let Some(n) = author.get("a") {
-                    out.push_str(&cite("printed-cites", n));
-                }
-            }
-            _ => {}
-        }
-        after_author = part.is_object();
-    }
-    if isolated_any {
-        bidi::isolated(&out)
-    } else {
-        out
-    }
-}
-
-/// Every citation of a Markdown report, formatted here, and its
-/// bibliography, formatted on another thread.
-fn print_citations(
-    job: &Job<'_>,
-    csl: Option<hayagriva::citationberg::Style>,
-    resolved: &resolve::Resolved<'_>,
-    plans: &[plan::GroupPlan],
-    bibliography: &str,
-    order: &[usize],
-    cache: &mut Option<(u64, cite::Printed, packages::Later)>,
-) -> Result<(cite::Printed, packages::Later), Failure> {
-    let shape = &style::Shape::of(csl.as_ref());
-    let nocite = data::nocite(job);
-    let names: Vec<&str> = if shape.note || shape.open.is_empty() {
-        Vec::new()
-    } else {
-        resolved.sources.iter().copied().collect()
-    };
-    let (lang, region) = data::language(&job.report.front);
-    // A watch round whose citations did not change reuses them.
-    let key = {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::hash::DefaultHasher::new();
-        serde_json::to_string(plans)
-            .unwrap_or_default()
-            .hash(&mut hasher);
-        (order, &nocite, &names, bibliography, &lang, &region).hash(&mut hasher);
-        match job.style {
-            Style::Name(name) => name.hash(&mut hasher),
-            Style::File(_, bytes) => bytes.hash(&mut hasher),
-        }
-        hasher.finish()
-    };
-    if let Some((known, printed, bibliography)) = cache
-        && *known == key
-    {
-        return Ok((printed.clone(), bibliography.clone()));
-    }
-    let Some(csl) = csl else {
-        return Err(Failure::Fatal("the citation style cannot be read".into()));
-    };
-    let hayagriva::citationberg::Style::Independent(style) = csl else {
-        return Err(Failure::Fatal(
-            "the citation style is a dependent style; name its parent".into(),
-        ));
-    };
-    let (printed, later) = cite::print(&cite::Input {
-        plans,
-        order,
-        nocite: &nocite,
-        names: &names,
-        bibliography,
-        style: &style,
-        shape,
-        lang: &lang,
-        region: region.as_deref(),
-    })
-    .map_err(Failure::Fatal)?;
-    *cache = Some((key, printed.clone(), later.clone()));
-    Ok((printed, later))
-}
-
-/// What a public build's document may not read: the registry files, which
-/// hold the confidential sources, and every capture — by path, by identity
-/// and (the registry and confidential captures) by content.
-fn guard(
-    registry: &Registry,
-    files: &Files,
-    scanner: std::sync::Arc<leak::Scanner>,
-) -> world::Guard {
-    use sha2::Digest;
-    let mut guard = world::Guard {
-        scanner: Some(scanner),
-        ..world::Guard::default()
-    };
-    let mut add = |path: &Path, by_content: Option<Option<[u8; 32]>>| {
-        let Ok(real) = path.canonicalize() else {
-            return;
-        };
-        guard.identities.extend(world::identity(&real));
-        match by_content {
-            Some(Some(known)) => guard.digests.push(known),
-            Some(None) => {
-                if let Ok(bytes) = std::fs::read(&real) {
-                    guard.digests.push(sha2::Sha256::digest(&bytes).into());
-                }
-            }
-            None => {}
-        }
-        guard.paths.push(real);
-    };
-    for id in &registry.files {
-        add(files.path(*id), Some(None));
-    }
-    for source in registry.sources.values() {
-        if let Some(capture) = &source.capture {
-            let base = files
-                .path(capture.span.file)
-                .parent()
-                .unwrap_or(Path::new(""));
-            let known = source.sha256.as_ref().and_then(|h| digest(&h.value));
-            let by_content = source.is_confidential().then_some(known);
-            add(&base.join(&capture.value), by_content);
-        }
-    }
-    guard
-}
-
-/// A SHA-256 digest written in hexadecimal.
-fn digest(hex: &str) -> Option<[u8; 32]> {
-    let mut out = [0u8; 32];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
-}
-
 /// Says in the PDF's metadata that it is internal, and makes sure the
 /// template let the mark onto every page.
 fn mark_internal(document: &mut PagedDocument) -> Result<(), Failure> {
@@ -730,78 +526,4 @@ fn mark_internal(document: &mut PagedDocument) -> Result<(), Failure> {
         info.title = Some(format!("{title} (INTERNAL)").into());
     }
     Ok(())
-}
-
-/// The lines before the body: imports, the citation rules and the template.
-fn preamble(job: &Job<'_>) -> Result<String, Failure> {
-    let template = match job.template {
-        Template::Builtin(name) => format!(
-            "#import {}: {name} as template\n",
-            packages::import("templates")
-        ),
-        Template::File(path) => format!(
-            "#import {}: template\n",
-            crate::typst_str::string(&root_path(job.root, path)?)
-        ),
-    };
-    // One background for the marks, so neither hides the other. Not the
-    // foreground: Typst 0.15 then writes a table laid out beside footnotes
-    // into the structure PDF/UA reads as an invalid table.
-    let mut marks = Vec::new();
-    if job.draft {
-        marks.push("place(top + right, dx: -1.2cm, dy: 0.9cm, text(size: 9pt, weight: \"bold\", fill: rgb(\"#b3261e\"), tracking: 0.1em, upper(dossier.term(\"draft\"))))".to_string());
-    }
-    if job.internal {
-        marks.push(format!(
-            "place(top + center, dy: 0.45cm, block(fill: rgb(\"#b3261e\"), inset: (x: 8pt, y: 3pt), text(size: 8pt, weight: \"bold\", fill: white, {})))",
-            crate::typst_str::string(INTERNAL_MARK)
-        ));
-    }
-    // The evidence travels inside the PDF, where the standards allow a file
-    // attached (PDF/A-1 and PDF/A-2 do not).
-    let attach = if job.standards.allow_attachments() {
-        "#pdf.attach(\"/evidence.json\", dossier.evidence, relationship: \"supplement\", mime-type: \"application/json\", description: \"The evidence behind this dossier: the cited claims and their evidence, the cited sources and their captures, and the check\")\n"
-    } else {
-        ""
-    };
-    let marks = if marks.is_empty() {
-        String::new()
-    } else {
-        format!("#set page(background: {{ {} }})\n", marks.join("; "))
-    };
-    // Markdown citations are all planned calls. A Typst report's runs of
-    // `@id` are too; its `#cite` calls and supplements with markup keep the
-    // show rules that expand claims.
-    let lib = packages::import("lib");
-    let rules = match job.report.format {
-        Format::Typst => {
-            let mut rules = format!("#import {lib}: cite-group as {}\n", markup::TYPST_GROUP);
-            if job.report.groups.iter().any(|g| !g.planned) {
-                rules.push_str("#show: dossier.citations\n");
-            }
-            rules
-        }
-        Format::Markdown => String::new(),
-    };
-    Ok(format!(
-        "#import {lib} as dossier\n{template}{marks}{rules}#show footnote.entry: dossier.note-entry\n#set footnote(numbering: dossier.numbered(\"1\"))\n#show: template\n{attach}"
-    ))
-}
-
-/// The path of `path` inside the root, as Typst writes it (`/templates/x.typ`).
-fn root_path(root: &Path, path: &Path) -> Result<String, Failure> {
-    let root = root
-        .canonicalize()
-        .map_err(|e| Failure::Fatal(e.to_string()))?;
-    let real = path.canonicalize().map_err(|e| {
-        Failure::Fatal(format!("cannot read the template {} ({e})", path.display()))
-    })?;
-    let inside = real.strip_prefix(&root).map_err(|_| {
-        Failure::Fatal(format!(
-            "the template {} lies outside the root folder {}",
-            crate::diag::display_name(path),
-            crate::diag::display_name(&root)
-        ))
-    })?;
-    Ok(format!("/{}", inside.to_string_lossy().replace('\\', "/")))
 }
