@@ -3,6 +3,7 @@
 //! format passes through [`Record`], the bibliographic part of a source.
 
 mod bibtex;
+mod chunks;
 mod csl_json;
 pub mod mapping;
 pub mod tex;

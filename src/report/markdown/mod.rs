@@ -7,6 +7,7 @@
 //! block; citations are never looked for in code, raw HTML, autolinks, math,
 //! bare URLs, example-list labels `(@label)` or after a backslash.
 
+mod examples;
 mod grammar;
 mod prose;
 
