@@ -22,3 +22,4 @@ mod standards;
 mod support;
 mod verify;
 mod workflow;
+mod writes;

@@ -4,7 +4,10 @@
 //! channel but never the text.
 
 mod families;
+mod files;
 mod generated;
+mod names;
+mod policy;
 
 use std::path::Path;
 
