@@ -21,7 +21,7 @@ pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
     // The registry's folder is locked while it is read and edited; so is the
     // folder of the file that defines the source, once it is known.
     let mut edited = vec![path.clone()];
-    let (_lock, defining) = loop {
+    let (lock, defining) = loop {
         let lock = super::Lock::folders(edited.iter().map(PathBuf::as_path))?;
         let mut files = Files::new();
         let loaded = registry::Loaded::read(&path, &args.registry.include_from, &mut files)?;
@@ -54,7 +54,7 @@ pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
     let hash = sha256_of(&args.file)?;
     let moment = captured_at()?;
     let (relative, created) = store(&defining, &args.id, &args.file, &hash, &bytes)?;
-    if let Err(error) = record(&defining, &args.id, &relative, &hash, &moment) {
+    if let Err(error) = record(&lock, &defining, &args.id, &relative, &hash, &moment) {
         // A refused edit leaves nothing behind: not the copy, not its folder.
         for made in created.iter().rev() {
             let _ = std::fs::remove_file(made).or_else(|_| std::fs::remove_dir(made));
@@ -126,6 +126,7 @@ fn captured_at() -> Result<toml_edit::Datetime, Error> {
 /// Writes `capture`, `sha256` and `captured-at` into the source's table,
 /// keeping everything else in the file as it is.
 fn record(
+    lock: &super::Lock,
     registry: &Path,
     id: &str,
     capture: &str,
@@ -171,5 +172,5 @@ fn record(
             )));
         }
     }
-    super::write_atomically(registry, document.to_string().as_bytes())
+    lock.write(registry, document.to_string().as_bytes())
 }

@@ -21,7 +21,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
     let path = registry_path(args)?;
     // Held until the registry is written: a concurrent import or capture
     // waits, then reads what this one wrote.
-    let _lock = super::Lock::folders([path.as_path()])?;
+    let lock = super::Lock::folders([path.as_path()])?;
     let mut files = Files::new();
     // Rewriting a registry that does not parse could lose what is in it.
     let existing: HashSet<String> = if path.exists() {
@@ -70,7 +70,7 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
         added.push(record);
     }
     if !added.is_empty() {
-        write(&path, &args.file, &added)?;
+        write(&lock, &path, &args.file, &added)?;
     }
     let mut err = std::io::stderr().lock();
     for note in &notes {
@@ -222,7 +222,7 @@ fn sanitise(record: &mut Record) -> Vec<String> {
 }
 
 /// Adds the records as `[sources.ID]` tables at the end of the registry.
-fn write(path: &Path, from: &Path, records: &[Record]) -> Result<(), Error> {
+fn write(lock: &super::Lock, path: &Path, from: &Path, records: &[Record]) -> Result<(), Error> {
     let text = if path.exists() {
         std::fs::read_to_string(path)
             .map_err(|e| Error::msg(format!("cannot read {} ({e})", display_name(path))))?
@@ -261,7 +261,7 @@ fn write(path: &Path, from: &Path, records: &[Record]) -> Result<(), Error> {
         }
         sources.insert(&record.id, Item::Table(table));
     }
-    super::write_atomically(path, document.to_string().as_bytes())
+    lock.write(path, document.to_string().as_bytes())
 }
 
 /// The highest position of any table, so new ones come after all of them.
@@ -365,7 +365,8 @@ mod tests {
             sanitise(&mut record);
             kept.push(record);
         }
-        write(&path, Path::new("library"), &kept).unwrap();
+        let lock = crate::cmd::Lock::folders([path.as_path()]).unwrap();
+        write(&lock, &path, Path::new("library"), &kept).unwrap();
         let mut files = Files::new();
         let (_, diagnostics) = registry::load(&path, &[], &mut files).unwrap();
         if diagnostics.is_empty() {

@@ -154,6 +154,8 @@ pub fn real_path(path: &Path) -> PathBuf {
 /// replaces the file.
 pub struct Lock {
     _held: Vec<File>,
+    /// The folders held, resolved.
+    folders: Vec<PathBuf>,
 }
 
 impl Lock {
@@ -173,10 +175,31 @@ impl Lock {
         folders.sort();
         folders.dedup();
         let mut held = Vec::new();
-        for folder in folders {
-            held.extend(lock_folder(&folder)?);
+        for folder in &folders {
+            held.extend(lock_folder(folder)?);
         }
-        Ok(Self { _held: held })
+        Ok(Self {
+            _held: held,
+            folders,
+        })
+    }
+
+    /// Writes an edited file in a folder this lock holds, atomically: the
+    /// one way a command rewrites a file it read, so no edit is made
+    /// without the lock.
+    pub fn write(&self, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+        let real = real_path(path);
+        let folder = match real.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !self.folders.contains(&folder) {
+            return Err(Error::msg(format!(
+                "cannot edit {}: its folder is not locked",
+                display_name(path)
+            )));
+        }
+        write_atomically(path, bytes)
     }
 }
 
