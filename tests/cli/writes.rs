@@ -206,42 +206,22 @@ fn no_command_writes_over_what_it_reads() {
             run.stderr()
         );
     }
+    let refused = |args: &[&str], said: &str| {
+        let run = project.run(args).expect(2);
+        assert!(run.stderr().contains(said), "{args:?}: {}", run.stderr());
+    };
     for output in ["report.md", "sources.toml", "fig.svg", capture.as_str()] {
-        let run = project
-            .run(&["build", "report.md", "--timings", output])
-            .expect(2);
-        assert!(
-            run.stderr().contains("cannot write the timings"),
-            "{output}: {}",
-            run.stderr()
-        );
+        let args = ["build", "report.md", "--timings", output];
+        refused(&args, "cannot write the timings");
     }
-    let run = project
-        .run(&["build", "report.md", "--timings", "report.pdf"])
-        .expect(2);
-    assert!(
-        run.stderr().contains("the build writes the PDF there"),
-        "{}",
-        run.stderr()
-    );
+    let args = ["build", "report.md", "--timings", "report.pdf"];
+    refused(&args, "the build writes the PDF there");
     for output in ["report.md", "sources.toml", capture.as_str()] {
-        let run = project
-            .run(&["check", "report.md", "--output", output])
-            .expect(2);
-        assert!(
-            run.stderr().contains("cannot write the diagnostics"),
-            "{output}: {}",
-            run.stderr()
-        );
+        let args = ["check", "report.md", "--output", output];
+        refused(&args, "cannot write the diagnostics");
     }
-    let run = project
-        .run(&["export", "--format", "bibtex", "--output", "sources.toml"])
-        .expect(2);
-    assert!(
-        run.stderr().contains("cannot write the export"),
-        "{}",
-        run.stderr()
-    );
+    let args = ["export", "--format", "bibtex", "--output", "sources.toml"];
+    refused(&args, "cannot write the export");
     let after: Vec<_> = ["report.md", "sources.toml", "part.typ", "fig.svg", &capture]
         .iter()
         .map(|f| project.read(f))
@@ -298,14 +278,7 @@ fn a_closed_output_pipe_ends_every_command_quietly() {
         (&["check", "--format", "json"], 0),
     ];
     for (args, code) in commands {
-        let (reader, writer) = std::io::pipe().unwrap();
-        drop(reader);
-        let output = super::support::dossier()
-            .args(*args)
-            .current_dir(project.path())
-            .stdout(writer)
-            .output()
-            .unwrap();
+        let output = into_closed_pipe(&project, args);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(*code), "{args:?}: {stderr}");
         assert!(!stderr.contains("error"), "{args:?}: {stderr}");
@@ -313,13 +286,18 @@ fn a_closed_output_pipe_ends_every_command_quietly() {
     }
     // A broken registry's verdict survives a reader that stopped.
     let broken = Project::from_fixture("check/duplicate-id");
+    let output = into_closed_pipe(&broken, &["check", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+}
+
+/// Runs `args` in `project` with standard output a pipe nobody reads.
+fn into_closed_pipe(project: &Project, args: &[&str]) -> std::process::Output {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let output = super::support::dossier()
-        .args(["check", "--format", "json"])
-        .current_dir(broken.path())
+    dossier()
+        .args(args)
+        .current_dir(project.path())
         .stdout(writer)
         .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+        .unwrap()
 }
