@@ -22,7 +22,10 @@ fn main() -> ExitCode {
                 use std::io::Write;
                 std::io::stdout().flush()
             });
-            if let Err(e) = printed {
+            // A reader that stopped early is no failure.
+            if let Err(e) = printed.as_ref()
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
                 // Standard error may be full too: never panic over it.
                 let _ = writeln!(
                     std::io::stderr(),

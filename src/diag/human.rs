@@ -51,7 +51,11 @@ impl Reporter for HumanReporter {
             } else {
                 &config
             };
-            term::emit(out, style, files, &snippet).map_err(io::Error::other)?;
+            term::emit(out, style, files, &snippet).map_err(|e| match e {
+                // A reader that stopped is told apart from other failures.
+                codespan_reporting::files::Error::Io(io) => io,
+                other => io::Error::other(other),
+            })?;
             if let (true, Some(help)) = (plain, &diagnostic.help) {
                 writeln!(out, "  = help: {help}")?;
             }

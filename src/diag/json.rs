@@ -105,7 +105,8 @@ impl Reporter for JsonReporter {
                 sources: summary.sources,
             },
         };
-        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
+        // An I/O failure stays one (a reader that stopped early is told apart).
+        serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::from)?;
         writeln!(out)
     }
 }

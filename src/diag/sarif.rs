@@ -249,7 +249,8 @@ impl Reporter for SarifReporter {
                 column_kind: "unicodeCodePoints",
             }],
         };
-        serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
+        // An I/O failure stays one (a reader that stopped early is told apart).
+        serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
         writeln!(out)
     }
 }

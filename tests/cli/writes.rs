@@ -284,10 +284,26 @@ fn a_closed_output_pipe_ends_every_command_quietly() {
         assert!(!stderr.contains("error"), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
+    // Help and version, printed by the argument parser.
+    for args in [&["--help"][..], &["--version"], &["build", "--help"]] {
+        let output = into_closed_pipe(&project, args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert!(output.stderr.is_empty(), "{args:?}");
+    }
     // A broken registry's verdict survives a reader that stopped.
     let broken = Project::from_fixture("check/duplicate-id");
     let output = into_closed_pipe(&broken, &["check", "--format", "json"]);
     assert_eq!(output.status.code(), Some(1));
+    // So does a report with more to say than a pipe's buffer holds, in
+    // every format: the reporters keep the kind of what failed.
+    project.write("long.md", &"Text [@no-such-claim].\n\n".repeat(3000));
+    for format in ["human", "short", "json", "sarif", "github"] {
+        let args = ["check", "long.md", "--format", format];
+        let output = into_closed_pipe(&project, &args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{format}: {stderr}");
+        assert!(!stderr.contains("error"), "{format}: {stderr}");
+    }
 }
 
 /// Runs `args` in `project` with standard output a pipe nobody reads.
