@@ -22,20 +22,17 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     if args.timings.is_some() {
         typst_timing::enable();
     }
+    let round = round(args, &mut Session::default())?;
     if let Some(path) = &args.timings {
-        refuse_timings(path, args, &[])?;
-    }
-    let round = round(args, &mut Session::default());
-    if let Some(path) = &args.timings {
-        // Not over anything the build read or wrote.
-        let read = round.as_ref().map(|r| r.inputs.as_slice()).unwrap_or(&[]);
-        refuse_timings(path, args, read)?;
+        // Not over anything the build read or wrote: checked by the round
+        // before it wrote, and again here for a round that stopped early.
+        // A build that could not run writes no timings.
+        refuse_timings(path, args, &round.inputs)?;
         // Written whole or not at all, as every file dossier writes.
         let mut trace = Vec::new();
         typst_timing::export_json(&mut trace, |_| (String::new(), 0)).map_err(Error::msg)?;
         super::write_atomically(path, &trace)?;
     }
-    let round = round?;
     if let Some(line) = round.status(started) {
         // The PDF is written: a status line that cannot be shown is no failure.
         let _ = writeln!(std::io::stderr(), "{line}");
@@ -50,7 +47,8 @@ fn refuse_timings(path: &Path, args: &BuildArgs, read: &[PathBuf]) -> Result<(),
     inputs.extend(args.registry.registry.clone());
     inputs.extend(read.iter().cloned());
     super::refuse_output(path, "the timings", &inputs)?;
-    if super::real_path(path) == super::real_path(&output_path(args)) {
+    // The PDF by any name, hard links included.
+    if super::refuse_output(path, "the timings", &[output_path(args)]).is_err() {
         return Err(Error::msg(format!(
             "cannot write the timings to {}: the build writes the PDF there",
             display_name(path)
@@ -102,6 +100,9 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     let mut read = Read::all(args)?;
     // Refused before the build, so nothing is written and no time is spent.
     super::refuse_output(&target.output, "the PDF", &read.inputs)?;
+    if let Some(timings) = &args.timings {
+        refuse_timings(timings, args, &read.inputs)?;
+    }
     let mut findings = read.check(args)?;
     let usable = match (&read.settings.style, &read.settings.template) {
         (Some(style), Some(template)) => Some((style, template)),
@@ -153,6 +154,9 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     let _scope = typst_timing::TimingScope::new("dossier: write");
     // Images and data files the document read are known only now.
     super::refuse_output(&target.output, "the PDF", &read.inputs)?;
+    if let Some(timings) = &args.timings {
+        refuse_timings(timings, args, &read.inputs)?;
+    }
     super::write_atomically(&target.output, &built.pdf)?;
     Ok(Round {
         outcome: Outcome::Clean,
@@ -175,12 +179,28 @@ impl Target {
             None => render::pdf::Standards::default(),
         };
         let output = output_path(args);
-        let internal_name = output
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().ends_with(".internal.pdf"));
-        if args.internal && !internal_name {
+        // The name given and the file it leads to (through any symlink)
+        // both count: a link is no way round the rule.
+        let real = super::real_path(&output);
+        let internal_name = |path: &Path, exact: bool| {
+            path.file_name().is_some_and(|n| {
+                let name = n.to_string_lossy();
+                if exact {
+                    name.ends_with(".internal.pdf")
+                } else {
+                    name.to_lowercase().ends_with(".internal.pdf")
+                }
+            })
+        };
+        if args.internal && !(internal_name(&output, true) && internal_name(&real, true)) {
             return Err(Error::msg(format!(
                 "an internal build writes only to a file whose name ends in .internal.pdf, so it never takes the place of a public copy (not {})",
+                display_name(&output)
+            )));
+        }
+        if !args.internal && (internal_name(&output, false) || internal_name(&real, false)) {
+            return Err(Error::msg(format!(
+                "a public build never writes to a file named .internal.pdf, so it never takes the place of an internal copy (not {})",
                 display_name(&output)
             )));
         }
@@ -237,6 +257,10 @@ impl Read {
                 .values()
                 .filter_map(|source| crate::check::capture_path(source, &files)),
         );
+        // The fonts a build may read.
+        for folder in &args.font_path {
+            font_files(folder, &mut inputs);
+        }
         Ok(Self {
             files,
             registry,
@@ -269,6 +293,22 @@ impl Read {
             diagnostics,
             summary,
         })
+    }
+}
+
+/// Every file below `folder`, as the font search reads them; what cannot be
+/// read is left to the search to report.
+fn font_files(folder: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => font_files(&path, out),
+            Ok(_) => out.push(path),
+            Err(_) => {}
+        }
     }
 }
 

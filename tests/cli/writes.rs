@@ -317,3 +317,62 @@ fn into_closed_pipe(project: &Project, args: &[&str]) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// `--timings` is refused before the PDF is written, the PDF is refused as
+/// timings by any name, and fonts a build reads are inputs too.
+#[test]
+fn timings_and_fonts_are_refused_before_anything_is_written() {
+    let project = Project::from_fixture("check/clean");
+    let run = project
+        .run(&[
+            "build",
+            "report.md",
+            "-o",
+            "out.pdf",
+            "--timings",
+            "sources.toml",
+        ])
+        .expect(2);
+    assert!(
+        run.stderr().contains("cannot write the timings"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!project.path().join("out.pdf").exists());
+    project.run(&["build", "report.md"]).expect(0);
+    let pdf = project.read("report.pdf").unwrap();
+    std::fs::hard_link(
+        project.path().join("report.pdf"),
+        project.path().join("linked"),
+    )
+    .unwrap();
+    let run = project
+        .run(&["build", "report.md", "--timings", "linked"])
+        .expect(2);
+    assert!(
+        run.stderr().contains("the build writes the PDF there"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(project.read("report.pdf").unwrap(), pdf);
+    project.write("fonts/extra.ttf", "not really a font");
+    let run = project
+        .run(&[
+            "build",
+            "report.md",
+            "--font-path",
+            "fonts",
+            "-o",
+            "fonts/extra.ttf",
+        ])
+        .expect(2);
+    assert!(
+        run.stderr().contains("the command reads"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        project.read("fonts/extra.ttf").unwrap(),
+        b"not really a font"
+    );
+}

@@ -103,6 +103,29 @@ fn an_internal_build_writes_only_an_internal_name() {
     project
         .run(&["build", "r.md", "--internal", "-o", "copy.internal.pdf"])
         .expect(0);
+    let internal = project.read("copy.internal.pdf").unwrap();
+    // A public build never takes an internal name, given or linked.
+    let run = project
+        .run(&["build", "r.md", "-o", "copy.internal.pdf"])
+        .expect(2);
+    assert!(
+        run.stderr()
+            .contains("never writes to a file named .internal.pdf"),
+        "{}",
+        run.stderr()
+    );
+    #[cfg(unix)]
+    {
+        // Nor is a link a way round either rule.
+        std::os::unix::fs::symlink("r.pdf", project.path().join("sneaky.internal.pdf")).unwrap();
+        project
+            .run(&["build", "r.md", "--internal", "-o", "sneaky.internal.pdf"])
+            .expect(2);
+        std::os::unix::fs::symlink("copy.internal.pdf", project.path().join("out.pdf")).unwrap();
+        project.run(&["build", "r.md", "-o", "out.pdf"]).expect(2);
+    }
+    assert_eq!(project.read("r.pdf").unwrap(), public);
+    assert_eq!(project.read("copy.internal.pdf").unwrap(), internal);
 }
 
 #[test]
