@@ -26,7 +26,7 @@ pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
         let mut files = Files::new();
         let loaded = registry::Loaded::read(&path, &args.registry.include_from, &mut files)?;
         // Rewriting a file that does not parse could lose what is in it.
-        let syntax = loaded.blocking(registry::Policy::Parsed);
+        let syntax = loaded.unparsed();
         if !syntax.is_empty() {
             super::registry_said(&loaded.registry, &files, syntax)?;
             return Ok(Outcome::Failed);

@@ -88,8 +88,9 @@ pub enum Policy {
     /// Every file parsed: a command that edits the registry must not
     /// rewrite what it could not read whole.
     Parsed,
-    /// Reading found no error: what a command writes out (an export) would
-    /// otherwise leave out or change what is broken without a word.
+    /// No error `check` would find in the registry alone, rules applied:
+    /// what a command writes out (an export) would otherwise leave out or
+    /// change what is broken without a word.
     Valid,
 }
 
@@ -103,15 +104,13 @@ impl Loaded {
         })
     }
 
-    /// The diagnostics that stop a command with `policy`: none when it may
-    /// act.
-    pub fn blocking(&self, policy: Policy) -> Vec<Diagnostic> {
+    /// What stops a command that needs the registry [`Policy::Parsed`]:
+    /// the files that did not parse. ([`Policy::Valid`] needs every rule
+    /// `check` applies, which `cmd::registry` runs.)
+    pub fn unparsed(&self) -> Vec<Diagnostic> {
         self.diagnostics
             .iter()
-            .filter(|d| match policy {
-                Policy::Parsed => d.code == Code::Syntax,
-                Policy::Valid => d.is_error(),
-            })
+            .filter(|d| d.code == Code::Syntax)
             .cloned()
             .collect()
     }

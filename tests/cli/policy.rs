@@ -97,3 +97,33 @@ fn a_style_that_cannot_be_used_stops_the_build_whatever_the_rules_say() {
         run.stdout()
     );
 }
+
+/// `export` refuses what `check` would call an error in the registry
+/// alone (evidence naming no source, a claim without evidence), and lets
+/// `[registry.rules]` lower it as `check` does.
+#[test]
+fn export_refuses_every_error_check_finds_in_the_registry() {
+    let project = Project::new();
+    let broken = format!(
+        "{VALID}\n[claims.c]\nstatement = \"x\"\nevidence = [{{ source = \"nope\" }}]\n\n[claims.empty]\nstatement = \"y\"\n"
+    );
+    project.write("sources.toml", &broken);
+    let run = project.run(&["export", "--format", "bibtex"]).expect(1);
+    assert!(run.stdout().is_empty(), "{}", run.stdout());
+    for code in ["error[unknown-source]", "error[no-evidence]"] {
+        assert!(run.stderr().contains(code), "{code}: {}", run.stderr());
+    }
+    let lowered = broken.replacen(
+        "[sources.",
+        "[registry.rules]\nunknown-source = \"warning\"\nno-evidence = \"allow\"\n\n[sources.",
+        1,
+    );
+    project.write("sources.toml", &lowered);
+    let run = project.run(&["export", "--format", "bibtex"]).expect(0);
+    assert!(run.stdout().contains("focus"), "{}", run.stdout());
+    assert!(
+        run.stderr().contains("warning[unknown-source]"),
+        "{}",
+        run.stderr()
+    );
+}
