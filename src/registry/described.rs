@@ -43,6 +43,9 @@ pub struct Field {
     pub json: fn(&Source) -> Value,
     /// Empties the field.
     pub clear: fn(&mut Source),
+    /// The texts it holds, to edit in place (a name of each author, each
+    /// term); none for a field that holds no text (a date, a flag).
+    pub strings: fn(&mut Source) -> Vec<&mut String>,
 }
 
 impl std::fmt::Debug for Field {
@@ -95,8 +98,29 @@ macro_rules! texts {
             text: |s| $read(&s.$field),
             json: |s| json!(shown(&s.$field)),
             clear: |s| s.$field = None,
+            strings: |_| Vec::new(),
         }
     };
+    ($key:literal, $role:expr, $field:ident, $read:ident, text) => {
+        Field {
+            key: $key,
+            role: $role,
+            text: |s| $read(&s.$field),
+            json: |s| json!(shown(&s.$field)),
+            clear: |s| s.$field = None,
+            strings: |s| s.$field.iter_mut().map(|v| &mut v.value).collect(),
+        }
+    };
+}
+
+/// The name in each of `people`.
+fn names_mut(people: &mut [Spanned<Author>]) -> Vec<&mut String> {
+    people
+        .iter_mut()
+        .map(|a| match &mut a.value {
+            Author::Person(name) | Author::Organisation(name) => name,
+        })
+        .collect()
 }
 
 /// Every field of a source, in the order the registry documents them.
@@ -107,26 +131,34 @@ pub const FIELDS: &[Field] = &[
         text: |s| Some(type_name(&s.kind.value)),
         json: |s| json!(type_name(&s.kind.value)),
         clear: |_| {},
+        strings: |_| Vec::new(),
     },
-    texts!("title", Role::Bibliographic, title, plain),
-    texts!("short-title", Role::Bibliographic, short_title, plain),
+    texts!("title", Role::Bibliographic, title, plain, text),
+    texts!("short-title", Role::Bibliographic, short_title, plain, text),
     Field {
         key: "authors",
         role: Role::Bibliographic,
         text: |s| joined(&s.authors),
         json: |s| json!(names(&s.authors)),
         clear: |s| s.authors.clear(),
+        strings: |s| names_mut(&mut s.authors),
     },
-    texts!("publisher", Role::Bibliographic, publisher, shown),
+    texts!("publisher", Role::Bibliographic, publisher, shown, text),
     texts!("date", Role::Bibliographic, date, shown),
-    texts!("url", Role::Bibliographic, url, shown),
-    texts!("doi", Role::Bibliographic, doi, shown),
-    texts!("isbn", Role::Bibliographic, isbn, shown),
+    texts!("url", Role::Bibliographic, url, shown, text),
+    texts!("doi", Role::Bibliographic, doi, shown, text),
+    texts!("isbn", Role::Bibliographic, isbn, shown, text),
     texts!("accessed", Role::Bibliographic, accessed, shown),
-    texts!("archived", Role::Bibliographic, archived, shown),
-    texts!("language", Role::Bibliographic, language, shown),
-    texts!("original-title", Role::Bibliographic, original_title, plain),
-    texts!("affiliation", Role::Research, affiliation, shown),
+    texts!("archived", Role::Bibliographic, archived, shown, text),
+    texts!("language", Role::Bibliographic, language, shown, text),
+    texts!(
+        "original-title",
+        Role::Bibliographic,
+        original_title,
+        plain,
+        text
+    ),
+    texts!("affiliation", Role::Research, affiliation, shown, text),
     texts!("reliability", Role::Research, reliability, shown),
     Field {
         key: "confidential",
@@ -134,18 +166,20 @@ pub const FIELDS: &[Field] = &[
         text: |s| s.is_confidential().then(|| "yes".into()),
         json: |s| json!(s.is_confidential()),
         clear: |_| {},
+        strings: |_| Vec::new(),
     },
-    texts!("capture", Role::Custody, capture, shown),
+    texts!("capture", Role::Custody, capture, shown, text),
     Field {
         key: "captured-at",
         role: Role::Custody,
         text: |s| s.captured_at.as_ref().map(|c| c.value.to_rfc3339()),
         json: |s| json!(s.captured_at.as_ref().map(|c| c.value.to_rfc3339())),
         clear: |s| s.captured_at = None,
+        strings: |_| Vec::new(),
     },
-    texts!("collected-by", Role::Research, collected_by, shown),
+    texts!("collected-by", Role::Research, collected_by, shown, text),
     texts!("sha256", Role::Custody, sha256, shown),
-    texts!("note", Role::Research, note, shown),
+    texts!("note", Role::Research, note, shown, text),
     Field {
         key: "redact",
         role: Role::Secret,
@@ -155,6 +189,7 @@ pub const FIELDS: &[Field] = &[
         },
         json: |s| json!(s.redact.iter().map(|t| &t.value).collect::<Vec<_>>()),
         clear: |s| s.redact.clear(),
+        strings: |s| s.redact.iter_mut().map(|t| &mut t.value).collect(),
     },
 ];
 

@@ -294,28 +294,19 @@ pub fn scrub(registry: &mut Registry) -> Vec<String> {
         .filter(|s| !s.is_confidential())
     {
         let id = source.id.value.clone();
-        let fields = [
-            &mut source.title,
-            &mut source.short_title,
-            &mut source.original_title,
-            &mut source.publisher,
-            &mut source.url,
-            &mut source.archived,
-            &mut source.affiliation,
-            &mut source.collected_by,
-            &mut source.note,
-        ];
-        let details = source.details.texts_mut().map(|(_, field)| field);
-        for field in fields.into_iter().chain(details).flatten() {
-            hide(&mut field.value, &id);
+        // Every text field the registry describes, and the details.
+        for field in crate::registry::described::FIELDS {
+            for text in (field.strings)(source) {
+                hide(text, &id);
+            }
+        }
+        for (_, field) in source.details.texts_mut() {
+            if let Some(field) = field {
+                hide(&mut field.value, &id);
+            }
         }
         let [(_, editors), (_, translators)] = source.details.people_mut();
-        for author in source
-            .authors
-            .iter_mut()
-            .chain(editors.iter_mut())
-            .chain(translators.iter_mut())
-        {
+        for author in editors.iter_mut().chain(translators.iter_mut()) {
             match &mut author.value {
                 crate::registry::Author::Person(name)
                 | crate::registry::Author::Organisation(name) => hide(name, &id),

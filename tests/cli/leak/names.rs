@@ -281,7 +281,16 @@ fn public_entries_quoting_a_secret_are_printed_withheld() {
         "sources.toml",
         &registry.replace(
             "title = \"Public account\"",
-            "title = \"The Varnhold file\"\nnote = \"Varnhold said so\"",
+            "title = \"The Varnhold file\"\nnote = \"Varnhold said so\"\ndoi = \"10.1000/Varnhold9\"\nisbn = \"978-3-16-148410-0\"",
+        ),
+    );
+    // A term that is an ISBN's digits is searched in the ISBN too.
+    let registry = std::fs::read_to_string(project.path().join("sources.toml")).unwrap();
+    project.write(
+        "sources.toml",
+        &registry.replace(
+            r#"redact = ["Varnhold"]"#,
+            r#"redact = ["Varnhold", "148410"]"#,
         ),
     );
     for args in [
@@ -292,7 +301,7 @@ fn public_entries_quoting_a_secret_are_printed_withheld() {
     ] {
         let run = project.run(args).expect(0);
         assert!(
-            !run.stdout().contains("Varnhold"),
+            !run.stdout().contains("Varnhold") && !run.stdout().contains("148410"),
             "{args:?}: {}",
             run.stdout()
         );
