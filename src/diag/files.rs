@@ -217,8 +217,10 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
         let bytes = e.as_bytes();
         let at = e.utf8_error().valid_up_to();
         let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
-        let line = valid.matches('\n').count() + 1;
-        let column = valid[valid.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+        // Counted as every other position is: line endings, a byte order mark.
+        let mut files = Files::new();
+        let id = files.add(path, valid.to_string());
+        let Position { line, column } = files.position(id, at);
         Error::new(
             ErrorKind::InvalidData,
             format!(

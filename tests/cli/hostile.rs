@@ -116,6 +116,22 @@ fn invalid_utf8_is_located_and_a_device_is_no_registry() {
         "{}",
         run.stderr()
     );
+    // Counted as every other position: a byte order mark is no column, a
+    // lone carriage return ends a line.
+    std::fs::write(project.path().join("bom.md"), b"\xef\xbb\xbf[\xff@b]\n").unwrap();
+    let run = project.run(&["check", "bom.md"]).expect(2);
+    assert!(
+        run.stderr().contains("at line 1, column 2:"),
+        "{}",
+        run.stderr()
+    );
+    std::fs::write(project.path().join("cr.md"), b"a\rb\xff").unwrap();
+    let run = project.run(&["check", "cr.md"]).expect(2);
+    assert!(
+        run.stderr().contains("at line 2, column 2:"),
+        "{}",
+        run.stderr()
+    );
     std::fs::write(project.path().join("bad.toml"), b"# \xc3\n").unwrap();
     let run = project
         .run(&["check", "--registry", "bad.toml", "report.md"])
