@@ -73,8 +73,10 @@ pub fn run(args: &CaptureArgs) -> Result<Outcome, Error> {
 }
 
 /// Copies the file to `captures/ID-HASH.ext` beside `registry`; returns the
-/// path relative to it, and what it made (the folder, the copy). The same content is stored once; different content
-/// never overwrites an earlier capture.
+/// path relative to it, and what it made (the folder, the copy). The same
+/// content is stored once, under a name made of its hash, so different
+/// content never overwrites an earlier capture; a copy found altered since
+/// is restored.
 fn store(
     registry: &Path,
     id: &str,
@@ -95,9 +97,30 @@ fn store(
         None => format!("{stem}-{}", &hash[..12]),
     };
     let target: PathBuf = folder.join(&name);
-    if !target.exists() {
-        super::write_atomically(&target, bytes)?;
-        created.push(target);
+    match std::fs::symlink_metadata(&target) {
+        Err(_) => {
+            super::write_atomically(&target, bytes)?;
+            created.push(target);
+        }
+        // A capture is a file of its own, never a link to another.
+        Ok(metadata) if !metadata.is_file() => {
+            return Err(Error::msg(format!(
+                "cannot store the capture at {}: something other than a file is there",
+                display_name(&target)
+            )));
+        }
+        // The name says what the file holds; a copy altered since is
+        // restored, and said to be.
+        Ok(_) => {
+            if sha256_of(&target).ok().as_deref() != Some(hash) {
+                super::write_atomically(&target, bytes)?;
+                writeln!(
+                    std::io::stderr(),
+                    "warning: {} had changed since it was captured; restored",
+                    display_name(&target)
+                )?;
+            }
+        }
     }
     Ok((format!("captures/{name}"), created))
 }

@@ -376,3 +376,41 @@ fn timings_and_fonts_are_refused_before_anything_is_written() {
         b"not really a font"
     );
 }
+
+/// A capture altered since it was made is restored by capturing the same
+/// page again, and a link in its place is refused, not written through.
+#[test]
+fn capturing_again_restores_an_altered_copy_and_never_follows_a_link() {
+    let project = Project::new();
+    project.write("sources.toml", REGISTRY);
+    project.write("page.html", "<p>Base</p>");
+    project.run(&["capture", "base", "page.html"]).expect(0);
+    let capture = std::fs::read_dir(project.path().join("captures"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(&capture, "<p>Tampered</p>").unwrap();
+    let run = project.run(&["capture", "base", "page.html"]).expect(0);
+    assert!(
+        run.stderr()
+            .contains("had changed since it was captured; restored"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(std::fs::read(&capture).unwrap(), b"<p>Base</p>");
+    #[cfg(unix)]
+    {
+        let registry = project.read("sources.toml").unwrap();
+        std::fs::remove_file(&capture).unwrap();
+        std::os::unix::fs::symlink(project.path().join("sources.toml"), &capture).unwrap();
+        let run = project.run(&["capture", "base", "page.html"]).expect(2);
+        assert!(
+            run.stderr().contains("something other than a file"),
+            "{}",
+            run.stderr()
+        );
+        assert_eq!(project.read("sources.toml").unwrap(), registry);
+    }
+}
