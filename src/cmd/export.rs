@@ -41,7 +41,15 @@ pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
     let text = interop::write(args.format.into(), &records).map_err(Error::msg)?;
     match &args.output {
         Some(file) => {
-            let read: Vec<&std::path::Path> = files.paths().collect();
+            // Never over a registry file or a capture it names.
+            let mut read: Vec<std::path::PathBuf> =
+                files.paths().map(|p| p.to_path_buf()).collect();
+            read.extend(
+                registry
+                    .sources
+                    .values()
+                    .filter_map(|s| crate::check::capture_path(s, &files)),
+            );
             super::refuse_output(file, "the export", &read)?;
             super::write_atomically(file, text.as_bytes())?
         }

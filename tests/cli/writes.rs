@@ -220,8 +220,10 @@ fn no_command_writes_over_what_it_reads() {
         let args = ["check", "report.md", "--output", output];
         refused(&args, "cannot write the diagnostics");
     }
-    let args = ["export", "--format", "bibtex", "--output", "sources.toml"];
-    refused(&args, "cannot write the export");
+    for output in ["sources.toml", capture.as_str()] {
+        let args = ["export", "--format", "bibtex", "--output", output];
+        refused(&args, "cannot write the export");
+    }
     let after: Vec<_> = ["report.md", "sources.toml", "part.typ", "fig.svg", &capture]
         .iter()
         .map(|f| project.read(f))
