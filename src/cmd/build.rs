@@ -165,6 +165,21 @@ pub fn round(args: &BuildArgs, session: &mut Session) -> Result<Round, Error> {
     })
 }
 
+/// Refuses, before a first round, what no later round can make right: an
+/// output name the internal and public rules forbid, standards Typst does
+/// not know, an output that is the report or the registry. `watch` asks
+/// this first, so it stops at once instead of failing each round.
+pub fn settled(args: &BuildArgs) -> Result<(), Error> {
+    let target = Target::of(args)?;
+    let mut inputs = vec![args.report.clone()];
+    if let Ok(registry) =
+        registry::find_registry(args.registry.registry.as_deref(), Some(&args.report))
+    {
+        inputs.push(registry);
+    }
+    super::refuse_output(&target.output, "the PDF", &inputs)
+}
+
 /// Where the PDF goes and what it declares, settled from the arguments
 /// before anything is read.
 struct Target {

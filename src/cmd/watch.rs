@@ -26,6 +26,12 @@ const SETTLE: Duration = Duration::from_millis(40);
 
 /// Runs until interrupted.
 pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
+    if args.timings.is_some() {
+        return Err(Error::msg(
+            "`--timings` traces one build: use it with `dossier build`, not `watch`",
+        ));
+    }
+    build::settled(args)?;
     let (sender, events) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = sender.send(event);

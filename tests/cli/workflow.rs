@@ -540,3 +540,30 @@ fn watch_builds_once_a_broken_style_file_is_repaired() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// What no edit can make right stops `watch` at once, with exit code 2:
+/// an output that is the registry, an internal build to a public name,
+/// `--timings`, which traces one build.
+#[test]
+fn watch_stops_at_once_on_arguments_no_edit_can_fix() {
+    let project = Project::from_fixture("check/clean");
+    let registry = project.read("sources.toml").unwrap();
+    for (args, said) in [
+        (
+            &["watch", "report.md", "-o", "sources.toml"][..],
+            "the command reads",
+        ),
+        (
+            &["watch", "report.md", "--internal", "-o", "x.pdf"],
+            "ends in .internal.pdf",
+        ),
+        (
+            &["watch", "report.md", "--timings", "t.json"],
+            "use it with `dossier build`",
+        ),
+    ] {
+        let run = project.run(args).expect(2);
+        assert!(run.stderr().contains(said), "{args:?}: {}", run.stderr());
+    }
+    assert_eq!(project.read("sources.toml").unwrap(), registry);
+}
