@@ -10,6 +10,7 @@ use super::{Error, Outcome};
 use crate::args::{ShowArgs, TextFormat};
 use crate::diag::{Files, Spanned};
 use crate::registry::{self, Author, Claim, Entry, Policy, Registry, Source, described};
+use crate::render::leak::Secrets;
 
 /// Runs `show`.
 pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
@@ -19,12 +20,21 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
         Ok(registry) => registry,
         Err(outcome) => return Ok(outcome),
     };
+    // What a capture's closest passage may say is held against the whole
+    // registry's secrets, before printing withholds them.
+    let secrets = if args.internal {
+        Secrets::none()
+    } else {
+        Secrets::of(&registry)
+    };
     let registry = crate::render::leak::as_printed(registry, args.internal);
+    let shown = Shown {
+        registry: &registry,
+        files: &files,
+        secrets: &secrets,
+    };
     let (text, json) = match registry.get(&args.id) {
-        Some(Entry::Claim(claim)) => (
-            claim_text(&registry, claim, &files),
-            claim_json(&registry, claim, &files),
-        ),
+        Some(Entry::Claim(claim)) => (claim_text(&shown, claim), claim_json(&shown, claim)),
         Some(Entry::Source(source)) => (
             source_text(&registry, source),
             source_json(&registry, source),
@@ -52,11 +62,16 @@ fn text(value: &Option<Spanned<String>>) -> Option<String> {
 }
 
 /// What `show` says of a quote: verified where, or why not.
-fn quote_check(
-    registry: &Registry,
-    evidence: &crate::registry::Evidence,
-    files: &Files,
-) -> Option<(String, Value)> {
+/// What `show` prints from: the registry as printed, the files read, and
+/// the secrets no passage it quotes may hold.
+struct Shown<'a> {
+    registry: &'a Registry,
+    files: &'a Files,
+    secrets: &'a Secrets,
+}
+
+fn quote_check(shown: &Shown<'_>, evidence: &crate::registry::Evidence) -> Option<(String, Value)> {
+    let (registry, files) = (shown.registry, shown.files);
     use crate::check::quotes::{Finding, Verification, verify};
     let quote = evidence.quote.as_ref()?;
     let Some(source) = registry.sources.get(&evidence.source.value) else {
@@ -86,6 +101,14 @@ fn quote_check(
             path,
             finding: Finding::Missing { closest },
         } => {
+            // A public capture's passage may quote a confidential source.
+            let closest = closest.map(|(line, passage)| {
+                if shown.secrets.holds(&passage) {
+                    (line, crate::render::leak::WITHHELD.to_string())
+                } else {
+                    (line, passage)
+                }
+            });
             let text = match &closest {
                 Some((line, passage)) => format!(
                     "NOT FOUND in {path}; the closest passage (line {line}) reads “{passage}”"
@@ -101,7 +124,8 @@ fn quote_check(
     })
 }
 
-fn claim_text(registry: &Registry, claim: &Claim, files: &Files) -> String {
+fn claim_text(shown: &Shown<'_>, claim: &Claim) -> String {
+    let registry = shown.registry;
     let mut out = String::new();
     let _ = writeln!(out, "claim {}", claim.id.value);
     if let Some(statement) = &claim.statement {
@@ -122,7 +146,7 @@ fn claim_text(registry: &Registry, claim: &Claim, files: &Files) -> String {
         let fields = [
             ("locator", text(&evidence.locator)),
             ("quote", text(&evidence.quote).map(|q| format!("“{q}”"))),
-            ("", quote_check(registry, evidence, files).map(|(t, _)| t)),
+            ("", quote_check(shown, evidence).map(|(t, _)| t)),
             (
                 "value",
                 evidence.value.as_ref().map(|v| v.value.to_string()),
@@ -259,7 +283,8 @@ fn source_object(source: &Source) -> Value {
     Value::Object(object)
 }
 
-fn claim_json(registry: &Registry, claim: &Claim, files: &Files) -> Value {
+fn claim_json(shown: &Shown<'_>, claim: &Claim) -> Value {
+    let registry = shown.registry;
     let evidence: Vec<Value> = claim
         .evidence
         .iter()
@@ -268,7 +293,7 @@ fn claim_json(registry: &Registry, claim: &Claim, files: &Files) -> Value {
                 "source": registry.sources.get(&e.source.value).map(source_object).unwrap_or(json!({ "id": e.source.value })),
                 "locator": text(&e.locator),
                 "quote": text(&e.quote),
-                "quote-check": quote_check(registry, e, files).map(|(_, j)| j),
+                "quote-check": quote_check(shown, e).map(|(_, j)| j),
                 "value": e.value.as_ref().map(|v| v.value.to_string()),
             })
         })

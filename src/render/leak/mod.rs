@@ -30,7 +30,7 @@ use std::sync::{Arc, Mutex};
 
 use self::matcher::Matcher;
 pub use self::needles::{Field, Needles, Owner};
-pub use self::printed::{WITHHELD, as_printed, diagnostics, redact, scrub};
+pub use self::printed::{Secrets, WITHHELD, as_printed, diagnostics, redact, scrub};
 use crate::diag::{Diagnostic, Files, Span};
 use crate::identity::Url;
 use crate::registry::Registry;

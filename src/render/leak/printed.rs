@@ -252,6 +252,32 @@ impl WithPlace for Diagnostic {
     }
 }
 
+/// The confidential text of a registry, to ask whether something a command
+/// is about to print holds any of it.
+pub struct Secrets(Option<std::sync::Arc<Scanner>>);
+
+impl Secrets {
+    /// The secrets of `registry` (its confidential sources' fields, quotes
+    /// and `redact` terms); none when it has no confidential source.
+    pub fn of(registry: &Registry) -> Self {
+        Self(Scanner::new(registry))
+    }
+
+    /// None: for `--internal`, which may print everything.
+    pub fn none() -> Self {
+        Self(None)
+    }
+
+    /// Whether `text` holds confidential text, as the leak scan finds it.
+    pub fn holds(&self, text: &str) -> bool {
+        let Some(scanner) = &self.0 else {
+            return false;
+        };
+        scanner.text(text, &|_| Channel::new(""));
+        !scanner.take().is_empty()
+    }
+}
+
 /// What stands for a public field that holds confidential text when it is
 /// printed without `--internal`.
 pub const WITHHELD: &str = "(withheld: it holds confidential text)";
@@ -272,13 +298,11 @@ pub fn as_printed(mut registry: Registry, internal: bool) -> Registry {
 /// a public title quoting a witness, a statement naming one. Returns the
 /// IDs of the entries touched.
 pub fn scrub(registry: &mut Registry) -> Vec<String> {
-    let Some(scanner) = Scanner::new(registry) else {
+    let secrets = Secrets::of(registry);
+    if secrets.0.is_none() {
         return Vec::new();
-    };
-    let holds = |text: &str| {
-        scanner.text(text, &|_| Channel::new(""));
-        !scanner.take().is_empty()
-    };
+    }
+    let holds = |text: &str| secrets.holds(text);
     let mut touched = Vec::new();
     let mut hide = |value: &mut String, id: &str| {
         if holds(&crate::registry::rich::plain(value)) {

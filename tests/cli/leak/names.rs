@@ -389,3 +389,41 @@ fn hyphenated_terms_are_found_written_with_a_space() {
         assert!(!project.path().join("r.pdf").exists(), "{text}");
     }
 }
+
+/// `show` quotes a public capture's closest passage only when it holds
+/// nothing confidential: a witness's term, name or title there is withheld.
+#[test]
+fn show_never_quotes_a_capture_passage_that_holds_a_secret() {
+    let project = super::super::support::Project::new();
+    let capture = "Line one.\nThe informant ZQX-991 met the press on Tuesday.\nEnd.\n";
+    project.write("captures/p.txt", capture);
+    let hash = super::super::support::sha256(capture.as_bytes());
+    project.write(
+        "sources.toml",
+        &format!(
+            r#"[sources.w1]
+type = "web"
+title = "Secret Witness Testimony"
+confidential = true
+redact = ["ZQX-991"]
+
+[sources.p]
+type = "web"
+title = "Public"
+capture = "captures/p.txt"
+sha256 = "{hash}"
+
+[claims.c]
+statement = "The informant met the press."
+evidence = [{{ source = "p", quote = "The informant met the press on Wednesday" }}]
+"#
+        ),
+    );
+    for args in [&["show", "c"][..], &["show", "c", "--format", "json"]] {
+        let out = project.run(args).expect(0).stdout();
+        assert!(!out.contains("ZQX-991"), "{args:?}: {out}");
+        assert!(out.contains("withheld"), "{args:?}: {out}");
+    }
+    let out = project.run(&["show", "c", "--internal"]).expect(0).stdout();
+    assert!(out.contains("ZQX-991"), "{out}");
+}
