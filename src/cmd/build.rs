@@ -49,7 +49,7 @@ fn refuse_timings(path: &Path, args: &BuildArgs, read: &[PathBuf]) -> Result<(),
     super::refuse_output(path, "the timings", &inputs)?;
     // The PDF by any name, hard links included.
     if super::refuse_output(path, "the timings", &[output_path(args)]).is_err() {
-        return Err(Error::msg(format!(
+        return Err(Error::refusal(format!(
             "cannot write the timings to {}: the build writes the PDF there",
             display_name(path)
         )));
@@ -208,13 +208,13 @@ impl Target {
             })
         };
         if args.internal && !(internal_name(&output, true) && internal_name(&real, true)) {
-            return Err(Error::msg(format!(
+            return Err(Error::refusal(format!(
                 "an internal build writes only to a file whose name ends in .internal.pdf, so it never takes the place of a public copy (not {})",
                 display_name(&output)
             )));
         }
         if !args.internal && (internal_name(&output, false) || internal_name(&real, false)) {
-            return Err(Error::msg(format!(
+            return Err(Error::refusal(format!(
                 "a public build never writes to a file named .internal.pdf, so it never takes the place of an internal copy (not {})",
                 display_name(&output)
             )));

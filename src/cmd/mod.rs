@@ -170,6 +170,20 @@ impl Error {
         }
     }
 
+    /// Arguments no later attempt can make right (an output that names an
+    /// input, a forbidden name): `watch` stops on these, not only reports.
+    pub fn refusal(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            kind: Some(std::io::ErrorKind::InvalidInput),
+        }
+    }
+
+    /// Whether it is a [`Error::refusal`].
+    pub fn is_refusal(&self) -> bool {
+        self.kind == Some(std::io::ErrorKind::InvalidInput)
+    }
+
     /// The kind of the I/O failure behind it, if one is.
     pub fn kind(&self) -> Option<std::io::ErrorKind> {
         self.kind

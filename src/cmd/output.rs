@@ -75,12 +75,29 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// `what` names the output in the message.
 pub fn refuse_output<P: AsRef<Path>>(output: &Path, what: &str, inputs: &[P]) -> Result<(), Error> {
     let real = real_path(output);
-    if let Ok(metadata) = std::fs::metadata(&real)
-        && !metadata.is_file()
-    {
-        return Err(Error::msg(format!(
-            "cannot write {}: it is not a regular file",
-            display_name(output)
+    if let Ok(metadata) = std::fs::metadata(&real) {
+        if !metadata.is_file() {
+            return Err(Error::refusal(format!(
+                "cannot write {}: it is not a regular file",
+                display_name(output)
+            )));
+        }
+        if metadata.permissions().readonly() {
+            return Err(Error::refusal(format!(
+                "cannot write {}: it is read-only",
+                display_name(output)
+            )));
+        }
+    }
+    let folder = match real.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(Error::refusal(format!(
+            "cannot write {}: there is no folder {}",
+            display_name(output),
+            display_name(folder)
         )));
     }
     if let Some(input) = inputs
@@ -88,7 +105,7 @@ pub fn refuse_output<P: AsRef<Path>>(output: &Path, what: &str, inputs: &[P]) ->
         .map(AsRef::as_ref)
         .find(|input| real_path(input) == real || same_file(input, &real))
     {
-        return Err(Error::msg(format!(
+        return Err(Error::refusal(format!(
             "cannot write {what} to {}: the command reads {}",
             display_name(output),
             display_name(input)

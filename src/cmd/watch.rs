@@ -49,6 +49,8 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
                 status(&round, started)?;
                 round.inputs
             }
+            // What no edit can make right ends the watch.
+            Err(error) if error.is_refusal() => return Err(error),
             Err(error) => {
                 writeln!(std::io::stderr(), "[{}] error: {error}", now())?;
                 vec![

@@ -565,5 +565,21 @@ fn watch_stops_at_once_on_arguments_no_edit_can_fix() {
         let run = project.run(args).expect(2);
         assert!(run.stderr().contains(said), "{args:?}: {}", run.stderr());
     }
+    // Inputs known only once the document is read count as much.
+    project.write(
+        "fig.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>"#,
+    );
+    project.write("figure.md", "---\ntitle: T\n---\n\n![A figure](fig.svg)\n");
+    let svg = project.read("fig.svg").unwrap();
+    let run = project
+        .run(&["watch", "figure.md", "-o", "fig.svg"])
+        .expect(2);
+    assert!(
+        run.stderr().contains("the command reads"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(project.read("fig.svg").unwrap(), svg);
     assert_eq!(project.read("sources.toml").unwrap(), registry);
 }

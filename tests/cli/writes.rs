@@ -341,6 +341,23 @@ fn timings_and_fonts_are_refused_before_anything_is_written() {
         run.stderr()
     );
     assert!(!project.path().join("out.pdf").exists());
+    // Nor is a PDF left behind for timings that cannot be written.
+    let run = project
+        .run(&[
+            "build",
+            "report.md",
+            "-o",
+            "out.pdf",
+            "--timings",
+            "nodir/t.json",
+        ])
+        .expect(2);
+    assert!(
+        run.stderr().contains("there is no folder"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!project.path().join("out.pdf").exists());
     project.run(&["build", "report.md"]).expect(0);
     let pdf = project.read("report.pdf").unwrap();
     std::fs::hard_link(
