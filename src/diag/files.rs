@@ -145,12 +145,32 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// larger than this is a mistake, and reading it would take the memory.
 const MAX_TEXT_BYTES: u64 = 256 << 20;
 
+/// The lines of `text` with their endings, as CommonMark, Typst and YAML
+/// end them and [`Files::position`] counts them: `\n`, `\r\n`, or a lone
+/// `\r`.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => i + 2,
+            Some(i) => i + 1,
+            None => rest.len(),
+        };
+        let (line, after) = rest.split_at(end);
+        rest = after;
+        Some(line)
+    })
+}
+
 /// How a parser counts the columns of the positions it reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Columns {
-    /// In bytes (serde_json).
+    /// In bytes, lines ended by `\n` (serde_json).
     Bytes,
-    /// In characters (YAML).
+    /// In characters, lines ended as [`lines`] ends them (YAML).
     Chars,
 }
 
@@ -159,16 +179,18 @@ pub enum Columns {
 /// Past the end of a line, its end; past the last line, the end of the
 /// text; never inside a character.
 pub fn offset_of(text: &str, line: usize, column: usize, columns: Columns) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
+    fn split(text: &str, columns: Columns) -> Box<dyn Iterator<Item = &str> + '_> {
+        match columns {
+            Columns::Bytes => Box::new(text.split_inclusive('\n')),
+            Columns::Chars => Box::new(lines(text)),
+        }
+    }
+    let start: usize = split(text, columns)
         .take(line.saturating_sub(1))
         .map(str::len)
         .sum();
     let start = start.min(text.len());
-    let line = text[start..]
-        .split_inclusive('\n')
-        .next()
-        .unwrap_or_default();
+    let line = split(&text[start..], columns).next().unwrap_or_default();
     let rest = line.trim_end_matches(['\n', '\r']);
     let within = match columns {
         Columns::Bytes => {

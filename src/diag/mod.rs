@@ -14,7 +14,7 @@ use std::fmt;
 
 pub use self::code::Code;
 pub use self::files::{
-    Columns, FileId, Files, Position, display_name, offset_of, read_bytes, read_text,
+    Columns, FileId, Files, Position, display_name, lines, offset_of, read_bytes, read_text,
 };
 pub use self::github::GithubReporter;
 pub use self::human::{HumanReporter, summary_line};

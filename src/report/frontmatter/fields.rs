@@ -139,7 +139,7 @@ pub(super) fn shift(r: Range<usize>, by: usize) -> Range<usize> {
 /// Finds a top-level `key:` line; returns the key's and the value's ranges.
 pub(super) fn locate_yaml_key(content: &str, key: &str) -> Option<(Range<usize>, Range<usize>)> {
     let mut offset = 0;
-    let mut lines = content.split_inclusive('\n');
+    let mut lines = crate::diag::lines(content);
     for line in lines.by_ref() {
         if let Some(after) = line.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
             let key_range = offset..offset + key.len();

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use serde_yaml::Value as Yaml;
 
-use crate::diag::{Code, Diagnostic, FileId, Span, Spanned};
+use crate::diag::{Code, Diagnostic, FileId, Span, Spanned, lines};
 use crate::registry::PartialDate;
 
 mod fields;
@@ -84,12 +84,12 @@ pub fn markdown(
     } else {
         return (FrontMatter::default(), 0);
     };
-    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    let first_line_end = lines(rest).next().map_or(rest.len(), str::len);
     if rest[..first_line_end].trim_end() != fence {
         return (FrontMatter::default(), 0);
     }
     let content_start = bom + first_line_end;
-    let next_line = text[content_start..].split_inclusive('\n').next();
+    let next_line = lines(&text[content_start..]).next();
     if !toml && next_line.is_none_or(|line| line.trim().is_empty()) {
         // A `---` line followed by a blank line is a rule, as in Pandoc.
         return (FrontMatter::default(), 0);
@@ -116,7 +116,7 @@ pub fn typst(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Fr
             .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
             .len();
     let rest = &text[start..];
-    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    let first_line_end = lines(rest).next().map_or(rest.len(), str::len);
     if rest[..first_line_end].trim_end() != "/*---" {
         return (FrontMatter::default(), 0);
     }
@@ -138,7 +138,7 @@ pub fn typst(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Fr
 /// the start of the body.
 fn closing_fence(text: &str, from: usize, fence: &str, allow_dots: bool) -> Option<(usize, usize)> {
     let mut offset = from;
-    for line in text[from..].split_inclusive('\n') {
+    for line in lines(&text[from..]) {
         let trimmed = line.trim_end();
         if trimmed == fence || (allow_dots && trimmed == "...") {
             return Some((offset, offset + line.len()));
@@ -394,6 +394,23 @@ mod tests {
         assert_eq!(d[0].code, Code::Syntax);
         let (_, _, d) = front("---\ntitle: x\n");
         assert_eq!(d[0].code, Code::Syntax);
+    }
+
+    #[test]
+    fn every_line_ending_ends_a_front_matter_line() {
+        for (text, bogus) in [
+            ("---\rtitle: T\rbogus: 1\r---\r\rBody", 13..18),
+            ("---\r\ntitle: T\r\nbogus: 1\r\n---\r\nBody", 15..20),
+        ] {
+            let (f, body, d) = front(text);
+            assert_eq!(f.title.unwrap().value, "T", "{text:?}");
+            assert_eq!(
+                text[body..].trim_start_matches(['\r', '\n']),
+                "Body",
+                "{text:?}"
+            );
+            assert_eq!(d[0].span.as_ref().unwrap().range, bogus, "{text:?}");
+        }
     }
 
     #[test]
