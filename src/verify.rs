@@ -283,11 +283,12 @@ fn capture(name: &str, source: &Source, sha256: &str, files: &Files, out: &mut V
     match &source.sha256 {
         Some(now) if now.value != sha256 => {
             out.push(
-                mismatch(format!(
-                    "`{id}` was captured again since `{name}` was built: SHA-256 {}… in the PDF, {}… in the registry",
-                    short(sha256),
-                    short(&now.value)
-                ))
+                mismatch({
+                    let (then, now) = crate::check::hashes_apart(sha256, &now.value);
+                    format!(
+                        "`{id}` was captured again since `{name}` was built: SHA-256 {then}… in the PDF, {now}… in the registry"
+                    )
+                })
                 .at(now.span.clone()),
             );
             return;
@@ -310,11 +311,12 @@ fn capture(name: &str, source: &Source, sha256: &str, files: &Files, out: &mut V
     let path = crate::check::capture_path(source, files).unwrap_or_default();
     let message = match crate::check::sha256_of(&path) {
         Ok(hash) if hash == sha256 => return,
-        Ok(hash) => format!(
-            "the capture of `{id}` is not the file `{name}` was built from: its SHA-256 is {}…, not {}…",
-            short(&hash),
-            short(sha256)
-        ),
+        Ok(hash) => {
+            let (now, then) = crate::check::hashes_apart(&hash, sha256);
+            format!(
+                "the capture of `{id}` is not the file `{name}` was built from: its SHA-256 is {now}…, not {then}…"
+            )
+        }
         Err(error) => format!(
             "the capture of `{id}` that `{name}` was built from cannot be read: {} ({error})",
             capture.value

@@ -15,7 +15,7 @@ use crate::registry::{Level, Registry};
 use crate::report::Report;
 use crate::resolve;
 
-pub use self::sources::{capture_path, sha256_hex, sha256_of};
+pub use self::sources::{capture_path, hashes_apart, sha256_hex, sha256_of};
 
 /// What a check run looks at besides the registry.
 #[derive(Debug, Clone, Copy)]

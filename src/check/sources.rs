@@ -132,11 +132,9 @@ pub fn capture_mismatch(registry: &Registry, files: &Files, out: &mut Vec<Diagno
         if let Some(expected) = &source.sha256
             && expected.value != hash
         {
-            let message = format!(
-                "the capture of `{id}` has changed: its SHA-256 is {}…, not {}…",
-                &hash[..12],
-                &expected.value[..12]
-            );
+            let (now, was) = hashes_apart(&hash, &expected.value);
+            let message =
+                format!("the capture of `{id}` has changed: its SHA-256 is {now}…, not {was}…");
             out.push(
                 Diagnostic::new(Code::CaptureMismatch, message)
                     .at(expected.span.clone())
@@ -180,6 +178,17 @@ pub fn sha256_of(path: &Path) -> std::io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
+/// Two different hashes as a message shows them: their first 12 digits, or
+/// as many more as it takes for the two to differ.
+pub fn hashes_apart(a: &str, b: &str) -> (String, String) {
+    let same = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let take = (same + 1).max(12);
+    (
+        a.chars().take(take).collect(),
+        b.chars().take(take).collect(),
+    )
+}
+
 /// The SHA-256 of `bytes` in lower-case hexadecimal.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
@@ -187,4 +196,20 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_shown_until_they_differ() {
+        let a = "aadc1955c030aaaaaaaa";
+        let b = "aadc1955c030aaaaaaab";
+        assert_eq!(hashes_apart(a, b), (a.to_string(), b.to_string()));
+        assert_eq!(
+            hashes_apart("0123456789abcdef", "f123456789abcdef").0,
+            "0123456789ab"
+        );
+    }
 }
