@@ -121,7 +121,7 @@ fn fail(files: &Files, diagnostics: Vec<Diagnostic>) -> Result<Outcome, Error> {
 
 /// Drops values the registry would reject, saying which.
 fn sanitise(record: &mut Record) -> Vec<String> {
-    let mut dropped = Vec::new();
+    let mut dropped = std::mem::take(&mut record.left_out);
     if let Some(tag) = record
         .language
         .as_deref()

@@ -168,6 +168,29 @@ pub fn read(file: FileId, text: &str) -> Result<Vec<Record>, Vec<Diagnostic>> {
         .map(|entry| {
             let key = entry.key();
             let mut record = super::mapping::record(entry, true);
+            // A year or date the registry cannot hold as written (`20xx`)
+            // is left out and said, not read as another year.
+            for field in ["date", "year"] {
+                let Some(raw) = plain(key, field) else {
+                    continue;
+                };
+                // A range (`2019-05/2020`) is dated by its start.
+                let start = raw.split('/').next().unwrap_or_default().trim();
+                if record.date.is_none() {
+                    break;
+                }
+                match crate::registry::PartialDate::parse(start) {
+                    Ok(date) if field == "date" => record.date = Some(date),
+                    Ok(_) => {}
+                    Err(_) => {
+                        record.date = None;
+                        record.left_out.push(format!(
+                            "the {field} `{raw}` (not a date the registry can hold)"
+                        ));
+                    }
+                }
+                break;
+            }
             if let Some(kind) = closest_type(&kind_of(key)) {
                 record.kind = kind.into();
             }

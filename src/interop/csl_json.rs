@@ -93,6 +93,12 @@ fn record(index: usize, item: &Map<String, Value>) -> Record {
         translators: people("translator"),
         publisher: text("publisher"),
         date: item.get("issued").and_then(date),
+        left_out: item
+            .get("issued")
+            .filter(|issued| date(issued).is_none())
+            .map(|issued| format!("the date {issued} (not a date the registry can hold)"))
+            .into_iter()
+            .collect(),
         url: text("URL"),
         accessed: item.get("accessed").and_then(date),
         doi: text("DOI"),

@@ -117,6 +117,9 @@ pub struct Record {
     pub container_type: Option<String>,
     /// The other details by registry key (`container`, `volume`, `pages`, …).
     pub details: BTreeMap<&'static str, String>,
+    /// What the reader found but could not take, in words (`the date
+    /// "20xx"`): `import` says each, as it says what it leaves out itself.
+    pub left_out: Vec<String>,
 }
 
 impl Record {
@@ -162,6 +165,7 @@ impl Record {
                 .into_iter()
                 .filter_map(|(key, value)| Some((key, value.as_ref()?.value.clone())))
                 .collect(),
+            left_out: Vec::new(),
         }
     }
 

@@ -268,3 +268,43 @@ fn a_broken_library_is_located_past_a_byte_order_mark_and_accents() {
         run.stderr()
     );
 }
+
+/// A year or date the registry cannot hold as written is left out and said,
+/// in BibLaTeX and CSL-JSON alike, never read as another year; a range is
+/// dated by its start.
+#[test]
+fn dates_an_import_cannot_hold_are_left_out_and_said() {
+    let project = Project::new();
+    project.write("sources.toml", "[registry]\ntitle = \"Library\"\n");
+    project.write(
+        "y.bib",
+        "@book{y1, title={A}, year={20xx}}\n@book{y2, title={B}, date={20xx}}\n@book{y3, title={C}, date={2019-05/2020}}\n",
+    );
+    let run = project.run(&["import", "y.bib"]).expect(0);
+    assert!(
+        run.stderr().contains("`y1`: left out the year `20xx`"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("`y2`: left out the date `20xx`"),
+        "{}",
+        run.stderr()
+    );
+    let registry = sources(&project);
+    assert!(
+        !registry.contains("0020") && !registry.contains("2099"),
+        "{registry}"
+    );
+    assert!(registry.contains("date = \"2019-05\""), "{registry}");
+    project.write(
+        "z.json",
+        r#"[{"id":"z1","type":"book","title":"Z","issued":{"date-parts":[["20xx"]]}}]"#,
+    );
+    let run = project.run(&["import", "z.json"]).expect(0);
+    assert!(
+        run.stderr().contains("`z1`: left out the date"),
+        "{}",
+        run.stderr()
+    );
+}
