@@ -22,7 +22,8 @@ pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
     if !args.internal {
         // A public entry that quotes a confidential source is exported with
         // that field withheld, and said so.
-        for id in crate::render::leak::scrub(&mut registry) {
+        let secrets = crate::render::leak::Secrets::of(&registry);
+        for id in crate::render::leak::scrub(&mut registry, &secrets) {
             if registry.sources.contains_key(&id) {
                 writeln!(
                     std::io::stderr(),

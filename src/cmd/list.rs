@@ -21,7 +21,12 @@ pub fn run(args: &ListArgs) -> Result<Outcome, Error> {
         Ok(registry) => registry,
         Err(outcome) => return Ok(outcome),
     };
-    let registry = crate::render::leak::as_printed(registry, args.internal);
+    let secrets = if args.internal {
+        crate::render::leak::Secrets::none()
+    } else {
+        crate::render::leak::Secrets::of(&registry)
+    };
+    let registry = crate::render::leak::as_printed(registry, args.internal, &secrets);
     let used = if args.unused {
         let folder = path.parent().map(|p| {
             if p.as_os_str().is_empty() {

@@ -27,7 +27,7 @@ pub fn run(args: &ShowArgs) -> Result<Outcome, Error> {
     } else {
         Secrets::of(&registry)
     };
-    let registry = crate::render::leak::as_printed(registry, args.internal);
+    let registry = crate::render::leak::as_printed(registry, args.internal, &secrets);
     let shown = Shown {
         registry: &registry,
         files: &files,

@@ -44,18 +44,14 @@ impl Files {
     /// the current folder when it lies below it, else `path` as given.
     pub fn add(&mut self, path: &Path, text: String) -> FileId {
         // A lone carriage return ends a line too, as in CommonMark and Typst.
-        let bytes = text.as_bytes();
-        let line_starts = std::iter::once(0)
-            .chain(
-                bytes
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, &b)| {
-                        b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-                    })
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
+        let mut line_starts = vec![0];
+        let mut at = 0;
+        for line in lines(&text) {
+            at += line.len();
+            if line.ends_with(['\n', '\r']) {
+                line_starts.push(at);
+            }
+        }
         let id = FileId(u32::try_from(self.entries.len()).expect("fewer than 4 billion files"));
         self.by_path.entry(path.to_path_buf()).or_insert(id);
         self.entries.push(Entry {

@@ -88,6 +88,30 @@ pub fn type_name(kind: &hayagriva::types::EntryType) -> String {
         .unwrap_or_else(|| "misc".into())
 }
 
+/// A value whose text a field may hold: a string is text, a date or a
+/// grade is not.
+trait AsText {
+    fn as_text(&mut self) -> Option<&mut String>;
+}
+
+impl AsText for String {
+    fn as_text(&mut self) -> Option<&mut String> {
+        Some(self)
+    }
+}
+
+impl AsText for super::PartialDate {
+    fn as_text(&mut self) -> Option<&mut String> {
+        None
+    }
+}
+
+impl AsText for char {
+    fn as_text(&mut self) -> Option<&mut String> {
+        None
+    }
+}
+
 /// A field that is one optional value: read for a line by `$read`, and as
 /// written (rich text markup kept) for JSON.
 macro_rules! texts {
@@ -98,17 +122,13 @@ macro_rules! texts {
             text: |s| $read(&s.$field),
             json: |s| json!(shown(&s.$field)),
             clear: |s| s.$field = None,
-            strings: |_| Vec::new(),
-        }
-    };
-    ($key:literal, $role:expr, $field:ident, $read:ident, text) => {
-        Field {
-            key: $key,
-            role: $role,
-            text: |s| $read(&s.$field),
-            json: |s| json!(shown(&s.$field)),
-            clear: |s| s.$field = None,
-            strings: |s| s.$field.iter_mut().map(|v| &mut v.value).collect(),
+            strings: |s| {
+                s.$field
+                    .as_mut()
+                    .and_then(|v| v.value.as_text())
+                    .into_iter()
+                    .collect()
+            },
         }
     };
 }
@@ -133,8 +153,8 @@ pub const FIELDS: &[Field] = &[
         clear: |_| {},
         strings: |_| Vec::new(),
     },
-    texts!("title", Role::Bibliographic, title, plain, text),
-    texts!("short-title", Role::Bibliographic, short_title, plain, text),
+    texts!("title", Role::Bibliographic, title, plain),
+    texts!("short-title", Role::Bibliographic, short_title, plain),
     Field {
         key: "authors",
         role: Role::Bibliographic,
@@ -143,22 +163,16 @@ pub const FIELDS: &[Field] = &[
         clear: |s| s.authors.clear(),
         strings: |s| names_mut(&mut s.authors),
     },
-    texts!("publisher", Role::Bibliographic, publisher, shown, text),
+    texts!("publisher", Role::Bibliographic, publisher, shown),
     texts!("date", Role::Bibliographic, date, shown),
-    texts!("url", Role::Bibliographic, url, shown, text),
-    texts!("doi", Role::Bibliographic, doi, shown, text),
-    texts!("isbn", Role::Bibliographic, isbn, shown, text),
+    texts!("url", Role::Bibliographic, url, shown),
+    texts!("doi", Role::Bibliographic, doi, shown),
+    texts!("isbn", Role::Bibliographic, isbn, shown),
     texts!("accessed", Role::Bibliographic, accessed, shown),
-    texts!("archived", Role::Bibliographic, archived, shown, text),
-    texts!("language", Role::Bibliographic, language, shown, text),
-    texts!(
-        "original-title",
-        Role::Bibliographic,
-        original_title,
-        plain,
-        text
-    ),
-    texts!("affiliation", Role::Research, affiliation, shown, text),
+    texts!("archived", Role::Bibliographic, archived, shown),
+    texts!("language", Role::Bibliographic, language, shown),
+    texts!("original-title", Role::Bibliographic, original_title, plain),
+    texts!("affiliation", Role::Research, affiliation, shown),
     texts!("reliability", Role::Research, reliability, shown),
     Field {
         key: "confidential",
@@ -168,7 +182,7 @@ pub const FIELDS: &[Field] = &[
         clear: |_| {},
         strings: |_| Vec::new(),
     },
-    texts!("capture", Role::Custody, capture, shown, text),
+    texts!("capture", Role::Custody, capture, shown),
     Field {
         key: "captured-at",
         role: Role::Custody,
@@ -177,9 +191,9 @@ pub const FIELDS: &[Field] = &[
         clear: |s| s.captured_at = None,
         strings: |_| Vec::new(),
     },
-    texts!("collected-by", Role::Research, collected_by, shown, text),
+    texts!("collected-by", Role::Research, collected_by, shown),
     texts!("sha256", Role::Custody, sha256, shown),
-    texts!("note", Role::Research, note, shown, text),
+    texts!("note", Role::Research, note, shown),
     Field {
         key: "redact",
         role: Role::Secret,

@@ -325,39 +325,17 @@ fn into_closed_pipe(project: &Project, args: &[&str]) -> std::process::Output {
 #[test]
 fn timings_and_fonts_are_refused_before_anything_is_written() {
     let project = Project::from_fixture("check/clean");
-    let run = project
-        .run(&[
-            "build",
-            "report.md",
-            "-o",
-            "out.pdf",
-            "--timings",
-            "sources.toml",
-        ])
-        .expect(2);
-    assert!(
-        run.stderr().contains("cannot write the timings"),
-        "{}",
-        run.stderr()
-    );
-    assert!(!project.path().join("out.pdf").exists());
-    // Nor is a PDF left behind for timings that cannot be written.
-    let run = project
-        .run(&[
-            "build",
-            "report.md",
-            "-o",
-            "out.pdf",
-            "--timings",
-            "nodir/t.json",
-        ])
-        .expect(2);
-    assert!(
-        run.stderr().contains("there is no folder"),
-        "{}",
-        run.stderr()
-    );
-    assert!(!project.path().join("out.pdf").exists());
+    // Timings over an input, or where they cannot be written: refused, and
+    // no PDF is left behind.
+    for (timings, said) in [
+        ("sources.toml", "cannot write the timings"),
+        ("nodir/t.json", "there is no folder"),
+    ] {
+        let args = ["build", "report.md", "-o", "out.pdf", "--timings", timings];
+        let run = project.run(&args).expect(2);
+        assert!(run.stderr().contains(said), "{timings}: {}", run.stderr());
+        assert!(!project.path().join("out.pdf").exists(), "{timings}");
+    }
     project.run(&["build", "report.md"]).expect(0);
     let pdf = project.read("report.pdf").unwrap();
     std::fs::hard_link(

@@ -284,21 +284,20 @@ pub const WITHHELD: &str = "(withheld: it holds confidential text)";
 
 /// The registry as `list` and `show` print it: everything for internal
 /// use; otherwise without confidential sources' fields and with public
-/// text that quotes them withheld.
-pub fn as_printed(mut registry: Registry, internal: bool) -> Registry {
+/// text that holds `secrets` (the registry's own) withheld.
+pub fn as_printed(mut registry: Registry, internal: bool, secrets: &Secrets) -> Registry {
     if internal {
         return registry;
     }
-    scrub(&mut registry);
+    scrub(&mut registry, secrets);
     registry.withheld()
 }
 
 /// Withholds, for printing without `--internal` (`list`, `show`,
 /// `export`), every field of a public entry that holds confidential text —
 /// a public title quoting a witness, a statement naming one. Returns the
-/// IDs of the entries touched.
-pub fn scrub(registry: &mut Registry) -> Vec<String> {
-    let secrets = Secrets::of(registry);
+/// IDs of the entries touched. `secrets` are the registry's own.
+pub fn scrub(registry: &mut Registry, secrets: &Secrets) -> Vec<String> {
     if secrets.0.is_none() {
         return Vec::new();
     }
